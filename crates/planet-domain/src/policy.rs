@@ -1,0 +1,376 @@
+//! The one authorization path: `authorize(actor, action, resource)`.
+//!
+//! Every route and every service asks this function and nothing else decides access. The
+//! server gathers the facts (who the actor is, their role at each level of a space's chain of
+//! parents); the decision is made here, as a pure function, so it can be tested exhaustively.
+
+use crate::ids::MemberId;
+use crate::space::{JoinPolicy, Role, Visibility};
+
+/// Who is asking.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Actor {
+    Anonymous,
+    /// Has applied and waits for approval: sees their own application and nothing else.
+    Applicant(MemberId),
+    /// Was not admitted: sees the outcome of their application and nothing else.
+    Declined(MemberId),
+    /// A suspended member: may do nothing until a steward lifts the suspension.
+    Suspended(MemberId),
+    Member {
+        id: MemberId,
+        steward: bool,
+    },
+}
+
+impl Actor {
+    pub fn member_id(self) -> Option<MemberId> {
+        match self {
+            Actor::Anonymous => None,
+            Actor::Applicant(id) | Actor::Declined(id) | Actor::Suspended(id) => Some(id),
+            Actor::Member { id, .. } => Some(id),
+        }
+    }
+
+    pub fn is_steward(self) -> bool {
+        matches!(self, Actor::Member { steward: true, .. })
+    }
+}
+
+/// What they want to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    // Community-wide.
+    /// The opening screen, the area pages, the list of groups.
+    ViewCommunity,
+    ViewOwnApplication,
+    /// Settings, API tokens, logging out everywhere.
+    ManageOwnAccount,
+    InviteToCommunity,
+    DecideApplications,
+    ReadOutbox,
+    ReadAuditLog,
+    /// Suspend and restore members, make stewards.
+    ManageMembers,
+    ViewMemberList,
+    // In a space.
+    /// Know the space exists: its name, description and how to join.
+    SeeSpace,
+    /// What happens inside: its members, sub-groups' activity, content.
+    ViewSpaceContent,
+    JoinSpace,
+    RequestToJoinSpace,
+    LeaveSpace,
+    EditSpace,
+    CreateSubspace,
+    DecideJoinRequests,
+    InviteToSpace,
+    ManageSpaceRoles,
+}
+
+impl Action {
+    pub const ALL: &'static [Action] = &[
+        Action::ViewCommunity,
+        Action::ViewOwnApplication,
+        Action::ManageOwnAccount,
+        Action::InviteToCommunity,
+        Action::DecideApplications,
+        Action::ReadOutbox,
+        Action::ReadAuditLog,
+        Action::ManageMembers,
+        Action::ViewMemberList,
+        Action::SeeSpace,
+        Action::ViewSpaceContent,
+        Action::JoinSpace,
+        Action::RequestToJoinSpace,
+        Action::LeaveSpace,
+        Action::EditSpace,
+        Action::CreateSubspace,
+        Action::DecideJoinRequests,
+        Action::InviteToSpace,
+        Action::ManageSpaceRoles,
+    ];
+
+    /// Actions that a space's coordinators (and stewards) may take.
+    pub fn is_coordination(self) -> bool {
+        matches!(
+            self,
+            Action::EditSpace
+                | Action::CreateSubspace
+                | Action::DecideJoinRequests
+                | Action::InviteToSpace
+                | Action::ManageSpaceRoles
+        )
+    }
+
+    pub fn is_steward_only(self) -> bool {
+        matches!(self, Action::DecideApplications | Action::ReadOutbox | Action::ReadAuditLog | Action::ManageMembers)
+    }
+}
+
+/// One level of a space's chain, from the root down: what the actor is there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SpaceLevel {
+    pub visibility: Visibility,
+    pub join_policy: JoinPolicy,
+    pub actor_role: Option<Role>,
+    /// A coordinator has invited the actor into this space.
+    pub actor_invited: bool,
+}
+
+/// The facts about a space needed to decide: its chain from the root to itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpaceFacts {
+    /// Root first, the space itself last. Never empty.
+    pub chain: Vec<SpaceLevel>,
+}
+
+impl SpaceFacts {
+    fn this(&self) -> Option<&SpaceLevel> {
+        self.chain.last()
+    }
+
+    fn is_root(&self) -> bool {
+        self.chain.len() == 1
+    }
+}
+
+/// What it is about.
+#[derive(Debug, Clone, Copy)]
+pub enum Resource<'a> {
+    Community,
+    Space(&'a SpaceFacts),
+}
+
+/// Why not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Denial {
+    /// Not logged in: log in first.
+    LogIn,
+    /// An applicant or a declined applicant: only their own application.
+    NotAdmitted,
+    Suspended,
+    /// Known, but not allowed.
+    Forbidden,
+    /// Not allowed to know it exists (a secret space): answered exactly like a missing one.
+    NotFound,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    Allow,
+    Deny(Denial),
+}
+
+impl Decision {
+    pub fn is_allowed(self) -> bool {
+        self == Decision::Allow
+    }
+
+    pub fn into_result(self) -> Result<(), Denial> {
+        match self {
+            Decision::Allow => Ok(()),
+            Decision::Deny(denial) => Err(denial),
+        }
+    }
+}
+
+fn allow_if(condition: bool, otherwise: Denial) -> Decision {
+    if condition { Decision::Allow } else { Decision::Deny(otherwise) }
+}
+
+/// The single decision on who may do what.
+pub fn authorize(actor: Actor, action: Action, resource: Resource<'_>) -> Decision {
+    let steward = match actor {
+        Actor::Anonymous => return Decision::Deny(Denial::LogIn),
+        Actor::Suspended(_) => return Decision::Deny(Denial::Suspended),
+        Actor::Applicant(_) | Actor::Declined(_) => {
+            return allow_if(
+                matches!((action, resource), (Action::ViewOwnApplication, Resource::Community)),
+                Denial::NotAdmitted,
+            );
+        }
+        Actor::Member { steward, .. } => steward,
+    };
+    match resource {
+        Resource::Community => community_action(steward, action),
+        Resource::Space(facts) => space_action(steward, action, facts),
+    }
+}
+
+fn community_action(steward: bool, action: Action) -> Decision {
+    match action {
+        Action::ViewCommunity
+        | Action::ViewOwnApplication
+        | Action::ManageOwnAccount
+        | Action::InviteToCommunity
+        | Action::ViewMemberList => Decision::Allow,
+        a if a.is_steward_only() => allow_if(steward, Denial::Forbidden),
+        // Space actions asked about the community as a whole make no sense.
+        _ => Decision::Deny(Denial::Forbidden),
+    }
+}
+
+fn space_action(steward: bool, action: Action, facts: &SpaceFacts) -> Decision {
+    let Some(this) = facts.this() else {
+        return Decision::Deny(Denial::NotFound);
+    };
+    let knows_it_exists = facts
+        .chain
+        .iter()
+        .all(|level| level.visibility != Visibility::Secret || level.actor_role.is_some() || level.actor_invited);
+    if !steward && !knows_it_exists {
+        return Decision::Deny(Denial::NotFound);
+    }
+    let is_member = this.actor_role.is_some();
+    let is_coordinator = this.actor_role == Some(Role::Coordinator);
+    match action {
+        Action::SeeSpace => Decision::Allow,
+        Action::ViewSpaceContent => {
+            allow_if(steward || is_member || this.visibility == Visibility::Community, Denial::Forbidden)
+        }
+        Action::JoinSpace => allow_if(
+            !is_member && (this.join_policy == JoinPolicy::Open || this.actor_invited || (steward && !facts.is_root())),
+            Denial::Forbidden,
+        ),
+        Action::RequestToJoinSpace => {
+            allow_if(!is_member && this.join_policy == JoinPolicy::ByRequest, Denial::Forbidden)
+        }
+        Action::LeaveSpace => allow_if(is_member && !facts.is_root(), Denial::Forbidden),
+        a if a.is_coordination() => allow_if(steward || is_coordinator, Denial::Forbidden),
+        // Community actions asked about a space make no sense.
+        _ => Decision::Deny(Denial::Forbidden),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn any_level() -> impl Strategy<Value = SpaceLevel> {
+        (
+            prop::sample::select(Visibility::ALL),
+            prop::sample::select(JoinPolicy::ALL),
+            prop::option::of(prop::sample::select(Role::ALL)),
+            any::<bool>(),
+        )
+            .prop_map(|(visibility, join_policy, actor_role, actor_invited)| SpaceLevel {
+                visibility,
+                join_policy,
+                actor_role,
+                actor_invited,
+            })
+    }
+
+    fn any_facts() -> impl Strategy<Value = SpaceFacts> {
+        prop::collection::vec(any_level(), 1..5).prop_map(|chain| SpaceFacts { chain })
+    }
+
+    fn any_actor() -> impl Strategy<Value = Actor> {
+        let id = MemberId::from_uuid(uuid::Uuid::nil());
+        prop_oneof![
+            Just(Actor::Anonymous),
+            Just(Actor::Applicant(id)),
+            Just(Actor::Declined(id)),
+            Just(Actor::Suspended(id)),
+            any::<bool>().prop_map(move |steward| Actor::Member { id, steward }),
+        ]
+    }
+
+    fn hidden_from(facts: &SpaceFacts) -> bool {
+        facts.chain.iter().any(|l| l.visibility == Visibility::Secret && l.actor_role.is_none() && !l.actor_invited)
+    }
+
+    proptest! {
+        /// Nobody outside the community is ever allowed anything but their own application.
+        #[test]
+        fn only_admitted_members_act(actor in any_actor(), facts in any_facts(), action in prop::sample::select(Action::ALL)) {
+            let not_admitted = !matches!(actor, Actor::Member { .. });
+            for resource in [Resource::Community, Resource::Space(&facts)] {
+                let decision = authorize(actor, action, resource);
+                if not_admitted && decision.is_allowed() {
+                    prop_assert!(matches!(actor, Actor::Applicant(_) | Actor::Declined(_)));
+                    prop_assert_eq!(action, Action::ViewOwnApplication);
+                }
+            }
+        }
+
+        /// A secret space, or one inside a secret space, is answered as "not found" to a
+        /// member who does not belong there — never "forbidden", which would reveal it.
+        #[test]
+        fn secret_spaces_do_not_leak(facts in any_facts(), action in prop::sample::select(Action::ALL)) {
+            let member = Actor::Member { id: MemberId::from_uuid(uuid::Uuid::nil()), steward: false };
+            if hidden_from(&facts) {
+                prop_assert_eq!(authorize(member, action, Resource::Space(&facts)), Decision::Deny(Denial::NotFound));
+            }
+        }
+
+        /// Coordination needs the coordinator role in that very space, or a steward.
+        #[test]
+        fn coordination_needs_the_role(actor in any_actor(), facts in any_facts(), action in prop::sample::select(Action::ALL)) {
+            if action.is_coordination() && authorize(actor, action, Resource::Space(&facts)).is_allowed() {
+                let this = facts.chain.last().unwrap();
+                prop_assert!(actor.is_steward() || this.actor_role == Some(Role::Coordinator));
+            }
+        }
+
+        /// Stewards may do everything except leave the community's root space.
+        #[test]
+        fn stewards_do_everything(facts in any_facts(), action in prop::sample::select(Action::ALL)) {
+            let steward = Actor::Member { id: MemberId::from_uuid(uuid::Uuid::nil()), steward: true };
+            let this = *facts.chain.last().unwrap();
+            let decision = authorize(steward, action, Resource::Space(&facts));
+            let expected_denied = match action {
+                Action::LeaveSpace => this.actor_role.is_none() || facts.chain.len() == 1,
+                Action::JoinSpace => this.actor_role.is_some() || (facts.chain.len() == 1 && this.join_policy != JoinPolicy::Open && !this.actor_invited),
+                Action::RequestToJoinSpace => this.actor_role.is_some() || this.join_policy != JoinPolicy::ByRequest,
+                a => !matches!(a, Action::SeeSpace | Action::ViewSpaceContent) && !a.is_coordination(),
+            };
+            prop_assert_eq!(decision.is_allowed(), !expected_denied, "{:?}", action);
+        }
+
+        /// Leaving is always possible for a member of a group (not the community itself).
+        #[test]
+        fn members_can_always_leave(mut facts in any_facts(), role in prop::sample::select(Role::ALL)) {
+            prop_assume!(facts.chain.len() > 1);
+            if let Some(last) = facts.chain.last_mut() { last.actor_role = Some(role); }
+            for level in &mut facts.chain { if level.visibility == Visibility::Secret && level.actor_role.is_none() { level.actor_invited = true; } }
+            let member = Actor::Member { id: MemberId::from_uuid(uuid::Uuid::nil()), steward: false };
+            prop_assert!(authorize(member, Action::LeaveSpace, Resource::Space(&facts)).is_allowed());
+        }
+    }
+
+    fn level(visibility: Visibility, join_policy: JoinPolicy, actor_role: Option<Role>) -> SpaceLevel {
+        SpaceLevel { visibility, join_policy, actor_role, actor_invited: false }
+    }
+
+    #[test]
+    fn worked_examples() {
+        let ann = Actor::Member { id: MemberId::new_v7(), steward: false };
+        let root = level(Visibility::Community, JoinPolicy::ByInvitation, Some(Role::Member));
+        let members_only = SpaceFacts { chain: vec![root, level(Visibility::Members, JoinPolicy::ByRequest, None)] };
+        assert_eq!(authorize(ann, Action::SeeSpace, Resource::Space(&members_only)), Decision::Allow);
+        assert_eq!(
+            authorize(ann, Action::ViewSpaceContent, Resource::Space(&members_only)),
+            Decision::Deny(Denial::Forbidden)
+        );
+        assert_eq!(authorize(ann, Action::RequestToJoinSpace, Resource::Space(&members_only)), Decision::Allow);
+        assert_eq!(
+            authorize(ann, Action::JoinSpace, Resource::Space(&members_only)),
+            Decision::Deny(Denial::Forbidden)
+        );
+
+        let open = SpaceFacts { chain: vec![root, level(Visibility::Community, JoinPolicy::Open, None)] };
+        assert_eq!(authorize(ann, Action::JoinSpace, Resource::Space(&open)), Decision::Allow);
+        assert_eq!(authorize(ann, Action::EditSpace, Resource::Space(&open)), Decision::Deny(Denial::Forbidden));
+
+        let root_only = SpaceFacts { chain: vec![root] };
+        assert_eq!(authorize(ann, Action::LeaveSpace, Resource::Space(&root_only)), Decision::Deny(Denial::Forbidden));
+        assert_eq!(authorize(ann, Action::DecideApplications, Resource::Community), Decision::Deny(Denial::Forbidden));
+        assert_eq!(
+            authorize(Actor::Anonymous, Action::ViewCommunity, Resource::Community),
+            Decision::Deny(Denial::LogIn)
+        );
+    }
+}

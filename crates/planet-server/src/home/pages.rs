@@ -1,0 +1,140 @@
+//! Home: the social model as a picture, then what matters to me.
+
+use crate::error::AppResult;
+use crate::identity::session::Ctx;
+use crate::spaces::service;
+use crate::state::AppState;
+use crate::web::layout::Layout;
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::State;
+use axum::http::Uri;
+use axum::response::{IntoResponse, Response};
+use chrono::Duration;
+use planet_domain::policy::Action;
+use planet_domain::space::Role;
+use planet_store::queries::{admission, spaces};
+
+pub struct MySpace {
+    id: String,
+    name: String,
+    coordinator: bool,
+    members: u64,
+    new_members: usize,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "home/home.html")]
+struct HomePage {
+    layout: Layout,
+    first_name: String,
+    my_spaces: Vec<MySpace>,
+    waiting_applications: u64,
+    request_notes: Vec<(String, String, usize)>,
+}
+
+pub async fn home(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
+    ctx.require(Action::ViewCommunity)?;
+    let member = ctx.member()?;
+    let since = state.now() - Duration::days(14);
+    let mut my_spaces = Vec::new();
+    let mut request_notes = Vec::new();
+    for entry in service::my_spaces(&state, &ctx).await? {
+        let members = spaces::members_of(state.db(), entry.space.id).await?;
+        let coordinator = entry.role == Some(Role::Coordinator);
+        if coordinator {
+            let waiting = spaces::join_requests(state.db(), entry.space.id).await?.len();
+            if waiting > 0 {
+                request_notes.push((entry.space.id.to_string(), entry.space.name.clone(), waiting));
+            }
+        }
+        my_spaces.push(MySpace {
+            id: entry.space.id.to_string(),
+            name: entry.space.name.clone(),
+            coordinator,
+            members: entry.members,
+            new_members: members.iter().filter(|m| m.joined_at >= since && m.member.id != member.id).count(),
+        });
+    }
+    let waiting_applications =
+        if ctx.require(Action::DecideApplications).is_ok() { admission::count_waiting(state.db()).await? } else { 0 };
+    let first_name = member.name.split_whitespace().next().unwrap_or(&member.name).to_owned();
+    Ok(HomePage { layout: ctx.layout("Home"), first_name, my_spaces, waiting_applications, request_notes }
+        .into_response())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "home/area.html")]
+struct AreaPage {
+    layout: Layout,
+    name: &'static str,
+    summary: &'static str,
+    coming: &'static [&'static str],
+}
+
+struct Area {
+    path: &'static str,
+    name: &'static str,
+    summary: &'static str,
+    coming: &'static [&'static str],
+}
+
+const AREAS: &[Area] = &[
+    Area {
+        path: "/synergy",
+        name: "Synergy",
+        summary: "The heart of the community: members help each other with food, transport, energy, care, skills and things, so we all need less money and earn more of our living locally.",
+        coming: &[
+            "Post what you offer and what you need",
+            "Find offers from people you trust",
+            "Agree a deal, then pay or thank in community credit",
+            "Leave feedback after a deal",
+        ],
+    },
+    Area {
+        path: "/who-we-are",
+        name: "Who We Are",
+        summary: "The green directory of the people, businesses and organisations in the community, and the trust between them.",
+        coming: &[
+            "Profiles with values, skills and contributions",
+            "Vouch for people you know in real life",
+            "See how you are connected to anyone through people you trust",
+            "A printable directory",
+        ],
+    },
+    Area {
+        path: "/commons",
+        name: "Commons",
+        summary: "How we govern ourselves: our values, rules and money, decided together.",
+        coming: &[
+            "Proposals and polls for the community and each group",
+            "Documents written together",
+            "The community fund and deciding together how to spend it",
+        ],
+    },
+    Area {
+        path: "/direction",
+        name: "Direction",
+        summary: "Looking ahead together: plans, events and talks with organisations outside the community.",
+        coming: &["Planning discussions", "A shared calendar of events", "Plans linked to documents and polls"],
+    },
+    Area {
+        path: "/peacemaking",
+        name: "Peacemaking",
+        summary: "Keeping trust healthy. When people disagree, the peacemakers help them find a way forward.",
+        coming: &[
+            "Ask the peacemakers for help, in confidence",
+            "Resources on talking through a conflict",
+            "The peacemakers' group",
+        ],
+    },
+];
+
+pub async fn area(ctx: Ctx, uri: Uri) -> AppResult<Response> {
+    ctx.require(Action::ViewCommunity)?;
+    let area = AREAS.iter().find(|a| a.path == uri.path()).ok_or_else(crate::error::AppError::not_found)?;
+    Ok(AreaPage { layout: ctx.layout(area.name), name: area.name, summary: area.summary, coming: area.coming }
+        .into_response())
+}
+
+pub const AREA_PATHS: [&str; 5] = ["/synergy", "/who-we-are", "/commons", "/direction", "/peacemaking"];

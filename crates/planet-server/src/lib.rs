@@ -1,0 +1,91 @@
+//! The PlaNet web server: per-area services, HTML pages and the JSON API.
+//!
+//! Architecture invariant: handlers are thin. A page or API handler parses its input, calls a
+//! service function, and renders; the service asks `planet_domain::policy::authorize` (through
+//! `Ctx::require` or `access::require_space`), validates, and writes in one transaction.
+
+pub mod access;
+pub mod admission;
+pub mod config;
+pub mod error;
+pub mod home;
+pub mod identity;
+pub mod notify;
+pub mod openapi;
+pub mod ops;
+pub mod ratelimit;
+pub mod routes;
+pub mod spaces;
+pub mod state;
+pub mod web;
+
+pub use config::ServerConfig;
+pub use state::AppState;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use planet_domain::Clock;
+use planet_store::{DatabaseUrl, Store};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+
+/// The whole application as a router.
+pub fn app(state: AppState) -> Router {
+    routes::router()
+        .fallback(web::middleware::not_found)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), web::middleware::setup_gate))
+        .layer(axum::middleware::from_fn(web::middleware::csrf))
+        .layer(axum::middleware::from_fn(web::middleware::security_headers))
+        .layer(DefaultBodyLimit::max(256 * 1024))
+        .with_state(state)
+}
+
+/// The database URL the settings name: the configured one, or SQLite in the data dir.
+pub fn database_url(config: &ServerConfig) -> Result<DatabaseUrl, String> {
+    match &config.database_url {
+        Some(url) => DatabaseUrl::parse(url),
+        None => {
+            std::fs::create_dir_all(&config.data_dir)
+                .map_err(|e| format!("cannot create the data directory {}: {e}", config.data_dir.display()))?;
+            Ok(DatabaseUrl::sqlite_file(&config.data_dir.join("planet.db")))
+        }
+    }
+}
+
+/// A running server: build it (which binds the port), read the port, run it.
+pub struct Application {
+    listener: TcpListener,
+    state: AppState,
+}
+
+impl Application {
+    pub async fn build(config: ServerConfig, store: Store, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
+        let listener = TcpListener::bind(config.listen).await?;
+        let community = planet_store::queries::community::get(store.db()).await?;
+        let state = AppState::new(store, clock, config, community);
+        Ok(Self { listener, state })
+    }
+
+    pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
+        self.listener.local_addr()
+    }
+
+    pub fn state(&self) -> AppState {
+        self.state.clone()
+    }
+
+    /// Serve until `shutdown` completes.
+    pub async fn run_until(
+        self,
+        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        let sender = tokio::spawn(notify::mail::run_sender(self.state.clone()));
+        let router = app(self.state);
+        let result = axum::serve(self.listener, router.into_make_service_with_connect_info::<SocketAddr>())
+            .with_graceful_shutdown(shutdown)
+            .await;
+        sender.abort();
+        result
+    }
+}

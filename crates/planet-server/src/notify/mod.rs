@@ -1,0 +1,3 @@
+//! Notifications. For now: email, always written to the outbox first.
+
+pub mod mail;

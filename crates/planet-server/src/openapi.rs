@@ -1,0 +1,38 @@
+//! The OpenAPI document at `/api/v1/openapi.json`.
+
+use axum::Json;
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "PlaNet API", description = "The JSON API of a PlaNet community. Authenticate with a personal access token (Authorization: Bearer ...) made in your account settings."),
+    paths(
+        crate::identity::api::me,
+        crate::spaces::api::list,
+        crate::spaces::api::get,
+        crate::spaces::api::create,
+        crate::spaces::api::join,
+        crate::spaces::api::request,
+        crate::spaces::api::leave,
+        crate::spaces::api::members,
+        crate::admission::api::list,
+        crate::admission::api::create,
+    ),
+    modifiers(&TokenAuth),
+)]
+pub struct ApiDoc;
+
+struct TokenAuth;
+
+impl Modify for TokenAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        if let Some(components) = openapi.components.as_mut() {
+            components.add_security_scheme("token", SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)));
+        }
+    }
+}
+
+pub async fn document() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}

@@ -1,0 +1,117 @@
+//! Stewards' use cases: suspend and restore members, appoint stewards, read the outbox and
+//! the audit log.
+
+use crate::error::{AppError, AppResult};
+use crate::identity::session::Ctx;
+use crate::state::AppState;
+use planet_domain::MemberId;
+use planet_domain::policy::Action;
+use planet_domain::space::AccountStatus;
+use planet_store::queries::accounts::{self, Member};
+use planet_store::queries::audit::{self, AuditEntry};
+use planet_store::queries::outbox::{self, OutboxMessage};
+
+pub async fn members(state: &AppState, ctx: &Ctx, search: &str) -> AppResult<Vec<Member>> {
+    ctx.require(Action::ManageMembers)?;
+    Ok(accounts::list_members(
+        state.db(),
+        &[AccountStatus::Member, AccountStatus::Suspended],
+        Some(search.trim()),
+        500,
+        0,
+    )
+    .await?)
+}
+
+async fn target(state: &AppState, ctx: &Ctx, id: &str) -> AppResult<(Member, Member)> {
+    ctx.require(Action::ManageMembers)?;
+    let steward = ctx.member()?.clone();
+    let id: MemberId = id.parse().map_err(|_| AppError::not_found())?;
+    let member = accounts::member(state.db(), id).await?.ok_or_else(AppError::not_found)?;
+    Ok((steward, member))
+}
+
+/// Suspend a member: they are logged out everywhere and can do nothing until restored.
+pub async fn suspend(state: &AppState, ctx: &Ctx, id: &str) -> AppResult<()> {
+    let (steward, member) = target(state, ctx, id).await?;
+    if member.id == steward.id {
+        return Err(AppError::refused("cannot_suspend_self", "You cannot suspend yourself."));
+    }
+    if member.status != AccountStatus::Member {
+        return Err(AppError::refused("not_a_member", "Only active members can be suspended."));
+    }
+    let now = state.now();
+    let txn = state.store().begin().await?;
+    accounts::set_status(&txn, member.id, AccountStatus::Suspended, now).await?;
+    accounts::delete_member_sessions(&txn, member.id).await?;
+    audit::record(&txn, Some(steward.id), "member.suspended", &member.name, "", now).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+pub async fn restore(state: &AppState, ctx: &Ctx, id: &str) -> AppResult<()> {
+    let (steward, member) = target(state, ctx, id).await?;
+    if member.status != AccountStatus::Suspended {
+        return Err(AppError::refused("not_suspended", "This member is not suspended."));
+    }
+    let now = state.now();
+    let txn = state.store().begin().await?;
+    accounts::set_status(&txn, member.id, AccountStatus::Member, now).await?;
+    audit::record(&txn, Some(steward.id), "member.restored", &member.name, "", now).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Make a member a steward, or not. The community always keeps at least one steward.
+pub async fn set_steward(state: &AppState, ctx: &Ctx, id: &str, steward_role: bool) -> AppResult<()> {
+    let (steward, member) = target(state, ctx, id).await?;
+    if member.status != AccountStatus::Member {
+        return Err(AppError::refused("not_a_member", "Only active members can be stewards."));
+    }
+    let now = state.now();
+    let txn = state.store().begin().await?;
+    accounts::set_steward(&txn, member.id, steward_role).await?;
+    if accounts::count_stewards(&txn).await? == 0 {
+        return Err(AppError::refused(
+            "last_steward",
+            "The community needs at least one steward. Appoint another before stepping down.",
+        ));
+    }
+    let action = if steward_role { "member.made_steward" } else { "member.steward_removed" };
+    audit::record(&txn, Some(steward.id), action, &member.name, "", now).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+pub async fn outbox(state: &AppState, ctx: &Ctx) -> AppResult<Vec<OutboxMessage>> {
+    ctx.require(Action::ReadOutbox)?;
+    Ok(outbox::recent(state.db(), 200).await?)
+}
+
+pub async fn outbox_message(state: &AppState, ctx: &Ctx, id: &str) -> AppResult<OutboxMessage> {
+    ctx.require(Action::ReadOutbox)?;
+    let id = id.parse().map_err(|_| AppError::not_found())?;
+    outbox::get(state.db(), id).await?.ok_or_else(AppError::not_found)
+}
+
+/// The audit log, newest first, with the actors' names.
+pub async fn audit_log(state: &AppState, ctx: &Ctx, page: u64) -> AppResult<(Vec<(AuditEntry, String)>, u64)> {
+    ctx.require(Action::ReadAuditLog)?;
+    const PER_PAGE: u64 = 100;
+    let entries = audit::recent(state.db(), PER_PAGE, page * PER_PAGE).await?;
+    let ids: Vec<_> = entries.iter().filter_map(|e| e.actor_id).map(MemberId::from_uuid).collect();
+    let people = accounts::members_by_ids(state.db(), &ids).await?;
+    let total = audit::count(state.db()).await?;
+    let named = entries
+        .into_iter()
+        .map(|e| {
+            let name = e
+                .actor_id
+                .and_then(|id| people.iter().find(|p| p.id.uuid() == id))
+                .map(|p| p.name.clone())
+                .unwrap_or_else(|| "PlaNet".to_owned());
+            (e, name)
+        })
+        .collect();
+    Ok((named, total))
+}

@@ -1,0 +1,130 @@
+//! Every route, registered through one book so the authorization matrix test can walk them
+//! all: a route added here without a matrix entry fails that test.
+
+use crate::state::AppState;
+use crate::{admission, home, identity, openapi, ops, spaces, web};
+use axum::Router;
+use axum::handler::Handler;
+use axum::routing::{MethodRouter, get, post};
+
+/// One route: its method and path template.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RouteEntry {
+    pub method: &'static str,
+    pub path: &'static str,
+}
+
+struct RouteBook {
+    router: Router<AppState>,
+    entries: Vec<RouteEntry>,
+}
+
+impl RouteBook {
+    fn new() -> Self {
+        Self { router: Router::new(), entries: Vec::new() }
+    }
+
+    fn add(mut self, method: &'static str, path: &'static str, route: MethodRouter<AppState>) -> Self {
+        self.entries.push(RouteEntry { method, path });
+        self.router = self.router.route(path, route);
+        self
+    }
+
+    fn get<H, T>(self, path: &'static str, handler: H) -> Self
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        self.add("GET", path, get(handler))
+    }
+
+    fn post<H, T>(self, path: &'static str, handler: H) -> Self
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        self.add("POST", path, post(handler))
+    }
+}
+
+fn book() -> RouteBook {
+    let mut book = RouteBook::new()
+        // Health and assets.
+        .get("/healthz", ops::pages::healthz)
+        .get("/assets/{*path}", web::assets::serve)
+        // Setup and identity.
+        .get("/setup", identity::pages::setup_form)
+        .post("/setup", identity::pages::setup)
+        .get("/login", identity::pages::login_form)
+        .post("/login", identity::pages::login)
+        .post("/logout", identity::pages::logout)
+        .post("/logout-everywhere", identity::pages::logout_everywhere)
+        .get("/forgot-password", identity::pages::forgot_form)
+        .post("/forgot-password", identity::pages::forgot)
+        .get("/reset-password/{token}", identity::pages::reset_form)
+        .post("/reset-password/{token}", identity::pages::reset)
+        .get("/settings", identity::pages::settings)
+        .post("/settings/password", identity::pages::change_password)
+        .post("/settings/tokens", identity::pages::create_token)
+        .post("/settings/tokens/{id}/revoke", identity::pages::revoke_token)
+        // Admission.
+        .get("/invitations", admission::pages::invitations)
+        .post("/invitations", admission::pages::invite)
+        .post("/invitations/{id}/withdraw", admission::pages::withdraw)
+        .get("/join/{token}", admission::pages::join_form)
+        .post("/join/{token}", admission::pages::join)
+        .get("/application", admission::pages::own_application)
+        .get("/admin/applications", admission::pages::applications)
+        .get("/admin/applications/{id}", admission::pages::application)
+        .post("/admin/applications/{id}/decide", admission::pages::decide)
+        // Home and the five areas.
+        .get("/", home::pages::home);
+    for path in home::pages::AREA_PATHS {
+        book = book.get(path, home::pages::area);
+    }
+    book
+        // Spaces.
+        .get("/spaces", spaces::pages::list)
+        .post("/spaces", spaces::pages::create)
+        .get("/spaces/new", spaces::pages::new_form)
+        .get("/spaces/{id}", spaces::pages::show)
+        .get("/spaces/{id}/edit", spaces::pages::edit_form)
+        .post("/spaces/{id}/edit", spaces::pages::edit)
+        .post("/spaces/{id}/join", spaces::pages::join)
+        .post("/spaces/{id}/request", spaces::pages::request)
+        .post("/spaces/{id}/leave", spaces::pages::leave)
+        .get("/spaces/{id}/requests", spaces::pages::requests)
+        .post("/spaces/{id}/requests/{member}", spaces::pages::decide_request)
+        .post("/spaces/{id}/invite", spaces::pages::invite)
+        .post("/spaces/{id}/members/{member}/role", spaces::pages::set_role)
+        // Stewards.
+        .get("/admin", ops::pages::admin)
+        .get("/admin/members", ops::pages::members)
+        .post("/admin/members/{id}/suspend", ops::pages::suspend)
+        .post("/admin/members/{id}/restore", ops::pages::restore)
+        .post("/admin/members/{id}/steward", ops::pages::set_steward)
+        .get("/admin/outbox", ops::pages::outbox)
+        .get("/admin/outbox/{id}", ops::pages::outbox_message)
+        .get("/admin/audit", ops::pages::audit)
+        // JSON API.
+        .get("/api/v1/openapi.json", openapi::document)
+        .get("/api/v1/me", identity::api::me)
+        .get("/api/v1/spaces", spaces::api::list)
+        .post("/api/v1/spaces", spaces::api::create)
+        .get("/api/v1/spaces/{id}", spaces::api::get)
+        .post("/api/v1/spaces/{id}/join", spaces::api::join)
+        .post("/api/v1/spaces/{id}/requests", spaces::api::request)
+        .post("/api/v1/spaces/{id}/leave", spaces::api::leave)
+        .get("/api/v1/spaces/{id}/members", spaces::api::members)
+        .get("/api/v1/invitations", admission::api::list)
+        .post("/api/v1/invitations", admission::api::create)
+}
+
+/// Every route the server answers.
+pub fn route_table() -> Vec<RouteEntry> {
+    book().entries
+}
+
+pub(crate) fn router() -> Router<AppState> {
+    book().router
+}

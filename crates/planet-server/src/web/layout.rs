@@ -1,0 +1,62 @@
+//! The chrome around every page: the community's name, the navigation, a flash message.
+
+use askama::Template;
+
+/// What the navigation shows depends on who is looking.
+#[derive(Debug, Clone, Default)]
+pub struct Nav {
+    pub signed_in: bool,
+    pub member: bool,
+    pub steward: bool,
+    pub name: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Layout {
+    pub community: String,
+    pub title: String,
+    pub nav: Nav,
+    pub flash: Option<&'static str>,
+}
+
+impl Layout {
+    pub fn with_flash(mut self, flash: Option<&'static str>) -> Self {
+        self.flash = flash;
+        self
+    }
+}
+
+/// Messages shown after an action, chosen by a code in the query string (never echoing input).
+pub fn flash_message(code: Option<&str>) -> Option<&'static str> {
+    Some(match code? {
+        "joined" => "You have joined the group.",
+        "left" => "You have left the group.",
+        "requested" => "Your request has been sent to the group's coordinators.",
+        "saved" => "Your changes have been saved.",
+        "created" => "The group has been created. You are its coordinator.",
+        "approved" => "The application has been approved and the new member told by email.",
+        "declined" => "The application has been declined.",
+        "accepted" => "The request has been accepted.",
+        "refused" => "The request has been declined.",
+        "invited" => "The invitation has been sent.",
+        "role" => "The role has been changed.",
+        "password" => "Your password has been changed. Please log in with it.",
+        "loggedout" => "You have been logged out.",
+        "everywhere" => "You have been logged out on every device.",
+        "revoked" => "The token has been revoked. Programs using it can no longer get in.",
+        "suspended" => "The member has been suspended and logged out everywhere.",
+        "restored" => "The member's account has been restored.",
+        "steward" => "The member's steward role has been changed.",
+        "withdrawn" => "The invitation has been withdrawn.",
+        _ => return None,
+    })
+}
+
+/// A friendly page for errors (404, 403, 500 …), rendered without the database.
+#[derive(Template)]
+#[template(path = "error.html")]
+pub struct ErrorPage {
+    pub title: &'static str,
+    pub message: String,
+    pub status: u16,
+}

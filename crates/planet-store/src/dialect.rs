@@ -1,0 +1,187 @@
+//! Everything that differs between SQLite and PostgreSQL, in one place.
+
+use crate::{StoreError, StoreResult};
+use sea_orm::sqlx::postgres::PgPoolOptions;
+use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, SqlxPostgresConnector, SqlxSqliteConnector, Statement};
+use std::fmt;
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A database URL whose scheme has been checked. Its password never appears in `Debug` or
+/// `Display`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct DatabaseUrl {
+    url: String,
+    backend: Backend,
+}
+
+impl DatabaseUrl {
+    pub fn parse(url: &str) -> Result<Self, String> {
+        let url = url.trim();
+        let url = match url.strip_prefix("postgresql://") {
+            Some(rest) => format!("postgres://{rest}"),
+            None => url.to_owned(),
+        };
+        let backend = if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else if url.starts_with("postgres://") {
+            Backend::Postgres
+        } else {
+            return Err(format!(
+                "unsupported database URL {:?}: use sqlite://PATH or postgres://USER@HOST/DB",
+                redact(&url)
+            ));
+        };
+        Ok(Self { url, backend })
+    }
+
+    /// SQLite in a file (created if missing).
+    pub fn sqlite_file(path: &Path) -> Self {
+        Self { url: format!("sqlite://{}?mode=rwc", path.display()), backend: Backend::Sqlite }
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.url
+    }
+
+    /// The same server, another database (PostgreSQL): used to make a fresh test database.
+    pub fn with_database(&self, name: &str) -> Self {
+        let base = self.url.split('?').next().unwrap_or(&self.url);
+        let server = match base.rfind('/') {
+            Some(slash) if slash > "postgres://".len() => &base[..slash],
+            _ => base,
+        };
+        Self { url: format!("{server}/{name}"), backend: self.backend }
+    }
+}
+
+fn redact(url: &str) -> String {
+    // postgres://user:secret@host/db → postgres://user:***@host/db
+    if let (Some(scheme_end), Some(at)) = (url.find("://"), url.rfind('@'))
+        && let Some(colon) = url[scheme_end + 3..at].find(':')
+    {
+        let colon = scheme_end + 3 + colon;
+        return format!("{}:***{}", &url[..colon], &url[at..]);
+    }
+    url.to_owned()
+}
+
+impl fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "DatabaseUrl({})", redact(&self.url))
+    }
+}
+
+impl fmt::Display for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&redact(&self.url))
+    }
+}
+
+fn connect_error(err: impl fmt::Display) -> StoreError {
+    StoreError::Database(sea_orm::DbErr::Conn(sea_orm::RuntimeErr::Internal(err.to_string())))
+}
+
+/// Open a pool. SQLite gets WAL, foreign keys, a busy timeout and `synchronous=FULL`, so an
+/// acknowledged write survives a power cut on a Raspberry Pi.
+pub async fn connect(url: &DatabaseUrl) -> StoreResult<DatabaseConnection> {
+    match url.backend {
+        Backend::Sqlite => {
+            let options = SqliteConnectOptions::from_str(&url.url)
+                .map_err(connect_error)?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Full)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(10));
+            let pool =
+                SqlitePoolOptions::new().max_connections(8).connect_with(options).await.map_err(connect_error)?;
+            Ok(SqlxSqliteConnector::from_sqlx_sqlite_pool(pool))
+        }
+        Backend::Postgres => {
+            let pool = PgPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect(&url.url)
+                .await
+                .map_err(connect_error)?;
+            Ok(SqlxPostgresConnector::from_sqlx_postgres_pool(pool))
+        }
+    }
+}
+
+pub(crate) async fn table_names(db: &DatabaseConnection, backend: Backend) -> StoreResult<Vec<String>> {
+    let sql = match backend {
+        Backend::Sqlite => {
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+        }
+        Backend::Postgres => {
+            "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY table_name"
+        }
+    };
+    let rows = db.query_all_raw(Statement::from_string(db_backend(backend), sql)).await?;
+    rows.iter().map(|row| row.try_get::<String>("", "name").map_err(StoreError::from)).collect()
+}
+
+pub(crate) async fn backup_to(db: &DatabaseConnection, backend: Backend, path: &Path) -> StoreResult<()> {
+    match backend {
+        Backend::Sqlite => {
+            if path.exists() {
+                return Err(StoreError::Conflict(format!("{} already exists; choose a new file name", path.display())));
+            }
+            let target = path.to_string_lossy().replace('\'', "''");
+            db.execute_unprepared(&format!("VACUUM INTO '{target}'")).await?;
+            Ok(())
+        }
+        Backend::Postgres => {
+            Err(StoreError::Corrupt("on PostgreSQL, back up with pg_dump (see the README)".to_owned()))
+        }
+    }
+}
+
+/// Create a database on a PostgreSQL server (tests and `planet` setup scripts).
+pub async fn create_postgres_database(server: &DatabaseUrl, name: &str) -> StoreResult<DatabaseUrl> {
+    if server.backend != Backend::Postgres || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        return Err(StoreError::Corrupt(format!("cannot create database {name:?}")));
+    }
+    let db = connect(server).await?;
+    db.execute_unprepared(&format!("CREATE DATABASE \"{name}\"")).await?;
+    db.close().await?;
+    Ok(server.with_database(name))
+}
+
+fn db_backend(backend: Backend) -> DbBackend {
+    match backend {
+        Backend::Sqlite => DbBackend::Sqlite,
+        Backend::Postgres => DbBackend::Postgres,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_choose_the_backend_and_hide_passwords() {
+        let pg = DatabaseUrl::parse("postgresql://planet:hunter2@db.local/planet").unwrap();
+        assert_eq!(pg.backend(), Backend::Postgres);
+        assert_eq!(pg.expose(), "postgres://planet:hunter2@db.local/planet");
+        assert_eq!(format!("{pg:?}"), "DatabaseUrl(postgres://planet:***@db.local/planet)");
+        assert!(!pg.to_string().contains("hunter2"));
+        assert_eq!(pg.with_database("t1").expose(), "postgres://planet:hunter2@db.local/t1");
+        assert_eq!(DatabaseUrl::parse("sqlite://x.db").unwrap().backend(), Backend::Sqlite);
+        assert!(DatabaseUrl::parse("mysql://root@localhost/x").is_err());
+    }
+}

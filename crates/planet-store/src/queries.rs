@@ -1,0 +1,15 @@
+//! Queries, one module an area. Every function takes any connection (the pool or a
+//! transaction), so a use case composes them inside one transaction.
+
+pub mod accounts;
+pub mod admission;
+pub mod audit;
+pub mod community;
+pub mod outbox;
+pub mod spaces;
+
+use crate::StoreError;
+
+pub(crate) fn corrupt(what: &str, value: &str) -> StoreError {
+    StoreError::Corrupt(format!("{what}: {value:?}"))
+}
