@@ -24,7 +24,7 @@ fn bounded(input: &str, what: &str, min: usize, max: usize, code_prefix: &'stati
     let trimmed = input.trim();
     let count = trimmed.chars().count();
     if count < min {
-        let message = if min == 1 {
+        let message = if count == 0 {
             format!("Enter {what}")
         } else {
             format!("{} must be at least {min} characters", capitalise(what))
@@ -218,6 +218,7 @@ mod tests {
         assert_eq!(PersonName::parse("  Ann Smith ").unwrap().as_str(), "Ann Smith");
         assert_eq!(PersonName::parse("").unwrap_err().code, "name_required");
         assert_eq!(PersonName::parse("A").unwrap_err().code, "name_required");
+        assert_eq!(PersonName::parse("A").unwrap_err().message, "Your full name must be at least 2 characters");
         assert_eq!(PersonName::parse(&"x".repeat(101)).unwrap_err().code, "too_long");
         assert_eq!(PersonName::parse("Ann\u{0}").unwrap_err().code, "invalid_characters");
         assert!(Description::parse("").is_ok());

@@ -12,7 +12,7 @@ use axum::Form;
 use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use planet_domain::admission::{AdmissionEvent, ApplicationStatus, InvitationState, invitation_state};
+use planet_domain::admission::{ApplicationStatus, InvitationState, invitation_state};
 use planet_store::queries::admission::{Application, Invitation};
 use serde::Deserialize;
 use std::net::SocketAddr;
@@ -287,13 +287,8 @@ pub async fn decide(
     Path(id): Path<String>,
     Form(form): Form<DecideForm>,
 ) -> AppResult<Response> {
-    let event = match form.decision.as_str() {
-        "approve" => AdmissionEvent::Approve,
-        "decline" => AdmissionEvent::Decline,
-        _ => return Err(AppError::invalid("decision", "decision_required", "Choose approve or decline")),
-    };
-    match service::decide(&state, &ctx, &id, event, &form.note).await {
-        Ok(_) => Ok(Redirect::to(if event == AdmissionEvent::Approve {
+    match service::decide(&state, &ctx, &id, &form.decision, &form.note).await {
+        Ok(application) => Ok(Redirect::to(if application.status == ApplicationStatus::Approved {
             "/admin/applications?done=approved"
         } else {
             "/admin/applications?done=declined"

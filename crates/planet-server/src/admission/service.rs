@@ -201,14 +201,13 @@ pub async fn application(state: &AppState, ctx: &Ctx, id: &str) -> AppResult<App
 }
 
 /// A steward approves or declines. Exactly one decision wins, even if two stewards click at once.
-pub async fn decide(
-    state: &AppState,
-    ctx: &Ctx,
-    id: &str,
-    event: AdmissionEvent,
-    note: &str,
-) -> AppResult<Application> {
+pub async fn decide(state: &AppState, ctx: &Ctx, id: &str, decision: &str, note: &str) -> AppResult<Application> {
     let application = application(state, ctx, id).await?;
+    let event = match decision {
+        "approve" => AdmissionEvent::Approve,
+        "decline" => AdmissionEvent::Decline,
+        _ => return Err(AppError::invalid("decision", "decision_required", "Choose approve or decline")),
+    };
     let steward = ctx.member()?;
     let note =
         ShortNote::parse(note).map_err(|e| AppError::Invalid(vec![crate::error::FieldError::from_input("note", e)]))?;

@@ -52,7 +52,7 @@ fn setup_layout() -> Layout {
 
 pub async fn setup_form(State(state): State<AppState>) -> Response {
     if state.is_set_up() {
-        return Redirect::to("/login").into_response();
+        return Redirect::to("/").into_response();
     }
     SetupPage {
         layout: setup_layout(),

@@ -1,7 +1,7 @@
 //! The stewards' pages, and `/healthz`.
 
 use super::service;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::identity::session::Ctx;
 use crate::state::AppState;
 use crate::web::layout::Layout;
@@ -112,12 +112,7 @@ pub async fn set_steward(
     Path(id): Path<String>,
     Form(form): Form<StewardForm>,
 ) -> AppResult<Response> {
-    let steward = match form.steward.as_str() {
-        "yes" => true,
-        "no" => false,
-        _ => return Err(AppError::invalid("steward", "choice_required", "Choose yes or no")),
-    };
-    service::set_steward(&state, &ctx, &id, steward).await?;
+    service::set_steward(&state, &ctx, &id, &form.steward).await?;
     Ok(Redirect::to("/admin/members?done=steward").into_response())
 }
 

@@ -63,8 +63,13 @@ pub async fn restore(state: &AppState, ctx: &Ctx, id: &str) -> AppResult<()> {
 }
 
 /// Make a member a steward, or not. The community always keeps at least one steward.
-pub async fn set_steward(state: &AppState, ctx: &Ctx, id: &str, steward_role: bool) -> AppResult<()> {
+pub async fn set_steward(state: &AppState, ctx: &Ctx, id: &str, choice: &str) -> AppResult<()> {
     let (steward, member) = target(state, ctx, id).await?;
+    let steward_role = match choice {
+        "yes" => true,
+        "no" => false,
+        _ => return Err(AppError::invalid("steward", "choice_required", "Choose yes or no")),
+    };
     if member.status != AccountStatus::Member {
         return Err(AppError::refused("not_a_member", "Only active members can be stewards."));
     }

@@ -394,12 +394,7 @@ pub async fn decide_request(
     Path((id, member)): Path<(String, String)>,
     Form(form): Form<DecisionForm>,
 ) -> AppResult<Response> {
-    let accept = match form.decision.as_str() {
-        "accept" => true,
-        "decline" => false,
-        _ => return Err(AppError::invalid("decision", "decision_required", "Choose to let them in or say no")),
-    };
-    service::decide_request(&state, &ctx, &id, &member, accept).await?;
+    let accept = service::decide_request(&state, &ctx, &id, &member, &form.decision).await?;
     let done = if accept { "accepted" } else { "refused" };
     Ok(Redirect::to(&format!("/spaces/{id}/requests?done={done}")).into_response())
 }

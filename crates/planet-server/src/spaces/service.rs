@@ -274,9 +274,15 @@ pub async fn join_requests(state: &AppState, ctx: &Ctx, id: &str) -> AppResult<(
     Ok((access, spaces::join_requests(state.db(), id).await?))
 }
 
-pub async fn decide_request(state: &AppState, ctx: &Ctx, id: &str, who: &str, accept: bool) -> AppResult<()> {
+/// Accept ("accept") or decline ("decline") a request; returns whether it was accepted.
+pub async fn decide_request(state: &AppState, ctx: &Ctx, id: &str, who: &str, decision: &str) -> AppResult<bool> {
     let id = parse_space_id(id)?;
     let access = require_space(state.db(), ctx, Action::DecideJoinRequests, id).await?;
+    let accept = match decision {
+        "accept" => true,
+        "decline" => false,
+        _ => return Err(AppError::invalid("decision", "decision_required", "Choose to let them in or say no")),
+    };
     let who: MemberId = who.parse().map_err(|_| AppError::not_found())?;
     let coordinator = ctx.member()?;
     let applicant = accounts::member(state.db(), who).await?.ok_or_else(AppError::not_found)?;
@@ -307,7 +313,7 @@ pub async fn decide_request(state: &AppState, ctx: &Ctx, id: &str, who: &str, ac
     audit::record(&txn, Some(coordinator.id), action, name, &applicant.name, now).await?;
     txn.commit().await?;
     state.wake_mailer();
-    Ok(())
+    Ok(accept)
 }
 
 /// Invite a member of the community into a space (by their email address).

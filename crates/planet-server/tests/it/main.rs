@@ -1,0 +1,9 @@
+//! The server's integration tests: one binary, each test with its own database and port.
+//! Runs on SQLite by default, on PostgreSQL when PLANET_TEST_DATABASE_URL names a server.
+
+mod accounts;
+mod bad_input;
+mod helpers;
+mod journey;
+mod matrix;
+mod web;

@@ -1,0 +1,267 @@
+//! The authorization matrix: every route of the router, asked by every kind of actor. A route
+//! added without an entry here fails `every_route_has_an_entry`.
+
+use crate::helpers::{Browser, TestApp, spawn_app};
+use planet_domain::space::{AccountStatus, JoinPolicy, Role, Visibility};
+use planet_domain::{ApplicationId, InvitationId, MemberId, SpaceId, TokenId};
+use planet_server::identity::crypto::token_hash;
+use planet_server::routes::{RouteEntry, route_table};
+use planet_store::queries::spaces::SpaceFields;
+use planet_store::queries::{accounts, admission, outbox, spaces};
+
+/// What an actor gets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Outcome {
+    /// Let through (the page, a redirect onwards, or a complaint about the input).
+    P,
+    /// Sent to log in (HTML) or 401 (API).
+    L,
+    /// An applicant sent to their application (HTML) or 403 `not_admitted` (API).
+    A,
+    /// 403.
+    F,
+    /// 404: not allowed to know it exists.
+    N,
+}
+use Outcome::*;
+
+/// The actors, in the order of each row; the least privileged act first, so that a refused
+/// attempt never changes what the next actor meets.
+const ACTORS: [&str; 7] = ["anonymous", "applicant", "suspended", "outsider", "member", "coordinator", "steward"];
+
+const ALL: [Outcome; 7] = [P, P, P, P, P, P, P];
+const MEMBERS: [Outcome; 7] = [L, A, F, P, P, P, P];
+const STEWARDS: [Outcome; 7] = [L, A, F, F, F, F, P];
+const SPACE_VIEW: [Outcome; 7] = [L, A, F, N, P, P, P];
+const SPACE_COORD: [Outcome; 7] = [L, A, F, N, F, P, P];
+
+fn expected(method: &str, path: &str) -> Option<[Outcome; 7]> {
+    Some(match (method, path) {
+        ("GET", "/healthz") | ("GET", "/assets/{*path}") => ALL,
+        ("GET", "/setup") | ("POST", "/setup") => ALL,
+        ("GET", "/login") | ("POST", "/login") | ("POST", "/logout") => ALL,
+        ("POST", "/logout-everywhere") => MEMBERS,
+        ("GET", "/forgot-password") | ("POST", "/forgot-password") => ALL,
+        ("GET", "/reset-password/{token}") | ("POST", "/reset-password/{token}") => ALL,
+        ("GET", "/settings") | ("POST", "/settings/password") | ("POST", "/settings/tokens") => MEMBERS,
+        // Only the steward's own token: everyone else is told it does not exist.
+        ("POST", "/settings/tokens/{id}/revoke") => [L, A, F, N, N, N, P],
+        ("GET", "/invitations") | ("POST", "/invitations") => MEMBERS,
+        ("POST", "/invitations/{id}/withdraw") => [L, A, F, N, N, N, P],
+        ("GET", "/join/{token}") | ("POST", "/join/{token}") => ALL,
+        ("GET", "/application") => [L, P, F, P, P, P, P],
+        ("GET", "/admin/applications") | ("GET", "/admin/applications/{id}") => STEWARDS,
+        ("POST", "/admin/applications/{id}/decide") => STEWARDS,
+        ("GET", "/") => MEMBERS,
+        ("GET", p) if planet_server::home::pages::AREA_PATHS.contains(&p) => MEMBERS,
+        ("GET", "/spaces") => MEMBERS,
+        ("POST", "/spaces") | ("GET", "/spaces/new") => SPACE_COORD,
+        ("GET", "/spaces/{id}") => SPACE_VIEW,
+        ("GET", "/spaces/{id}/edit") | ("POST", "/spaces/{id}/edit") => SPACE_COORD,
+        // The secret space is joined by invitation: only a steward may step in unasked.
+        ("POST", "/spaces/{id}/join") => [L, A, F, N, F, F, P],
+        ("POST", "/spaces/{id}/request") => [L, A, F, N, F, F, F],
+        ("POST", "/spaces/{id}/leave") => [L, A, F, N, P, P, F],
+        ("GET", "/spaces/{id}/requests") | ("POST", "/spaces/{id}/requests/{member}") => SPACE_COORD,
+        ("POST", "/spaces/{id}/invite") | ("POST", "/spaces/{id}/members/{member}/role") => SPACE_COORD,
+        ("GET", "/admin") | ("GET", "/admin/members") => STEWARDS,
+        ("POST", "/admin/members/{id}/suspend") | ("POST", "/admin/members/{id}/restore") => STEWARDS,
+        ("POST", "/admin/members/{id}/steward") => STEWARDS,
+        ("GET", "/admin/outbox") | ("GET", "/admin/outbox/{id}") | ("GET", "/admin/audit") => STEWARDS,
+        ("GET", "/api/v1/openapi.json") => ALL,
+        ("GET", "/api/v1/me") => [L, P, F, P, P, P, P],
+        ("GET", "/api/v1/spaces") | ("GET", "/api/v1/invitations") | ("POST", "/api/v1/invitations") => MEMBERS,
+        ("POST", "/api/v1/spaces") => SPACE_COORD,
+        ("GET", "/api/v1/spaces/{id}") | ("GET", "/api/v1/spaces/{id}/members") => SPACE_VIEW,
+        ("POST", "/api/v1/spaces/{id}/join") => [L, A, F, N, F, F, P],
+        ("POST", "/api/v1/spaces/{id}/requests") => [L, A, F, N, F, F, F],
+        ("POST", "/api/v1/spaces/{id}/leave") => [L, A, F, N, P, P, F],
+        _ => return None,
+    })
+}
+
+#[test]
+fn every_route_has_an_entry() {
+    let missing: Vec<_> = route_table()
+        .into_iter()
+        .filter(|r| expected(r.method, r.path).is_none())
+        .map(|r| format!("{} {}", r.method, r.path))
+        .collect();
+    assert!(missing.is_empty(), "routes without an authorization matrix entry: {missing:?}");
+}
+
+/// A community with one of each kind of actor, and a secret group.
+struct Fixture {
+    _app: TestApp,
+    actors: Vec<Browser>,
+    secret: SpaceId,
+    member: MemberId,
+    outsider: MemberId,
+    application: ApplicationId,
+    invitation: InvitationId,
+    invitation_token: String,
+    steward_token: TokenId,
+    email: uuid::Uuid,
+}
+
+async fn fixture() -> Fixture {
+    let app = spawn_app().await;
+    let _ = app.set_up().await;
+    let now = app.clock_now();
+    let steward = accounts::member_by_email(app.db(), "margaret@diss.example").await.unwrap().unwrap().id;
+    let applicant = app.add_account("Andy Applicant", "andy@diss.example", AccountStatus::Applicant, false).await;
+    let suspended = app.add_account("Sid Suspended", "sid@diss.example", AccountStatus::Member, false).await;
+    let outsider = app.add_account("Olive Outsider", "olive@diss.example", AccountStatus::Member, false).await;
+    let member = app.add_account("Mary Member", "mary@diss.example", AccountStatus::Member, false).await;
+    let coordinator = app.add_account("Colin Coordinator", "colin@diss.example", AccountStatus::Member, false).await;
+    let secret = SpaceId::new_v7();
+    let fields = SpaceFields {
+        name: "Secret group",
+        description: "",
+        visibility: Visibility::Secret,
+        join_policy: JoinPolicy::ByInvitation,
+    };
+    spaces::create_space(app.db(), secret, Some(app.root()), fields, Some(coordinator), now).await.unwrap();
+    spaces::add_member(app.db(), secret, coordinator, Role::Coordinator, now).await.unwrap();
+    spaces::add_member(app.db(), secret, member, Role::Member, now).await.unwrap();
+    spaces::add_member(app.db(), secret, suspended, Role::Member, now).await.unwrap();
+    let invitation = InvitationId::new_v7();
+    let invitation_token = "matrix-invitation-token".to_owned();
+    let expires = now + chrono::Duration::days(14);
+    admission::create_invitation(app.db(), invitation, steward, &token_hash(&invitation_token), "", now, expires)
+        .await
+        .unwrap();
+    let used = InvitationId::new_v7();
+    admission::create_invitation(app.db(), used, member, &token_hash("used"), "", now, expires).await.unwrap();
+    let application = ApplicationId::new_v7();
+    admission::create_application(app.db(), application, applicant, used, member, "We are neighbours", now)
+        .await
+        .unwrap();
+    let steward_token = TokenId::new_v7();
+    accounts::create_token(app.db(), steward_token, steward, "script", &token_hash("planet_matrix"), now)
+        .await
+        .unwrap();
+    let email = outbox::enqueue(app.db(), "x@diss.example", "Hello", "Body", now).await.unwrap();
+    // The suspended member's old session outlives the suspension (as a stolen cookie would).
+    let suspended_browser = app.session_for(suspended).await;
+    accounts::set_status(app.db(), suspended, AccountStatus::Suspended, now).await.unwrap();
+    let actors = vec![
+        app.browser(),
+        app.session_for(applicant).await,
+        suspended_browser,
+        app.session_for(outsider).await,
+        app.session_for(member).await,
+        app.session_for(coordinator).await,
+        app.session_for(steward).await,
+    ];
+    Fixture {
+        _app: app,
+        actors,
+        secret,
+        member,
+        outsider,
+        application,
+        invitation,
+        invitation_token,
+        steward_token,
+        email,
+    }
+}
+
+impl Fixture {
+    fn concrete(&self, route: &RouteEntry) -> String {
+        let path = route.path;
+        let id = if path.starts_with("/settings/tokens") {
+            self.steward_token.to_string()
+        } else if path.starts_with("/invitations") {
+            self.invitation.to_string()
+        } else if path.starts_with("/admin/applications") {
+            self.application.to_string()
+        } else if path.starts_with("/admin/members") {
+            self.outsider.to_string()
+        } else if path.starts_with("/admin/outbox") {
+            self.email.to_string()
+        } else {
+            self.secret.to_string()
+        };
+        let member = if path.contains("/requests/") { self.outsider.to_string() } else { self.member.to_string() };
+        let mut concrete = path
+            .replace("{*path}", "planet.css")
+            .replace("{token}", &self.invitation_token)
+            .replace("{member}", &member)
+            .replace("{id}", &id);
+        if (route.method == "POST" && path == "/spaces") || path == "/spaces/new" {
+            concrete.push_str(&format!("?parent={}", self.secret));
+        }
+        concrete
+    }
+}
+
+async fn outcome(browser: &Browser, route: &RouteEntry, path: &str, secret: SpaceId) -> (Outcome, u16, String) {
+    let url = format!("{}{path}", browser.base);
+    let response = match route.method {
+        "GET" => browser.client.get(&url).send().await.unwrap(),
+        _ if path.starts_with("/api/") => browser
+            .client
+            .post(&url)
+            .json(&serde_json::json!({ "parent_id": secret.to_string() }))
+            .send()
+            .await
+            .unwrap(),
+        _ => browser.client.post(&url).form(&[("unused", "")]).send().await.unwrap(),
+    };
+    let status = response.status().as_u16();
+    let location = crate::helpers::location(&response);
+    let body = response.text().await.unwrap_or_default();
+    let got = match status {
+        303 if location == "/login" => L,
+        303 if location == "/application" => A,
+        401 => L,
+        403 if body.contains("\"not_admitted\"") => A,
+        403 => F,
+        404 => N,
+        500..=599 => panic!("{} {path} answered {status}: {body}", route.method),
+        _ => P,
+    };
+    (got, status, location)
+}
+
+async fn check_routes(routes: Vec<RouteEntry>) {
+    let mut failures = Vec::new();
+    let mut shared: Option<Fixture> = None;
+    for route in routes {
+        let Some(expected) = expected(route.method, route.path) else { continue };
+        // Reading shares one community; each change gets a fresh one.
+        let fresh;
+        let fixture = if route.method == "GET" {
+            if shared.is_none() {
+                shared = Some(fixture().await);
+            }
+            shared.as_ref().unwrap()
+        } else {
+            fresh = fixture().await;
+            &fresh
+        };
+        let path = fixture.concrete(&route);
+        for (i, browser) in fixture.actors.iter().enumerate() {
+            let (got, status, location) = outcome(browser, &route, &path, fixture.secret).await;
+            if got != expected[i] {
+                failures.push(format!(
+                    "{} {} as {}: expected {:?}, got {:?} ({status} {location})",
+                    route.method, route.path, ACTORS[i], expected[i], got
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "authorization matrix mismatches:\n{}", failures.join("\n"));
+}
+
+#[tokio::test]
+async fn pages_answer_every_actor_as_the_matrix_says() {
+    check_routes(route_table().into_iter().filter(|r| !r.path.starts_with("/api/")).collect()).await;
+}
+
+#[tokio::test]
+async fn api_answers_every_actor_as_the_matrix_says() {
+    check_routes(route_table().into_iter().filter(|r| r.path.starts_with("/api/")).collect()).await;
+}
