@@ -9,7 +9,7 @@ use planet_server::ServerConfig;
 /// other tools).
 const KEYS: &[&str] = &["listen", "data_dir", "database_url", "public_url", "secure_cookies", "session_days"];
 
-pub fn load(cli: &Cli) -> Result<ServerConfig, figment::Error> {
+pub fn load(cli: &Cli) -> Result<ServerConfig, Box<figment::Error>> {
     let file = cli.config.clone().unwrap_or_else(|| "planet.toml".into());
     let env = Env::prefixed("PLANET_")
         .filter(|key| KEYS.contains(&key.as_str()) || key.as_str().starts_with("smtp__"))

@@ -157,11 +157,14 @@ struct FormPage {
     description: String,
     visibility: String,
     join_policy: String,
-    visibilities: Vec<(&'static str, &'static str)>,
-    policies: Vec<(&'static str, &'static str)>,
+    visibilities: Choices,
+    policies: Choices,
 }
 
-fn choices() -> (Vec<(&'static str, &'static str)>, Vec<(&'static str, &'static str)>) {
+/// Radio choices: (stored value, plain words).
+type Choices = Vec<(&'static str, &'static str)>;
+
+fn choices() -> (Choices, Choices) {
     (
         Visibility::ALL.iter().map(|v| (v.as_str(), v.label())).collect(),
         JoinPolicy::ALL.iter().map(|p| (p.as_str(), p.label())).collect(),

@@ -44,7 +44,7 @@ async fn invitation_path(app: &crate::helpers::TestApp, steward: &crate::helpers
     link[link.find("/join/").unwrap()..].to_owned().to_string().replace(&app.base, "")
 }
 
-fn application<'a>(email: &'a str) -> [(&'a str, &'a str); 5] {
+fn application(email: &str) -> [(&str, &str); 5] {
     [
         ("name", "Ann Baker"),
         ("email", email),

@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 //! The server's integration tests: one binary, each test with its own database and port.
 //! Runs on SQLite by default, on PostgreSQL when PLANET_TEST_DATABASE_URL names a server.
 

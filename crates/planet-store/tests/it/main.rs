@@ -1,0 +1,167 @@
+//! The store on a real database: SQLite by default, PostgreSQL when
+//! PLANET_TEST_DATABASE_URL names a server.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use chrono::{DateTime, Duration, Utc};
+use planet_domain::space::AccountStatus;
+use planet_domain::{InvitationId, MemberId};
+use planet_store::queries::accounts::{self, NewMember};
+use planet_store::queries::admission;
+use planet_store::{Backend, ConnectionTrait, DatabaseUrl, Store, StoreError};
+
+async fn fresh_store() -> Store {
+    let url = match std::env::var("PLANET_TEST_DATABASE_URL") {
+        Ok(server) if !server.is_empty() => {
+            let server = DatabaseUrl::parse(&server).unwrap();
+            let name = format!("planet_test_{}", uuid::Uuid::now_v7().simple());
+            planet_store::dialect::create_postgres_database(&server, &name).await.unwrap()
+        }
+        _ => {
+            let dir = std::env::temp_dir().join("planet-tests");
+            std::fs::create_dir_all(&dir).unwrap();
+            DatabaseUrl::sqlite_file(&dir.join(format!("{}.db", uuid::Uuid::now_v7())))
+        }
+    };
+    Store::open(&url).await.unwrap()
+}
+
+fn now() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339("2026-11-28T10:00:00Z").unwrap().with_timezone(&Utc)
+}
+
+async fn member(store: &Store, email: &str) -> MemberId {
+    let id = MemberId::new_v7();
+    accounts::create_member(
+        store.db(),
+        NewMember {
+            id,
+            email,
+            name: "Ann Baker",
+            password_hash: "x",
+            status: AccountStatus::Member,
+            steward: false,
+            now: now(),
+        },
+    )
+    .await
+    .unwrap();
+    id
+}
+
+#[tokio::test]
+async fn an_empty_database_gets_the_whole_schema() {
+    let store = fresh_store().await;
+    let tables = store.table_names().await.unwrap();
+    for table in [
+        "api_tokens",
+        "applications",
+        "audit_log",
+        "community",
+        "invitations",
+        "join_requests",
+        "members",
+        "outbox",
+        "password_resets",
+        "seaql_migrations",
+        "sessions",
+        "space_invitations",
+        "space_members",
+        "spaces",
+    ] {
+        assert!(tables.iter().any(|t| t == table), "missing table {table} in {tables:?}");
+    }
+    assert_eq!(store.applied_migrations().await.unwrap(), ["m20261128_000001_foundation"]);
+    // Migrating again changes nothing.
+    store.migrate().await.unwrap();
+    assert_eq!(store.table_names().await.unwrap(), tables);
+}
+
+#[tokio::test]
+async fn sqlite_is_opened_for_durability() {
+    let store = fresh_store().await;
+    if store.backend() != Backend::Sqlite {
+        return;
+    }
+    let pragma = |name: &'static str| {
+        let db = store.db().clone();
+        async move {
+            let row = db
+                .query_one_raw(sea_orm::Statement::from_string(db.get_database_backend(), format!("PRAGMA {name}")))
+                .await
+                .unwrap()
+                .unwrap();
+            row.try_get_by_index::<String>(0)
+                .or_else(|_| row.try_get_by_index::<i64>(0).map(|n| n.to_string()))
+                .unwrap()
+        }
+    };
+    assert_eq!(pragma("journal_mode").await, "wal");
+    assert_eq!(pragma("foreign_keys").await, "1");
+    assert_eq!(pragma("synchronous").await, "2", "FULL");
+    assert_eq!(pragma("busy_timeout").await, "10000");
+}
+
+#[tokio::test]
+async fn one_email_is_one_account() {
+    let store = fresh_store().await;
+    member(&store, "ann@diss.example").await;
+    let again = accounts::create_member(
+        store.db(),
+        NewMember {
+            id: MemberId::new_v7(),
+            email: "ann@diss.example",
+            name: "Ann Again",
+            password_hash: "x",
+            status: AccountStatus::Member,
+            steward: false,
+            now: now(),
+        },
+    )
+    .await;
+    assert!(matches!(again, Err(StoreError::Conflict(_))), "{again:?}");
+}
+
+#[tokio::test]
+async fn an_invitation_is_consumed_exactly_once() {
+    let store = fresh_store().await;
+    let inviter = member(&store, "ann@diss.example").await;
+    let id = InvitationId::new_v7();
+    admission::create_invitation(store.db(), id, inviter, "hash", "", now(), now() + Duration::days(14)).await.unwrap();
+    let (a, b) = tokio::join!(
+        admission::consume_invitation(store.db(), id, now()),
+        admission::consume_invitation(store.db(), id, now())
+    );
+    assert_eq!([a.unwrap(), b.unwrap()].iter().filter(|won| **won).count(), 1);
+    // Expired ones cannot be consumed at all.
+    let late = InvitationId::new_v7();
+    admission::create_invitation(store.db(), late, inviter, "hash2", "", now(), now() + Duration::days(14))
+        .await
+        .unwrap();
+    assert!(!admission::consume_invitation(store.db(), late, now() + Duration::days(15)).await.unwrap());
+}
+
+#[tokio::test]
+async fn foreign_keys_are_enforced() {
+    let store = fresh_store().await;
+    let result =
+        accounts::create_session(store.db(), "hash", MemberId::new_v7(), now(), now() + Duration::days(1)).await;
+    assert!(result.is_err(), "a session for nobody must be refused");
+}
+
+#[tokio::test]
+async fn a_backup_is_a_complete_database() {
+    let store = fresh_store().await;
+    member(&store, "ann@diss.example").await;
+    let dir = std::env::temp_dir().join("planet-tests");
+    let file = dir.join(format!("backup-{}.db", uuid::Uuid::now_v7()));
+    match store.backend() {
+        Backend::Sqlite => {
+            store.backup_to(&file).await.unwrap();
+            let copy = Store::open(&DatabaseUrl::sqlite_file(&file)).await.unwrap();
+            assert_eq!(accounts::count_members(copy.db()).await.unwrap(), 1);
+            // Never overwrite an existing file.
+            assert!(store.backup_to(&file).await.is_err());
+        }
+        Backend::Postgres => assert!(store.backup_to(&file).await.is_err(), "PostgreSQL is backed up with pg_dump"),
+    }
+}
