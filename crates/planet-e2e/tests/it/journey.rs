@@ -1,0 +1,156 @@
+//! setup → the steward invites → the invitee applies → the steward approves → the new member
+//! logs in, joins a group, and sees it on the home screen.
+
+use crate::browser::{Driver, axe_violations, open_browser, screenshot_dir, start_chromedriver, start_server};
+use thirtyfour::prelude::*;
+
+const PASSWORD: &str = "correct horse battery";
+
+struct Journey {
+    name: &'static str,
+    browser: WebDriver,
+    base: String,
+    checked: Vec<String>,
+    violations: Vec<String>,
+}
+
+impl Journey {
+    async fn visit(&mut self, path: &str) -> WebDriverResult<()> {
+        self.browser.goto(format!("{}{path}", self.base)).await?;
+        self.check().await
+    }
+
+    /// Run axe-core on the page now shown.
+    async fn check(&mut self) -> WebDriverResult<()> {
+        let url = self.browser.current_url().await?.to_string();
+        for violation in axe_violations(&self.browser).await {
+            self.violations.push(format!("{url}: {violation}"));
+        }
+        self.checked.push(url);
+        // Every page is kept as a picture, for people to look at (target/e2e-screenshots).
+        let shot = screenshot_dir().join(format!("{}-{:02}.png", self.name, self.checked.len()));
+        self.browser.screenshot(&shot).await
+    }
+
+    async fn fill(&self, id: &str, text: &str) -> WebDriverResult<()> {
+        let field = self.browser.find(By::Id(id)).await?;
+        field.clear().await?;
+        field.send_keys(text).await
+    }
+
+    async fn submit(&mut self, selector: &str) -> WebDriverResult<()> {
+        self.browser.find(By::Css(selector)).await?.click().await?;
+        self.check().await
+    }
+
+    async fn text(&self) -> WebDriverResult<String> {
+        self.browser.find(By::Tag("main")).await?.text().await
+    }
+
+    async fn log_in(&mut self, email: &str) -> WebDriverResult<()> {
+        self.browser.delete_all_cookies().await?;
+        self.visit("/login").await?;
+        self.fill("email", email).await?;
+        self.fill("password", PASSWORD).await?;
+        self.submit("main form button[type=submit]").await
+    }
+}
+
+async fn walk(j: &mut Journey) -> WebDriverResult<()> {
+    // First run: every page leads to setup.
+    j.visit("/").await?;
+    assert!(j.browser.current_url().await?.path().ends_with("/setup"));
+    j.fill("community_name", "PlaNet Diss").await?;
+    j.fill("name", "Margaret Thompson").await?;
+    j.fill("email", "margaret@diss.example").await?;
+    j.fill("password", PASSWORD).await?;
+    j.fill("password_again", PASSWORD).await?;
+    j.submit("main form button[type=submit]").await?;
+    assert!(j.text().await?.contains("Hello, Margaret"));
+
+    // The steward starts a group.
+    j.visit("/spaces").await?;
+    j.browser.find(By::XPath("//main//a[normalize-space()=\"PlaNet Diss\"]")).await?.click().await?;
+    j.check().await?;
+    j.browser.find(By::XPath("//main//a[normalize-space()=\"Start a group inside it\"]")).await?.click().await?;
+    j.check().await?;
+    j.fill("name", "Community Farm").await?;
+    j.fill("description", "Work days every **Saturday** morning.").await?;
+    j.browser.find(By::Css("label[for=visibility-community]")).await?.click().await?;
+    j.browser.find(By::Css("label[for=join_policy-open]")).await?.click().await?;
+    j.submit("main form button[type=submit]").await?;
+    assert!(j.text().await?.contains("You are its coordinator"));
+
+    // … and invites someone.
+    j.visit("/invitations").await?;
+    j.fill("note", "Ann from the allotments").await?;
+    j.submit("main form button[type=submit]").await?;
+    let link = j.browser.find(By::ClassName("token")).await?.text().await?;
+    assert!(link.contains("/join/"), "{link}");
+
+    // The invitee applies.
+    j.browser.delete_all_cookies().await?;
+    j.browser.goto(&link).await?;
+    j.check().await?;
+    j.fill("name", "Ann Baker").await?;
+    j.fill("email", "ann@diss.example").await?;
+    j.fill("password", PASSWORD).await?;
+    j.fill("how_known", "We share an allotment on Mission Road.").await?;
+    j.browser.find(By::Css("label[for=accept_rules]")).await?.click().await?;
+    j.submit("main form button[type=submit]").await?;
+    assert!(j.text().await?.contains("waiting for a steward"));
+
+    // The steward approves.
+    j.log_in("margaret@diss.example").await?;
+    j.visit("/admin").await?;
+    j.visit("/admin/applications").await?;
+    j.browser.find(By::XPath("//main//a[normalize-space()=\"Ann Baker\"]")).await?.click().await?;
+    j.check().await?;
+    j.submit("button[value=approve]").await?;
+    assert!(j.text().await?.contains("approved"));
+    j.visit("/admin/outbox").await?;
+    j.visit("/admin/audit").await?;
+
+    // The new member logs in, joins the group and sees it at home.
+    j.log_in("ann@diss.example").await?;
+    j.visit("/spaces").await?;
+    j.browser.find(By::XPath("//main//a[normalize-space()=\"Community Farm\"]")).await?.click().await?;
+    j.check().await?;
+    j.submit("main form[action$='/join'] button").await?;
+    assert!(j.text().await?.contains("You have joined the group"));
+    j.visit("/").await?;
+    let home = j.text().await?;
+    assert!(home.contains("Your groups") && home.contains("Community Farm"), "{home}");
+    j.visit("/settings").await?;
+    j.visit("/synergy").await?;
+    Ok(())
+}
+
+async fn run_journey(driver: &Driver, width: u32, height: u32, name: &'static str) {
+    let base = start_server().await;
+    let browser = open_browser(driver, width, height).await;
+    let mut journey = Journey { name, browser, base, checked: Vec::new(), violations: Vec::new() };
+    let outcome = walk(&mut journey).await;
+    if outcome.is_err() || !journey.violations.is_empty() {
+        let shot = screenshot_dir().join(format!("{name}-failure.png"));
+        let _ = journey.browser.screenshot(&shot).await;
+        eprintln!("screenshot saved to {}", shot.display());
+    }
+    let Journey { browser, checked, violations, .. } = journey;
+    browser.quit().await.unwrap();
+    outcome.unwrap();
+    assert!(checked.len() >= 15, "axe ran on {} pages", checked.len());
+    assert!(violations.is_empty(), "serious or critical accessibility violations:\n{}", violations.join("\n"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_newcomer_is_invited_approved_and_joins_a_group() {
+    let driver = start_chromedriver();
+    run_journey(&driver, 1280, 900, "desktop").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_same_journey_works_on_a_phone() {
+    let driver = start_chromedriver();
+    run_journey(&driver, 390, 844, "phone").await;
+}
