@@ -37,25 +37,26 @@ pub async fn home(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response
     ctx.require(Action::ViewCommunity)?;
     let member = ctx.member()?;
     let since = state.now() - Duration::days(14);
-    let mut my_spaces = Vec::new();
-    let mut request_notes = Vec::new();
-    for entry in service::my_spaces(&state, &ctx).await? {
-        let members = spaces::members_of(state.db(), entry.space.id).await?;
-        let coordinator = entry.role == Some(Role::Coordinator);
-        if coordinator {
-            let waiting = spaces::join_requests(state.db(), entry.space.id).await?.len();
-            if waiting > 0 {
-                request_notes.push((entry.space.id.to_string(), entry.space.name.clone(), waiting));
-            }
-        }
-        my_spaces.push(MySpace {
+    let mine = service::my_spaces(&state, &ctx).await?;
+    let ids: Vec<_> = mine.iter().map(|e| e.space.id).collect();
+    let coordinated: Vec<_> = mine.iter().filter(|e| e.role == Some(Role::Coordinator)).map(|e| e.space.id).collect();
+    let joined = spaces::joined_since(state.db(), &ids, since).await?;
+    let requests = spaces::join_request_counts(state.db(), &coordinated).await?;
+    let request_notes = mine
+        .iter()
+        .filter_map(|e| requests.get(&e.space.id).map(|n| (e.space.id.to_string(), e.space.name.clone(), *n as usize)))
+        .collect();
+    let my_spaces = mine
+        .into_iter()
+        .map(|entry| MySpace {
             id: entry.space.id.to_string(),
-            name: entry.space.name.clone(),
-            coordinator,
+            coordinator: entry.role == Some(Role::Coordinator),
             members: entry.members,
-            new_members: members.iter().filter(|m| m.joined_at >= since && m.member.id != member.id).count(),
-        });
-    }
+            // Everyone who joined in the last fortnight.
+            new_members: joined.get(&entry.space.id).copied().unwrap_or(0) as usize,
+            name: entry.space.name,
+        })
+        .collect();
     let waiting_applications =
         if ctx.require(Action::DecideApplications).is_ok() { admission::count_waiting(state.db()).await? } else { 0 };
     let first_name = member.name.split_whitespace().next().unwrap_or(&member.name).to_owned();

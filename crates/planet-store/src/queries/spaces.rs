@@ -7,9 +7,10 @@ use crate::{StoreError, StoreResult};
 use chrono::{DateTime, Utc};
 use planet_domain::space::{JoinPolicy, Role, Visibility};
 use planet_domain::{MemberId, SpaceId};
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, Func};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    Set,
 };
 use std::collections::{HashMap, HashSet};
 
@@ -205,11 +206,46 @@ pub async fn count_members(db: &impl ConnectionTrait, space: SpaceId) -> StoreRe
 
 /// Member counts of every space.
 pub async fn member_counts(db: &impl ConnectionTrait) -> StoreResult<HashMap<SpaceId, u64>> {
-    let mut counts = HashMap::new();
-    for row in space_member::Entity::find().all(db).await? {
-        *counts.entry(SpaceId::from_uuid(row.space_id)).or_insert(0) += 1;
-    }
-    Ok(counts)
+    counted(
+        space_member::Entity::find().select_only().column(space_member::Column::SpaceId),
+        space_member::Column::SpaceId,
+        db,
+    )
+    .await
+}
+
+/// How many joined each of the given spaces since a time.
+pub async fn joined_since(
+    db: &impl ConnectionTrait,
+    spaces: &[SpaceId],
+    since: DateTime<Utc>,
+) -> StoreResult<HashMap<SpaceId, u64>> {
+    let query = space_member::Entity::find()
+        .select_only()
+        .column(space_member::Column::SpaceId)
+        .filter(space_member::Column::SpaceId.is_in(spaces.iter().map(|s| s.uuid())))
+        .filter(space_member::Column::JoinedAt.gte(since));
+    counted(query, space_member::Column::SpaceId, db).await
+}
+
+/// Waiting join requests in each of the given spaces.
+pub async fn join_request_counts(db: &impl ConnectionTrait, spaces: &[SpaceId]) -> StoreResult<HashMap<SpaceId, u64>> {
+    let query = join_request::Entity::find()
+        .select_only()
+        .column(join_request::Column::SpaceId)
+        .filter(join_request::Column::SpaceId.is_in(spaces.iter().map(|s| s.uuid())));
+    counted(query, join_request::Column::SpaceId, db).await
+}
+
+/// Finish a query that selects a space id: count rows per space.
+async fn counted<E: EntityTrait>(
+    query: sea_orm::Select<E>,
+    by: E::Column,
+    db: &impl ConnectionTrait,
+) -> StoreResult<HashMap<SpaceId, u64>> {
+    let rows: Vec<(uuid::Uuid, i64)> =
+        query.column_as(Expr::from(Func::count(Expr::col(by))), "n").group_by(by).into_tuple().all(db).await?;
+    Ok(rows.into_iter().map(|(id, n)| (SpaceId::from_uuid(id), u64::try_from(n).unwrap_or(0))).collect())
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
