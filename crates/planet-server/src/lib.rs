@@ -6,6 +6,7 @@
 
 pub mod access;
 pub mod admission;
+pub mod cache;
 pub mod config;
 pub mod error;
 pub mod home;
@@ -53,6 +54,21 @@ pub fn database_url(config: &ServerConfig) -> Result<DatabaseUrl, String> {
     }
 }
 
+/// Links in emails never come from the request's Host header (which anyone can forge): they
+/// start with the configured `public_url`, or else the address this server listens on.
+fn public_base(config: &ServerConfig, bound: SocketAddr) -> String {
+    if let Some(url) = &config.public_url {
+        return url.trim_end_matches('/').to_owned();
+    }
+    if bound.ip().is_unspecified() {
+        tracing::warn!(
+            "listening on every address without public_url: links in emails will say localhost; set public_url"
+        );
+        return format!("http://localhost:{}", bound.port());
+    }
+    format!("http://{bound}")
+}
+
 /// A running server: build it (which binds the port), read the port, run it.
 pub struct Application {
     listener: TcpListener,
@@ -63,7 +79,8 @@ impl Application {
     pub async fn build(config: ServerConfig, store: Store, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
         let listener = TcpListener::bind(config.listen).await?;
         let community = planet_store::queries::community::get(store.db()).await?;
-        let state = AppState::new(store, clock, config, community);
+        let public_base = public_base(&config, listener.local_addr()?);
+        let state = AppState::new(store, clock, config, community, public_base);
         Ok(Self { listener, state })
     }
 

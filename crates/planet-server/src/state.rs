@@ -1,5 +1,6 @@
 //! What every request can reach: the store, the clock, the settings, the rate limits.
 
+use crate::cache::Caches;
 use crate::config::ServerConfig;
 use crate::ratelimit::Limits;
 use planet_domain::Clock;
@@ -18,10 +19,19 @@ struct Inner {
     limits: Limits,
     community: RwLock<Option<Community>>,
     mail_waiting: Notify,
+    caches: Caches,
+    public_base: String,
 }
 
 impl AppState {
-    pub fn new(store: Store, clock: Arc<dyn Clock>, config: ServerConfig, community: Option<Community>) -> Self {
+    /// `public_base` is where members reach this server (links in emails start with it).
+    pub fn new(
+        store: Store,
+        clock: Arc<dyn Clock>,
+        config: ServerConfig,
+        community: Option<Community>,
+        public_base: String,
+    ) -> Self {
         Self(Arc::new(Inner {
             store,
             clock,
@@ -29,6 +39,8 @@ impl AppState {
             limits: Limits::default(),
             community: RwLock::new(community),
             mail_waiting: Notify::new(),
+            caches: Caches::default(),
+            public_base,
         }))
     }
 
@@ -70,6 +82,39 @@ impl AppState {
 
     pub fn community_name(&self) -> String {
         self.community().map(|c| c.name).unwrap_or_else(|| "PlaNet".to_owned())
+    }
+
+    /// Where members reach this server, like `https://diss.example.org` (no trailing slash).
+    pub fn public_base(&self) -> &str {
+        &self.0.public_base
+    }
+
+    pub fn caches(&self) -> &Caches {
+        &self.0.caches
+    }
+
+    /// Something was written: forget what the read caches hold.
+    pub fn changed(&self) {
+        self.0.caches.clear();
+    }
+
+    /// Commit a use case's transaction, then forget cached reads.
+    pub async fn commit(&self, txn: planet_store::DatabaseTransaction) -> Result<(), planet_store::DbErr> {
+        txn.commit().await?;
+        self.changed();
+        Ok(())
+    }
+
+    /// The directory of spaces and memberships (cached; see `cache`).
+    pub async fn directory(&self) -> planet_store::StoreResult<Arc<crate::cache::SpaceIndex>> {
+        if let Some(directory) = self.0.caches.directory() {
+            return Ok(directory);
+        }
+        let generation = self.0.caches.generation();
+        let directory =
+            Arc::new(crate::cache::SpaceIndex::new(planet_store::queries::spaces::directory(self.db()).await?));
+        self.0.caches.remember_directory(generation, directory.clone());
+        Ok(directory)
     }
 
     /// Tell the mail sender that a message is waiting.

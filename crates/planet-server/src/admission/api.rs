@@ -2,11 +2,10 @@
 
 use super::service;
 use crate::error::{ApiResult, ErrorBody};
-use crate::identity::session::{ApiCtx, base_url};
+use crate::identity::session::ApiCtx;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
-use axum::http::HeaderMap;
 use chrono::{DateTime, Utc};
 use planet_domain::admission::{InvitationState, invitation_state};
 use planet_store::queries::admission::Invitation;
@@ -66,10 +65,9 @@ pub async fn list(State(state): State<AppState>, ApiCtx(ctx): ApiCtx) -> ApiResu
     responses((status = 200, body = NewInvitationDto), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)), security(("token" = [])))]
 pub async fn create(
     State(state): State<AppState>,
-    headers: HeaderMap,
     ApiCtx(ctx): ApiCtx,
     Json(body): Json<NewInvitationBody>,
 ) -> ApiResult<NewInvitationDto> {
-    let new = service::invite(&state, &ctx, &body.note, &base_url(&state, &headers)).await?;
+    let new = service::invite(&state, &ctx, &body.note).await?;
     Ok(Json(NewInvitationDto { invitation: dto(&new.invitation, state.now()), link: new.link }))
 }

@@ -2,7 +2,7 @@
 
 use super::service::{self, ApplyInput};
 use crate::error::{AppError, AppResult};
-use crate::identity::session::{Ctx, base_url, session_cookie};
+use crate::identity::session::{Ctx, session_cookie};
 use crate::state::AppState;
 use crate::web::forms::{FormErrors, form_again};
 use crate::web::layout::Layout;
@@ -10,7 +10,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
 use axum::extract::{ConnectInfo, Path, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use planet_domain::admission::{ApplicationStatus, InvitationState, invitation_state};
 use planet_store::queries::admission::{Application, Invitation};
@@ -77,13 +77,8 @@ pub struct InviteForm {
     note: String,
 }
 
-pub async fn invite(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    ctx: Ctx,
-    Form(form): Form<InviteForm>,
-) -> AppResult<Response> {
-    match service::invite(&state, &ctx, &form.note, &base_url(&state, &headers)).await {
+pub async fn invite(State(state): State<AppState>, ctx: Ctx, Form(form): Form<InviteForm>) -> AppResult<Response> {
+    match service::invite(&state, &ctx, &form.note).await {
         Ok(new) => {
             Ok(invitations_page(&state, &ctx, FormErrors::none(), String::new(), Some(new.link)).await?.into_response())
         }

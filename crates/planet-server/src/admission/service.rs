@@ -2,7 +2,7 @@
 //! steward decides (under the community's `AdmissionRule`).
 
 use crate::error::{AppError, AppResult};
-use crate::identity::crypto::{hash_password, random_token, token_hash};
+use crate::identity::crypto::{random_token, token_hash};
 use crate::identity::service::{Check, start_session};
 use crate::identity::session::Ctx;
 use crate::notify::mail;
@@ -26,7 +26,7 @@ pub struct NewInvitation {
     pub link: String,
 }
 
-pub async fn invite(state: &AppState, ctx: &Ctx, note: &str, base_url: &str) -> AppResult<NewInvitation> {
+pub async fn invite(state: &AppState, ctx: &Ctx, note: &str) -> AppResult<NewInvitation> {
     ctx.require(Action::InviteToCommunity)?;
     let member = ctx.member()?;
     let note =
@@ -50,7 +50,7 @@ pub async fn invite(state: &AppState, ctx: &Ctx, note: &str, base_url: &str) -> 
     let invitation = admission::invitation_by_hash(state.db(), &token_hash(&token))
         .await?
         .ok_or_else(|| AppError::Internal("invitation vanished".to_owned()))?;
-    Ok(NewInvitation { invitation, link: format!("{base_url}/join/{token}") })
+    Ok(NewInvitation { invitation, link: format!("{}/join/{token}", state.public_base()) })
 }
 
 pub async fn my_invitations(state: &AppState, ctx: &Ctx) -> AppResult<Vec<Invitation>> {
@@ -137,7 +137,7 @@ pub async fn apply(state: &AppState, token: &str, input: ApplyInput<'_>, client:
     let (Some(name), Some(email), Some(password), Some(how_known)) = (name, email, password, how_known) else {
         return Err(AppError::Internal("apply parse".to_owned()));
     };
-    let password_hash = hash_password(password.expose()).map_err(|e| AppError::Internal(e.to_string()))?;
+    let password_hash = crate::identity::service::hash(&password).await?;
     let now = state.now();
     let member = MemberId::new_v7();
     let txn = state.store().begin().await?;
@@ -178,7 +178,7 @@ pub async fn apply(state: &AppState, token: &str, input: ApplyInput<'_>, client:
         mail::queue(&txn, &steward.email, &format!("New application: {name}"), &body, now).await?;
     }
     let session = start_session(state, &txn, member).await?;
-    txn.commit().await?;
+    state.commit(txn).await?;
     state.wake_mailer();
     Ok(session)
 }
@@ -254,7 +254,7 @@ pub async fn decide(state: &AppState, ctx: &Ctx, id: &str, decision: &str, note:
     };
     mail::queue(&txn, &application.applicant_email, &subject, &body, now).await?;
     audit::record(&txn, Some(steward.id), action, &application.applicant_name, note.as_str(), now).await?;
-    txn.commit().await?;
+    state.commit(txn).await?;
     state.wake_mailer();
     admission::application(state.db(), application.id).await?.ok_or_else(AppError::not_found)
 }

@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::Duration;
 use planet_domain::policy::Action;
 use planet_domain::space::Role;
-use planet_store::queries::{admission, spaces};
+use planet_store::queries::admission;
 
 pub struct MySpace {
     id: String,
@@ -40,8 +40,19 @@ pub async fn home(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response
     let mine = service::my_spaces(&state, &ctx).await?;
     let ids: Vec<_> = mine.iter().map(|e| e.space.id).collect();
     let coordinated: Vec<_> = mine.iter().filter(|e| e.role == Some(Role::Coordinator)).map(|e| e.space.id).collect();
-    let joined = spaces::joined_since(state.db(), &ids, since).await?;
-    let requests = spaces::join_request_counts(state.db(), &coordinated).await?;
+    let directory = state.directory().await?;
+    let mut joined: std::collections::HashMap<_, u64> = std::collections::HashMap::new();
+    for membership in directory.directory.memberships.iter().filter(|m| m.joined_at >= since && ids.contains(&m.space))
+    {
+        *joined.entry(membership.space).or_default() += 1;
+    }
+    let requests: std::collections::HashMap<_, u64> = directory
+        .directory
+        .waiting_requests
+        .iter()
+        .filter(|(space, _)| coordinated.contains(space))
+        .map(|(space, n)| (*space, *n))
+        .collect();
     let request_notes = mine
         .iter()
         .filter_map(|e| requests.get(&e.space.id).map(|n| (e.space.id.to_string(), e.space.name.clone(), *n as usize)))

@@ -1,7 +1,7 @@
 //! Pages for setup, logging in and out, passwords, and one's own account.
 
 use super::service::{self, SetupInput};
-use super::session::{Ctx, base_url, clear_session_cookie, session_cookie};
+use super::session::{Ctx, clear_session_cookie, session_cookie};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::web::forms::{FormErrors, form_again};
@@ -10,7 +10,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
 use axum::extract::{ConnectInfo, Path, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use planet_domain::policy::Action;
 use planet_store::queries::accounts;
@@ -116,6 +116,7 @@ pub async fn login(
         Ok(token) => {
             if let Some(old) = &ctx.session {
                 accounts::delete_session(state.db(), old).await?;
+                state.changed();
             }
             Ok(signed_in(&token, &state, "/"))
         }
@@ -163,12 +164,10 @@ pub async fn forgot_form(ctx: Ctx) -> Response {
 pub async fn forgot(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
     ctx: Ctx,
     Form(form): Form<ForgotForm>,
 ) -> AppResult<Response> {
-    let base = base_url(&state, &headers);
-    match service::request_reset(&state, &form.email, &base, &peer.ip().to_string()).await {
+    match service::request_reset(&state, &form.email, &peer.ip().to_string()).await {
         Ok(()) => Ok(ForgotPage {
             layout: ctx.layout("Check your email"),
             errors: FormErrors::none(),
@@ -215,12 +214,13 @@ pub async fn reset_form(State(state): State<AppState>, ctx: Ctx, Path(token): Pa
 
 pub async fn reset(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     ctx: Ctx,
     Path(token): Path<String>,
     Form(form): Form<ResetForm>,
 ) -> AppResult<Response> {
     let token = safe_token(&token);
-    match service::reset_password(&state, &token, &form.password, &form.password_again).await {
+    match service::reset_password(&state, &token, &form.password, &form.password_again, &peer.ip().to_string()).await {
         Ok(()) => {
             Ok(([(header::SET_COOKIE, clear_session_cookie())], Redirect::to("/login?done=password")).into_response())
         }

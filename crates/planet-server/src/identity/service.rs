@@ -1,6 +1,6 @@
 //! Identity use cases: set up the community, log in and out, reset a password, API tokens.
 
-use super::crypto::{hash_password, random_token, token_hash, verify_password};
+use super::crypto::{hash_password_off_thread, random_token, token_hash, verify_password_off_thread};
 use super::session::Ctx;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::notify::mail;
@@ -60,8 +60,14 @@ pub struct SetupInput<'a> {
     pub password_again: &'a str,
 }
 
-fn hash(password: &NewPassword) -> AppResult<String> {
-    hash_password(password.expose()).map_err(|e| AppError::Internal(format!("password hashing failed: {e}")))
+pub async fn hash(password: &NewPassword) -> AppResult<String> {
+    hash_password_off_thread(password.expose().to_owned())
+        .await
+        .map_err(|e| AppError::Internal(format!("password hashing failed: {e}")))
+}
+
+fn already_set_up() -> AppError {
+    AppError::refused("already_set_up", "This community has already been set up. Please log in.")
 }
 
 /// Start a session for a member; returns the cookie's secret.
@@ -88,11 +94,15 @@ pub async fn set_up(state: &AppState, input: SetupInput<'_>) -> AppResult<String
     else {
         return Err(AppError::Internal("setup parse".to_owned()));
     };
-    let password_hash = hash(&password)?;
+    // Refuse before the slow hashing, so nobody can keep the server busy here.
+    if state.is_set_up() {
+        return Err(already_set_up());
+    }
+    let password_hash = hash(&password).await?;
     let now = state.now();
     let txn = state.store().begin().await?;
     if community::get(&txn).await?.is_some() || accounts::count_members(&txn).await? > 0 {
-        return Err(AppError::refused("already_set_up", "This community has already been set up. Please log in."));
+        return Err(already_set_up());
     }
     let steward = MemberId::new_v7();
     let root = SpaceId::new_v7();
@@ -136,7 +146,7 @@ pub async fn set_up(state: &AppState, input: SetupInput<'_>) -> AppResult<String
     )
     .await?;
     let token = start_session(state, &txn, steward).await?;
-    txn.commit().await?;
+    state.commit(txn).await?;
     state.set_community(Community { name: community_name.into_string(), root_space_id: root });
     Ok(token)
 }
@@ -158,11 +168,7 @@ pub async fn log_in(state: &AppState, email: &str, password: &str, client: &str)
         Some((member, hash)) => (Some(member), Some(hash.as_str())),
         None => (None, None),
     };
-    let password = password.to_owned();
-    let hash = hash.map(str::to_owned);
-    let ok = tokio::task::spawn_blocking(move || verify_password(&password, hash.as_deref()))
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let ok = verify_password_off_thread(password.to_owned(), hash.map(str::to_owned)).await;
     match member {
         Some(member) if ok => start_session(state, state.db(), member.id).await,
         _ => Err(wrong()),
@@ -172,6 +178,7 @@ pub async fn log_in(state: &AppState, email: &str, password: &str, client: &str)
 pub async fn log_out(state: &AppState, ctx: &Ctx) -> AppResult<()> {
     if let Some(session) = &ctx.session {
         accounts::delete_session(state.db(), session).await?;
+        state.changed();
     }
     Ok(())
 }
@@ -179,11 +186,13 @@ pub async fn log_out(state: &AppState, ctx: &Ctx) -> AppResult<()> {
 pub async fn log_out_everywhere(state: &AppState, ctx: &Ctx) -> AppResult<u64> {
     ctx.require(Action::ManageOwnAccount)?;
     let member = ctx.member()?;
-    Ok(accounts::delete_member_sessions(state.db(), member.id).await?)
+    let ended = accounts::delete_member_sessions(state.db(), member.id).await?;
+    state.changed();
+    Ok(ended)
 }
 
 /// Send a reset link if the account exists. The answer is the same either way.
-pub async fn request_reset(state: &AppState, email: &str, base_url: &str, client: &str) -> AppResult<()> {
+pub async fn request_reset(state: &AppState, email: &str, client: &str) -> AppResult<()> {
     let email = EmailAddress::parse(email).map_err(|e| AppError::Invalid(vec![FieldError::from_input("email", e)]))?;
     if !ratelimit::allow(&state.limits().reset_per_address, client) {
         return Err(AppError::RateLimited);
@@ -201,6 +210,7 @@ pub async fn request_reset(state: &AppState, email: &str, base_url: &str, client
     let token = random_token();
     let now = state.now();
     let community = state.community_name();
+    let base_url = state.public_base();
     let body = format!(
         "Hello {name},\n\nSomeone (we hope you) asked to set a new password for your account at {community}.\n\n\
          To choose a new password, open this link within 2 hours:\n\n{base_url}/reset-password/{token}\n\n\
@@ -210,7 +220,7 @@ pub async fn request_reset(state: &AppState, email: &str, base_url: &str, client
     let txn = state.store().begin().await?;
     accounts::create_reset(&txn, member.id, &token_hash(&token), now, now + RESET_LIFETIME).await?;
     mail::queue(&txn, &member.email, &format!("Set a new password for {community}"), &body, now).await?;
-    txn.commit().await?;
+    state.commit(txn).await?;
     state.wake_mailer();
     Ok(())
 }
@@ -221,7 +231,25 @@ pub async fn reset_link_is_live(state: &AppState, token: &str) -> AppResult<bool
 }
 
 /// Set a new password through a reset link; ends every session of the account.
-pub async fn reset_password(state: &AppState, token: &str, password: &str, password_again: &str) -> AppResult<()> {
+pub async fn reset_password(
+    state: &AppState,
+    token: &str,
+    password: &str,
+    password_again: &str,
+    client: &str,
+) -> AppResult<()> {
+    let expired = || {
+        AppError::gone(
+            "reset_link_expired",
+            "This link has expired or has already been used. Please ask for a new one.",
+        )
+    };
+    if !ratelimit::allow(&state.limits().reset_per_address, client) {
+        return Err(AppError::RateLimited);
+    }
+    if !reset_link_is_live(state, token).await? {
+        return Err(expired());
+    }
     let mut check = Check::new();
     let password = check.field("password", NewPassword::parse(password));
     if let Some(p) = &password
@@ -233,7 +261,7 @@ pub async fn reset_password(state: &AppState, token: &str, password: &str, passw
     let Some(password) = password else {
         return Err(AppError::Internal("reset parse".to_owned()));
     };
-    let password_hash = hash(&password)?;
+    let password_hash = hash(&password).await?;
     let now = state.now();
     let txn = state.store().begin().await?;
     let Some(member) = accounts::consume_reset(&txn, &token_hash(token), now).await? else {
@@ -244,7 +272,7 @@ pub async fn reset_password(state: &AppState, token: &str, password: &str, passw
     };
     accounts::set_password_hash(&txn, member, &password_hash).await?;
     accounts::delete_member_sessions(&txn, member).await?;
-    txn.commit().await?;
+    state.commit(txn).await?;
     Ok(())
 }
 
@@ -258,10 +286,7 @@ pub async fn change_password(state: &AppState, ctx: &Ctx, current: &str, new: &s
         check.fail("new_password_again", "passwords_differ", "The two new passwords are not the same");
     }
     let stored = accounts::member_with_hash_by_email(state.db(), &member.email).await?.map(|(_, h)| h);
-    let current = current.to_owned();
-    let ok = tokio::task::spawn_blocking(move || verify_password(&current, stored.as_deref()))
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let ok = verify_password_off_thread(current.to_owned(), stored).await;
     if !ok {
         check.fail("current_password", "password_wrong", "Your current password is not right");
     }
@@ -269,12 +294,13 @@ pub async fn change_password(state: &AppState, ctx: &Ctx, current: &str, new: &s
     let Some(password) = password else {
         return Err(AppError::Internal("password parse".to_owned()));
     };
-    let password_hash = hash(&password)?;
+    let password_hash = hash(&password).await?;
     let txn = state.store().begin().await?;
     accounts::set_password_hash(&txn, member.id, &password_hash).await?;
-    // Other devices must log in again with the new password.
+    // Other devices and programs must be let in again with the new password.
     accounts::delete_member_sessions(&txn, member.id).await?;
-    txn.commit().await?;
+    accounts::revoke_member_tokens(&txn, member.id, state.now()).await?;
+    state.commit(txn).await?;
     Ok(())
 }
 

@@ -98,11 +98,25 @@ async fn resolve(parts: &Parts, state: &AppState) -> Result<Ctx, AppError> {
     }
     if let Some(token) = cookie_value(&parts.headers, SESSION_COOKIE) {
         let hash = token_hash(token);
-        if let Some((member, last_seen)) = accounts::session_member(state.db(), &hash, now).await? {
+        let session = match state.caches().session(&hash) {
+            Some(cached) => Some(cached),
+            None => {
+                let generation = state.caches().generation();
+                let loaded = accounts::session_member(state.db(), &hash, now).await?;
+                if let Some(session) = &loaded {
+                    state.caches().remember_session(generation, &hash, session.clone());
+                }
+                loaded
+            }
+        };
+        if let Some((member, last_seen, expires_at)) = session
+            && expires_at > now
+        {
             // Slide the expiry forward, at most once an hour, to keep writes rare.
             if now - last_seen > Duration::hours(1) {
                 let expires = now + Duration::days(state.config().session_days);
                 accounts::touch_session(state.db(), &hash, now, expires).await?;
+                state.changed();
             }
             ctx.actor = actor_for(&member);
             ctx.member = Some(member);
@@ -143,19 +157,4 @@ pub fn session_cookie(token: &str, state: &AppState) -> HeaderValue {
 
 pub fn clear_session_cookie() -> HeaderValue {
     HeaderValue::from_static("planet_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0")
-}
-
-/// The address links in emails start with: the configured public address, or the one the
-/// request came to.
-pub fn base_url(state: &AppState, headers: &HeaderMap) -> String {
-    if let Some(url) = &state.config().public_url {
-        return url.trim_end_matches('/').to_owned();
-    }
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .filter(|h| h.chars().all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c)))
-        .unwrap_or("localhost");
-    let scheme = if state.config().secure_cookies { "https" } else { "http" };
-    format!("{scheme}://{host}")
 }

@@ -45,7 +45,7 @@ pub async fn suspend(state: &AppState, ctx: &Ctx, id: &str) -> AppResult<()> {
     accounts::set_status(&txn, member.id, AccountStatus::Suspended, now).await?;
     accounts::delete_member_sessions(&txn, member.id).await?;
     audit::record(&txn, Some(steward.id), "member.suspended", &member.name, "", now).await?;
-    txn.commit().await?;
+    state.commit(txn).await?;
     Ok(())
 }
 
@@ -58,7 +58,7 @@ pub async fn restore(state: &AppState, ctx: &Ctx, id: &str) -> AppResult<()> {
     let txn = state.store().begin().await?;
     accounts::set_status(&txn, member.id, AccountStatus::Member, now).await?;
     audit::record(&txn, Some(steward.id), "member.restored", &member.name, "", now).await?;
-    txn.commit().await?;
+    state.commit(txn).await?;
     Ok(())
 }
 
@@ -84,7 +84,7 @@ pub async fn set_steward(state: &AppState, ctx: &Ctx, id: &str, choice: &str) ->
     }
     let action = if steward_role { "member.made_steward" } else { "member.steward_removed" };
     audit::record(&txn, Some(steward.id), action, &member.name, "", now).await?;
-    txn.commit().await?;
+    state.commit(txn).await?;
     Ok(())
 }
 

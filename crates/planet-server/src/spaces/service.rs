@@ -1,7 +1,7 @@
 //! Space use cases: browse, create, edit, join, ask to join, leave, decide requests, invite,
 //! change roles. Each asks the one authorization path first.
 
-use crate::access::{SpaceAccess, facts_for, parse_space_id, require_space};
+use crate::access::{SpaceAccess, parse_space_id, require_space};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::identity::service::Check;
 use crate::identity::session::Ctx;
@@ -13,7 +13,6 @@ use planet_domain::text::{Description, EmailAddress, ShortNote, SpaceName};
 use planet_domain::{MemberId, SpaceId};
 use planet_store::queries::spaces::{self, JoinRequest, Space, SpaceFields, SpaceMember};
 use planet_store::queries::{accounts, audit};
-use std::collections::HashMap;
 
 /// What a form or API call gives for a space's settings.
 pub struct SpaceInput<'a> {
@@ -77,50 +76,24 @@ pub struct SpaceEntry {
 pub async fn visible_spaces(state: &AppState, ctx: &Ctx) -> AppResult<Vec<SpaceEntry>> {
     ctx.require(Action::ViewCommunity)?;
     let member = ctx.member()?;
-    let all = spaces::all_spaces(state.db()).await?;
-    let roles = spaces::all_roles(state.db(), member.id).await?;
-    let invited = spaces::invitations_for(state.db(), member.id).await?;
-    let counts = spaces::member_counts(state.db()).await?;
-    let by_id: HashMap<SpaceId, &Space> = all.iter().map(|s| (s.id, s)).collect();
-    let mut children: HashMap<Option<SpaceId>, Vec<&Space>> = HashMap::new();
-    for space in &all {
-        children.entry(space.parent_id).or_default().push(space);
-    }
-    let chain_of = |space: &Space| {
-        let mut chain = vec![space.clone()];
-        let mut parent = space.parent_id;
-        while let Some(id) = parent {
-            match by_id.get(&id) {
-                Some(p) if chain.len() < 64 => {
-                    chain.push((*p).clone());
-                    parent = p.parent_id;
-                }
-                _ => break,
-            }
-        }
-        chain.reverse();
-        chain
-    };
+    let index = state.directory().await?;
+    let roles = index.roles.get(&member.id);
     let mut out = Vec::new();
-    let mut stack: Vec<(&Space, usize)> =
-        children.get(&None).map(|roots| roots.iter().rev().map(|s| (*s, 0)).collect()).unwrap_or_default();
-    while let Some((space, depth)) = stack.pop() {
-        let facts = facts_for(&chain_of(space), &roles, &invited);
+    for &(i, depth) in &index.order {
+        let facts = index.facts(i, member.id);
         let decide = |action| authorize(ctx.actor, action, Resource::Space(&facts)).is_allowed();
         if !decide(Action::SeeSpace) {
             continue;
         }
+        let space = &index.directory.spaces[i];
         out.push(SpaceEntry {
             space: space.clone(),
             depth,
-            role: roles.get(&space.id).copied(),
-            members: counts.get(&space.id).copied().unwrap_or(0),
+            role: roles.and_then(|r| r.get(&space.id)).copied(),
+            members: index.counts.get(&space.id).copied().unwrap_or(0),
             can_join: decide(Action::JoinSpace),
             can_request: decide(Action::RequestToJoinSpace),
         });
-        if let Some(kids) = children.get(&Some(space.id)) {
-            stack.extend(kids.iter().rev().map(|s| (*s, depth + 1)));
-        }
     }
     Ok(out)
 }
@@ -183,7 +156,7 @@ pub async fn create(state: &AppState, ctx: &Ctx, parent: &str, input: SpaceInput
         now,
     )
     .await?;
-    txn.commit().await?;
+    state.commit(txn).await?;
     Ok(id)
 }
 
@@ -212,7 +185,7 @@ pub async fn edit(state: &AppState, ctx: &Ctx, id: &str, input: SpaceInput<'_>) 
         now,
     )
     .await?;
-    txn.commit().await?;
+    state.commit(txn).await?;
     Ok(())
 }
 
@@ -226,7 +199,7 @@ pub async fn join(state: &AppState, ctx: &Ctx, id: &str) -> AppResult<SpaceAcces
     if access.space().join_policy != JoinPolicy::Open && !access.invited() {
         audit::record(&txn, Some(member.id), "space.steward_joined", &access.space().name, "", now).await?;
     }
-    txn.commit().await?;
+    state.commit(txn).await?;
     Ok(access)
 }
 
@@ -256,7 +229,7 @@ pub async fn request_to_join(state: &AppState, ctx: &Ctx, id: &str, message: &st
         )
         .await?;
     }
-    txn.commit().await?;
+    state.commit(txn).await?;
     state.wake_mailer();
     Ok(())
 }
@@ -265,6 +238,7 @@ pub async fn leave(state: &AppState, ctx: &Ctx, id: &str) -> AppResult<()> {
     let id = parse_space_id(id)?;
     require_space(state.db(), ctx, Action::LeaveSpace, id).await?;
     spaces::remove_member(state.db(), id, ctx.member()?.id).await?;
+    state.changed();
     Ok(())
 }
 
@@ -311,7 +285,7 @@ pub async fn decide_request(state: &AppState, ctx: &Ctx, id: &str, who: &str, de
     };
     mail::queue(&txn, &applicant.email, &subject, &body, now).await?;
     audit::record(&txn, Some(coordinator.id), action, name, &applicant.name, now).await?;
-    txn.commit().await?;
+    state.commit(txn).await?;
     state.wake_mailer();
     Ok(accept)
 }
@@ -341,7 +315,7 @@ pub async fn invite_member(state: &AppState, ctx: &Ctx, id: &str, email: &str) -
     );
     mail::queue(&txn, &invitee.email, &format!("You are invited to join {name}"), &body, now).await?;
     audit::record(&txn, Some(by.id), "space.member_invited", name, &invitee.name, now).await?;
-    txn.commit().await?;
+    state.commit(txn).await?;
     state.wake_mailer();
     Ok(())
 }
@@ -368,6 +342,6 @@ pub async fn set_role(state: &AppState, ctx: &Ctx, id: &str, who: &str, role: &s
         now,
     )
     .await?;
-    txn.commit().await?;
+    state.commit(txn).await?;
     Ok(())
 }

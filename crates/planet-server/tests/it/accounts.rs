@@ -178,3 +178,22 @@ async fn the_last_steward_cannot_step_down() {
     assert_eq!(refused.status().as_u16(), 409);
     assert!(planet_store::queries::accounts::member(app.db(), me.id).await.unwrap().unwrap().steward);
 }
+
+#[tokio::test]
+async fn emailed_links_ignore_a_forged_host() {
+    let app = spawn_app().await;
+    app.set_up().await;
+    let forged = app
+        .browser()
+        .client
+        .post(format!("{}/forgot-password", app.base))
+        .header("host", "evil.example")
+        .form(&[("email", "margaret@diss.example")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status().as_u16(), 200);
+    let email = app.last_email_to("margaret@diss.example").await;
+    assert!(email.body.contains(&format!("{}/reset-password/", app.base)), "{}", email.body);
+    assert!(!email.body.contains("evil.example"));
+}

@@ -149,6 +149,8 @@ impl TestApp {
         {
             spaces::add_member(self.db(), community.root_space_id, id, Role::Member, now).await.unwrap();
         }
+        // Written behind the server's back: it must not serve what it had cached.
+        self.state.changed();
         id
     }
 

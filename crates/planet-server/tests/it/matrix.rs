@@ -145,6 +145,7 @@ async fn fixture() -> Fixture {
     // The suspended member's old session outlives the suspension (as a stolen cookie would).
     let suspended_browser = app.session_for(suspended).await;
     accounts::set_status(app.db(), suspended, AccountStatus::Suspended, now).await.unwrap();
+    app.state.changed();
     let actors = vec![
         app.browser(),
         app.session_for(applicant).await,

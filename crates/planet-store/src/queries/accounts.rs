@@ -194,18 +194,18 @@ pub async fn create_session(
     Ok(())
 }
 
-/// The member a live session belongs to.
+/// The member a live session belongs to, when it was last seen, and when it expires.
 pub async fn session_member(
     db: &impl ConnectionTrait,
     token_hash: &str,
     now: DateTime<Utc>,
-) -> StoreResult<Option<(Member, DateTime<Utc>)>> {
+) -> StoreResult<Option<(Member, DateTime<Utc>, DateTime<Utc>)>> {
     let Some(row) =
         session::Entity::find_by_id(token_hash.to_owned()).filter(session::Column::ExpiresAt.gt(now)).one(db).await?
     else {
         return Ok(None);
     };
-    Ok(member(db, MemberId::from_uuid(row.member_id)).await?.map(|m| (m, row.last_seen_at)))
+    Ok(member(db, MemberId::from_uuid(row.member_id)).await?.map(|m| (m, row.last_seen_at, row.expires_at)))
 }
 
 /// Slide a session's expiry forward.

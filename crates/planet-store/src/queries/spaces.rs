@@ -204,39 +204,6 @@ pub async fn count_members(db: &impl ConnectionTrait, space: SpaceId) -> StoreRe
     Ok(space_member::Entity::find().filter(space_member::Column::SpaceId.eq(space.uuid())).count(db).await?)
 }
 
-/// Member counts of every space.
-pub async fn member_counts(db: &impl ConnectionTrait) -> StoreResult<HashMap<SpaceId, u64>> {
-    counted(
-        space_member::Entity::find().select_only().column(space_member::Column::SpaceId),
-        space_member::Column::SpaceId,
-        db,
-    )
-    .await
-}
-
-/// How many joined each of the given spaces since a time.
-pub async fn joined_since(
-    db: &impl ConnectionTrait,
-    spaces: &[SpaceId],
-    since: DateTime<Utc>,
-) -> StoreResult<HashMap<SpaceId, u64>> {
-    let query = space_member::Entity::find()
-        .select_only()
-        .column(space_member::Column::SpaceId)
-        .filter(space_member::Column::SpaceId.is_in(spaces.iter().map(|s| s.uuid())))
-        .filter(space_member::Column::JoinedAt.gte(since));
-    counted(query, space_member::Column::SpaceId, db).await
-}
-
-/// Waiting join requests in each of the given spaces.
-pub async fn join_request_counts(db: &impl ConnectionTrait, spaces: &[SpaceId]) -> StoreResult<HashMap<SpaceId, u64>> {
-    let query = join_request::Entity::find()
-        .select_only()
-        .column(join_request::Column::SpaceId)
-        .filter(join_request::Column::SpaceId.is_in(spaces.iter().map(|s| s.uuid())));
-    counted(query, join_request::Column::SpaceId, db).await
-}
-
 /// Finish a query that selects a space id: count rows per space.
 async fn counted<E: EntityTrait>(
     query: sea_orm::Select<E>,
@@ -378,4 +345,53 @@ pub async fn decline_space_invitation(
 ) -> StoreResult<bool> {
     let result = space_invitation::Entity::delete_by_id((space.uuid(), member.uuid())).exec(db).await?;
     Ok(result.rows_affected == 1)
+}
+
+/// Everything about spaces and who is in them, read at once: a town has tens of spaces and a
+/// few thousand memberships, so the server keeps this in memory between changes.
+#[derive(Debug, Clone, Default)]
+pub struct Directory {
+    pub spaces: Vec<Space>,
+    pub memberships: Vec<Membership>,
+    /// Invitations into spaces: (space, member).
+    pub invitations: Vec<(SpaceId, MemberId)>,
+    pub waiting_requests: HashMap<SpaceId, u64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Membership {
+    pub space: SpaceId,
+    pub member: MemberId,
+    pub role: Role,
+    pub joined_at: DateTime<Utc>,
+}
+
+pub async fn directory(db: &impl ConnectionTrait) -> StoreResult<Directory> {
+    let spaces = all_spaces(db).await?;
+    let memberships = space_member::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|row| {
+            Ok(Membership {
+                space: SpaceId::from_uuid(row.space_id),
+                member: MemberId::from_uuid(row.member_id),
+                role: Role::parse(&row.role).ok_or_else(|| corrupt("role", &row.role))?,
+                joined_at: row.joined_at,
+            })
+        })
+        .collect::<StoreResult<Vec<_>>>()?;
+    let invitations = space_invitation::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|row| (SpaceId::from_uuid(row.space_id), MemberId::from_uuid(row.member_id)))
+        .collect();
+    let waiting_requests = counted(
+        join_request::Entity::find().select_only().column(join_request::Column::SpaceId),
+        join_request::Column::SpaceId,
+        db,
+    )
+    .await?;
+    Ok(Directory { spaces, memberships, invitations, waiting_requests })
 }

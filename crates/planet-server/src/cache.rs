@@ -1,0 +1,170 @@
+//! Read caches for the busiest paths: live sessions and the directory of spaces.
+//!
+//! Every committed change in this process clears them (`AppState::changed`, called by
+//! `AppState::commit`), so a process never serves what it has itself changed. Entries also
+//! expire after `TTL`, which bounds how long a change made by *another* process (several
+//! `planet serve` on one PostgreSQL) can go unseen here.
+
+use planet_domain::policy::{SpaceFacts, SpaceLevel};
+use planet_domain::space::Role;
+use planet_domain::{MemberId, SpaceId};
+use planet_store::queries::accounts::Member;
+use planet_store::queries::spaces::Directory;
+use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
+pub const TTL: Duration = Duration::from_secs(2);
+const MAX_SESSIONS: usize = 20_000;
+
+#[derive(Clone)]
+struct SessionEntry {
+    loaded: Instant,
+    member: Member,
+    last_seen: chrono::DateTime<chrono::Utc>,
+    expires_at: chrono::DateTime<chrono::Utc>,
+}
+
+#[derive(Default)]
+pub struct Caches {
+    generation: AtomicU64,
+    sessions: RwLock<HashMap<String, SessionEntry>>,
+    directory: RwLock<Option<(Instant, Arc<SpaceIndex>)>>,
+}
+
+/// A cached session: the member, when it was last seen, when it expires.
+pub type CachedSession = (Member, chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>);
+
+impl Caches {
+    /// The generation to hand back when remembering what is read now: if anything changes
+    /// meanwhile, the read is not remembered.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::SeqCst)
+    }
+
+    /// Forget everything (something changed).
+    pub fn clear(&self) {
+        self.generation.fetch_add(1, Ordering::SeqCst);
+        match self.sessions.write() {
+            Ok(mut sessions) => sessions.clear(),
+            Err(poisoned) => poisoned.into_inner().clear(),
+        }
+        match self.directory.write() {
+            Ok(mut directory) => *directory = None,
+            Err(poisoned) => *poisoned.into_inner() = None,
+        }
+    }
+
+    pub fn session(&self, token_hash: &str) -> Option<CachedSession> {
+        let sessions = self.sessions.read().ok()?;
+        let entry = sessions.get(token_hash)?;
+        (entry.loaded.elapsed() < TTL).then(|| (entry.member.clone(), entry.last_seen, entry.expires_at))
+    }
+
+    pub fn remember_session(&self, generation: u64, token_hash: &str, session: CachedSession) {
+        let Ok(mut sessions) = self.sessions.write() else { return };
+        if self.generation() != generation {
+            return;
+        }
+        if sessions.len() >= MAX_SESSIONS {
+            sessions.retain(|_, entry| entry.loaded.elapsed() < TTL);
+        }
+        let (member, last_seen, expires_at) = session;
+        sessions.insert(token_hash.to_owned(), SessionEntry { loaded: Instant::now(), member, last_seen, expires_at });
+    }
+
+    pub fn directory(&self) -> Option<Arc<SpaceIndex>> {
+        let directory = self.directory.read().ok()?;
+        let (loaded, directory) = directory.as_ref()?;
+        (loaded.elapsed() < TTL).then(|| directory.clone())
+    }
+
+    pub fn remember_directory(&self, generation: u64, directory: Arc<SpaceIndex>) {
+        let Ok(mut slot) = self.directory.write() else { return };
+        if self.generation() == generation {
+            *slot = Some((Instant::now(), directory));
+        }
+    }
+}
+
+/// The directory with what every page asks of it worked out once per change.
+#[derive(Debug, Default)]
+pub struct SpaceIndex {
+    pub directory: Directory,
+    /// Spaces in reading order (parents before children) with their depth.
+    pub order: Vec<(usize, usize)>,
+    /// For each space (by position), the positions of its chain from the root to itself.
+    pub chains: Vec<Vec<usize>>,
+    pub counts: HashMap<SpaceId, u64>,
+    pub roles: HashMap<MemberId, HashMap<SpaceId, Role>>,
+    pub invited: HashMap<MemberId, HashSet<SpaceId>>,
+}
+
+impl SpaceIndex {
+    pub fn new(directory: Directory) -> Self {
+        let position: HashMap<SpaceId, usize> = directory.spaces.iter().enumerate().map(|(i, s)| (s.id, i)).collect();
+        let mut children: HashMap<Option<SpaceId>, Vec<usize>> = HashMap::new();
+        for (i, space) in directory.spaces.iter().enumerate() {
+            children.entry(space.parent_id).or_default().push(i);
+        }
+        let mut order = Vec::with_capacity(directory.spaces.len());
+        let mut stack: Vec<(usize, usize)> =
+            children.get(&None).map(|roots| roots.iter().rev().map(|i| (*i, 0)).collect()).unwrap_or_default();
+        while let Some((i, depth)) = stack.pop() {
+            order.push((i, depth));
+            if let Some(kids) = children.get(&Some(directory.spaces[i].id)) {
+                stack.extend(kids.iter().rev().map(|k| (*k, depth + 1)));
+            }
+        }
+        let chains = directory
+            .spaces
+            .iter()
+            .enumerate()
+            .map(|(i, space)| {
+                let mut chain = vec![i];
+                let mut parent = space.parent_id;
+                while let Some(p) = parent.and_then(|id| position.get(&id)) {
+                    if chain.len() > 64 || chain.contains(p) {
+                        break;
+                    }
+                    chain.push(*p);
+                    parent = directory.spaces[*p].parent_id;
+                }
+                chain.reverse();
+                chain
+            })
+            .collect();
+        let mut counts = HashMap::new();
+        let mut roles: HashMap<MemberId, HashMap<SpaceId, Role>> = HashMap::new();
+        for m in &directory.memberships {
+            *counts.entry(m.space).or_insert(0) += 1;
+            roles.entry(m.member).or_default().insert(m.space, m.role);
+        }
+        let mut invited: HashMap<MemberId, HashSet<SpaceId>> = HashMap::new();
+        for (space, member) in &directory.invitations {
+            invited.entry(*member).or_default().insert(*space);
+        }
+        Self { directory, order, chains, counts, roles, invited }
+    }
+
+    /// The facts `authorize` needs about space number `i`, for one member.
+    pub fn facts(&self, i: usize, member: MemberId) -> SpaceFacts {
+        let roles = self.roles.get(&member);
+        let invited = self.invited.get(&member);
+        SpaceFacts {
+            chain: self.chains[i]
+                .iter()
+                .map(|j| {
+                    let space = &self.directory.spaces[*j];
+                    SpaceLevel {
+                        visibility: space.visibility,
+                        join_policy: space.join_policy,
+                        actor_role: roles.and_then(|r| r.get(&space.id)).copied(),
+                        actor_invited: invited.is_some_and(|set| set.contains(&space.id)),
+                    }
+                })
+                .collect(),
+        }
+    }
+}
