@@ -20,7 +20,14 @@ impl InputError {
     }
 }
 
-fn bounded(input: &str, what: &str, min: usize, max: usize, code_prefix: &'static str) -> Result<String, InputError> {
+fn bounded(
+    input: &str,
+    what: &str,
+    min: usize,
+    max: usize,
+    code_prefix: &'static str,
+    multi_line: bool,
+) -> Result<String, InputError> {
     let trimmed = input.trim();
     let count = trimmed.chars().count();
     if count < min {
@@ -34,7 +41,10 @@ fn bounded(input: &str, what: &str, min: usize, max: usize, code_prefix: &'stati
     if count > max {
         return Err(InputError::new("too_long", format!("{} must be {max} characters or fewer", capitalise(what))));
     }
-    if trimmed.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') {
+    let allowed = |c: char| multi_line && matches!(c, '\n' | '\r' | '\t');
+    // Control and bidirectional-override characters can disguise text (in email subjects too).
+    let disguising = |c: char| c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+    if trimmed.chars().any(|c| disguising(c) && !allowed(c)) {
         return Err(InputError::new(
             "invalid_characters",
             format!("{} contains characters we cannot store", capitalise(what)),
@@ -52,7 +62,7 @@ fn capitalise(what: &str) -> String {
 }
 
 macro_rules! text_type {
-    ($(#[$doc:meta])* $name:ident, $what:literal, $min:literal, $max:literal, $code:literal) => {
+    ($(#[$doc:meta])* $name:ident, $what:literal, $min:literal, $max:literal, $code:literal, $multi:literal) => {
         $(#[$doc])*
         #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
         #[serde(transparent)]
@@ -61,7 +71,7 @@ macro_rules! text_type {
         impl $name {
             pub const MAX_CHARS: usize = $max;
             pub fn parse(input: &str) -> Result<Self, InputError> {
-                bounded(input, $what, $min, $max, $code).map(Self)
+                bounded(input, $what, $min, $max, $code, $multi).map(Self)
             }
             pub fn as_str(&self) -> &str {
                 &self.0
@@ -81,31 +91,31 @@ macro_rules! text_type {
 
 text_type!(
     /// A person's real name, as they are known in town.
-    PersonName, "your full name", 2, 100, "name_required"
+    PersonName, "your full name", 2, 100, "name_required", false
 );
 text_type!(
     /// The community's name, shown in the header of every page.
-    CommunityName, "the community's name", 2, 80, "community_name_required"
+    CommunityName, "the community's name", 2, 80, "community_name_required", false
 );
 text_type!(
     /// A space's name.
-    SpaceName, "a name for the group", 2, 80, "space_name_required"
+    SpaceName, "a name for the group", 2, 80, "space_name_required", false
 );
 text_type!(
     /// A space's description (Markdown, sanitised when shown).
-    Description, "a description", 0, 4000, "description_required"
+    Description, "a description", 0, 4000, "description_required", true
 );
 text_type!(
     /// The applicant's few words on how they know the person who invited them.
-    HowKnown, "how you know the person who invited you", 10, 1000, "how_known_required"
+    HowKnown, "how you know the person who invited you", 10, 1000, "how_known_required", true
 );
 text_type!(
     /// A short note: on an invitation, a join request, a decision.
-    ShortNote, "a note", 0, 500, "note_required"
+    ShortNote, "a note", 0, 500, "note_required", true
 );
 text_type!(
     /// A label a member gives to an API token.
-    TokenName, "a name for the token", 1, 60, "token_name_required"
+    TokenName, "a name for the token", 1, 60, "token_name_required", false
 );
 
 /// An email address, lower-cased so that one address is one account.
@@ -221,6 +231,9 @@ mod tests {
         assert_eq!(PersonName::parse("A").unwrap_err().message, "Your full name must be at least 2 characters");
         assert_eq!(PersonName::parse(&"x".repeat(101)).unwrap_err().code, "too_long");
         assert_eq!(PersonName::parse("Ann\u{0}").unwrap_err().code, "invalid_characters");
+        assert_eq!(PersonName::parse("Ann\nBcc: x@y.z").unwrap_err().code, "invalid_characters");
+        assert_eq!(SpaceName::parse("Farm\u{202e}txt.exe").unwrap_err().code, "invalid_characters");
+        assert!(Description::parse("Line one\nLine two").is_ok());
         assert!(Description::parse("").is_ok());
         assert_eq!(Description::parse(&"y".repeat(4001)).unwrap_err().code, "too_long");
         assert_eq!(HowKnown::parse("neighbour").unwrap_err().code, "how_known_required");

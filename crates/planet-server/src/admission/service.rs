@@ -168,9 +168,7 @@ pub async fn apply(state: &AppState, token: &str, input: ApplyInput<'_>, client:
     )
     .await?;
     let community = state.community_name();
-    for steward in
-        accounts::list_members(&txn, &[AccountStatus::Member], None, 1000, 0).await?.into_iter().filter(|m| m.steward)
-    {
+    for steward in accounts::stewards(&txn).await? {
         let body = format!(
             "Hello {},\n\n{} has applied to join {community}, invited by {inviter_name}.\n\nHow they know {inviter_name}: {}\n\nPlease look at the application in the stewards' pages.\n",
             steward.name, name, how_known

@@ -219,7 +219,7 @@ pub async fn request_reset(state: &AppState, email: &str, client: &str) -> AppRe
     );
     let txn = state.store().begin().await?;
     accounts::create_reset(&txn, member.id, &token_hash(&token), now, now + RESET_LIFETIME).await?;
-    mail::queue(&txn, &member.email, &format!("Set a new password for {community}"), &body, now).await?;
+    mail::queue_secret(&txn, &member.email, &format!("Set a new password for {community}"), &body, now).await?;
     state.commit(txn).await?;
     state.wake_mailer();
     Ok(())

@@ -22,8 +22,35 @@ pub async fn queue(
     body: &str,
     now: DateTime<Utc>,
 ) -> StoreResult<()> {
-    outbox::enqueue(db, to, subject, body, now).await?;
+    outbox::enqueue(db, to, subject, body, false, now).await?;
     Ok(())
+}
+
+/// Queue an email that carries a secret link (a password reset).
+pub async fn queue_secret(
+    db: &impl ConnectionTrait,
+    to: &str,
+    subject: &str,
+    body: &str,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    outbox::enqueue(db, to, subject, body, true, now).await?;
+    Ok(())
+}
+
+/// The body with secret links cut short, for showing to stewards.
+pub fn redact_secrets(body: &str) -> String {
+    const MARK: &str = "/reset-password/";
+    let mut out = String::with_capacity(body.len());
+    let mut rest = body;
+    while let Some(at) = rest.find(MARK) {
+        let (before, after) = rest.split_at(at + MARK.len());
+        out.push_str(before);
+        out.push_str("[hidden]");
+        rest = after.trim_start_matches(|c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    }
+    out.push_str(rest);
+    out
 }
 
 fn transport(smtp: &SmtpConfig) -> Result<AsyncSmtpTransport<Tokio1Executor>, String> {
@@ -98,4 +125,16 @@ async fn deliver_waiting(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn secret_links_are_hidden() {
+        assert_eq!(
+            super::redact_secrets("open http://x/reset-password/AbC_12-z now and http://x/reset-password/q."),
+            "open http://x/reset-password/[hidden] now and http://x/reset-password/[hidden]."
+        );
+        assert_eq!(super::redact_secrets("no links"), "no links");
+    }
 }

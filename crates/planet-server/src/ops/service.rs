@@ -40,10 +40,17 @@ pub async fn suspend(state: &AppState, ctx: &Ctx, id: &str) -> AppResult<()> {
     if member.status != AccountStatus::Member {
         return Err(AppError::refused("not_a_member", "Only active members can be suspended."));
     }
+    if member.steward {
+        return Err(AppError::refused(
+            "suspend_steward",
+            "Stewards cannot be suspended. Remove their steward role first, so the community always keeps its stewards.",
+        ));
+    }
     let now = state.now();
     let txn = state.store().begin().await?;
     accounts::set_status(&txn, member.id, AccountStatus::Suspended, now).await?;
     accounts::delete_member_sessions(&txn, member.id).await?;
+    accounts::revoke_member_tokens(&txn, member.id, now).await?;
     audit::record(&txn, Some(steward.id), "member.suspended", &member.name, "", now).await?;
     state.commit(txn).await?;
     Ok(())
@@ -93,10 +100,31 @@ pub async fn outbox(state: &AppState, ctx: &Ctx) -> AppResult<Vec<OutboxMessage>
     Ok(outbox::recent(state.db(), 200).await?)
 }
 
+/// One email. A secret link (a password reset) is shown only while stewards are the only way
+/// to pass it on (no mail server, not yet sent), and reading it is written in the audit log.
 pub async fn outbox_message(state: &AppState, ctx: &Ctx, id: &str) -> AppResult<OutboxMessage> {
     ctx.require(Action::ReadOutbox)?;
     let id = id.parse().map_err(|_| AppError::not_found())?;
-    outbox::get(state.db(), id).await?.ok_or_else(AppError::not_found)
+    let mut message = outbox::get(state.db(), id).await?.ok_or_else(AppError::not_found)?;
+    if message.sensitive {
+        if message.sent_at.is_some() || state.config().smtp.is_some() {
+            message.body = crate::notify::mail::redact_secrets(&message.body);
+        } else {
+            let steward = ctx.member()?;
+            let txn = state.store().begin().await?;
+            audit::record(
+                &txn,
+                Some(steward.id),
+                "outbox.secret_read",
+                &message.to_address,
+                &message.subject,
+                state.now(),
+            )
+            .await?;
+            state.commit(txn).await?;
+        }
+    }
+    Ok(message)
 }
 
 /// The audit log, newest first, with the actors' names.

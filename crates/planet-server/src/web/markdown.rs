@@ -6,7 +6,9 @@ fn sanitiser() -> &'static ammonia::Builder<'static> {
     static CLEANER: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
     CLEANER.get_or_init(|| {
         let mut builder = ammonia::Builder::default();
+        // A description sits under the page's own headings: it may not add an h1 or h2.
         builder
+            .rm_tags(["h1", "h2"])
             .link_rel(Some("noopener noreferrer nofollow ugc"))
             .url_schemes(["http", "https", "mailto"].into_iter().collect());
         builder

@@ -197,3 +197,41 @@ async fn emailed_links_ignore_a_forged_host() {
     assert!(email.body.contains(&format!("{}/reset-password/", app.base)), "{}", email.body);
     assert!(!email.body.contains("evil.example"));
 }
+
+#[tokio::test]
+async fn stewards_see_reset_links_only_when_they_must_pass_them_on() {
+    let app = spawn_app().await;
+    let steward = app.set_up().await;
+    app.add_account("Bob Cooper", "bob@diss.example", AccountStatus::Member, false).await;
+    app.browser().post("/forgot-password", &[("email", "bob@diss.example")]).await;
+    let email = app.last_email_to("bob@diss.example").await;
+    assert!(email.sensitive);
+    // No mail server: the steward can read the link to pass it on, and that is audited.
+    let (_, page) = steward.get_text(&format!("/admin/outbox/{}", email.id)).await;
+    assert!(page.contains("/reset-password/") && !page.contains("[hidden]"));
+    let (_, audit) = steward.get_text("/admin/audit").await;
+    assert!(audit.contains("outbox.secret_read") && audit.contains("bob@diss.example"));
+    // Once sent, nobody reads it again.
+    planet_store::queries::outbox::mark_sent(app.db(), email.id, app.clock_now()).await.unwrap();
+    let (_, page) = steward.get_text(&format!("/admin/outbox/{}", email.id)).await;
+    assert!(page.contains("/reset-password/[hidden]"), "{page}");
+}
+
+#[tokio::test]
+async fn suspension_revokes_api_tokens_and_spares_stewards() {
+    let app = spawn_app().await;
+    let steward = app.set_up().await;
+    let bob_id = app.add_account("Bob Cooper", "bob@diss.example", AccountStatus::Member, false).await;
+    let bob = app.session_for(bob_id).await;
+    let (_, page) = bob.post_text("/settings/tokens", &[("name", "script")]).await;
+    let start = page.find("planet_").unwrap();
+    let token: String =
+        page[start..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-').collect();
+    steward.post(&format!("/admin/members/{bob_id}/suspend"), &[]).await;
+    steward.post(&format!("/admin/members/{bob_id}/restore"), &[]).await;
+    let api = reqwest::Client::new().get(format!("{}/api/v1/me", app.base)).bearer_auth(&token).send().await.unwrap();
+    assert_eq!(api.status().as_u16(), 401, "a token does not come back to life on restore");
+    let other = app.add_account("Sue Steward", "sue@diss.example", AccountStatus::Member, true).await;
+    let refused = steward.post(&format!("/admin/members/{other}/suspend"), &[]).await;
+    assert_eq!(refused.status().as_u16(), 409);
+}

@@ -141,7 +141,7 @@ async fn fixture() -> Fixture {
     accounts::create_token(app.db(), steward_token, steward, "script", &token_hash("planet_matrix"), now)
         .await
         .unwrap();
-    let email = outbox::enqueue(app.db(), "x@diss.example", "Hello", "Body", now).await.unwrap();
+    let email = outbox::enqueue(app.db(), "x@diss.example", "Hello", "Body", false, now).await.unwrap();
     // The suspended member's old session outlives the suspension (as a stolen cookie would).
     let suspended_browser = app.session_for(suspended).await;
     accounts::set_status(app.db(), suspended, AccountStatus::Suspended, now).await.unwrap();

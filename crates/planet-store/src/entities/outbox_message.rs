@@ -13,6 +13,8 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub sent_at: Option<DateTimeUtc>,
     pub attempts: i32,
+    /// Holds a secret link (a password reset): hidden from stewards once it can be sent.
+    pub sensitive: bool,
     pub last_error: Option<String>,
 }
 

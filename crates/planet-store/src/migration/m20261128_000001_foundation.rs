@@ -241,6 +241,7 @@ impl MigrationTrait for Migration {
                     .col(time("created_at"))
                     .col(time_null("sent_at"))
                     .col(ColumnDef::new(Alias::new("attempts")).integer().not_null().default(0))
+                    .col(ColumnDef::new(Alias::new("sensitive")).boolean().not_null().default(false))
                     .col(ColumnDef::new(Alias::new("last_error")).text().null())
                     .to_owned(),
             )

@@ -156,6 +156,19 @@ pub async fn set_steward(db: &impl ConnectionTrait, id: MemberId, steward: bool)
     Ok(result.rows_affected == 1)
 }
 
+/// The community's active stewards.
+pub async fn stewards(db: &impl ConnectionTrait) -> StoreResult<Vec<Member>> {
+    member::Entity::find()
+        .filter(member::Column::IsSteward.eq(true))
+        .filter(member::Column::Status.eq(AccountStatus::Member.as_str()))
+        .order_by_asc(member::Column::Name)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(Member::try_from)
+        .collect()
+}
+
 pub async fn count_stewards(db: &impl ConnectionTrait) -> StoreResult<u64> {
     Ok(member::Entity::find()
         .filter(member::Column::IsSteward.eq(true))

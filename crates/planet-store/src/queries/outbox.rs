@@ -15,6 +15,7 @@ pub async fn enqueue(
     to: &str,
     subject: &str,
     body: &str,
+    sensitive: bool,
     now: DateTime<Utc>,
 ) -> StoreResult<Uuid> {
     let id = Uuid::now_v7();
@@ -26,6 +27,7 @@ pub async fn enqueue(
         created_at: Set(now),
         sent_at: Set(None),
         attempts: Set(0),
+        sensitive: Set(sensitive),
         last_error: Set(None),
     }
     .insert(db)
