@@ -125,10 +125,13 @@ async fn main() -> anyhow::Result<()> {
         bail!("home page answered {status}");
     }
     let home_body = home.split_once("\r\n\r\n").map(|(_, b)| b.to_owned()).unwrap_or_default();
+    // Idle: nothing asked of it for a few seconds.
+    tokio::time::sleep(Duration::from_secs(3)).await;
     let rss_idle = rss_kib(pid)?;
 
     let duration = Duration::from_secs(options.seconds);
     let planet = load::run(&addr, &home_request, options.connections, duration).await?;
+    tokio::time::sleep(Duration::from_secs(3)).await;
     let rss_after_load = rss_kib(pid)?;
     drop(server);
 
@@ -152,8 +155,11 @@ async fn main() -> anyhow::Result<()> {
     println!("|---|---|");
     println!("| start to first response | {:.0} ms |", first_response.as_secs_f64() * 1000.0);
     println!("| RSS right after start | {:.1} MiB |", rss_after_start as f64 / 1024.0);
-    println!("| RSS idle (demo community, after logging in once) | {:.1} MiB |", rss_idle as f64 / 1024.0);
-    println!("| RSS after the load | {:.1} MiB |", rss_after_load as f64 / 1024.0);
+    println!(
+        "| RSS idle: demo community, one login and one home page, then 3 s quiet | {:.1} MiB |",
+        rss_idle as f64 / 1024.0
+    );
+    println!("| RSS 3 s after the load below | {:.1} MiB |", rss_after_load as f64 / 1024.0);
     println!("| home page size | {} bytes |", home_body.len());
     println!();
     println!("| {} connections, {} s | requests/s | p50 | p99 | max | errors |", options.connections, options.seconds);

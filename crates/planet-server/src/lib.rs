@@ -35,9 +35,7 @@ use tokio::net::TcpListener;
 pub fn app(state: AppState) -> Router {
     routes::router()
         .fallback(web::middleware::not_found)
-        .layer(axum::middleware::from_fn_with_state(state.clone(), web::middleware::setup_gate))
-        .layer(axum::middleware::from_fn(web::middleware::csrf))
-        .layer(axum::middleware::from_fn(web::middleware::security_headers))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), web::middleware::guard))
         .layer(DefaultBodyLimit::max(256 * 1024))
         .with_state(state)
 }

@@ -20,6 +20,8 @@ struct Inner {
     community: RwLock<Option<Community>>,
     mail_waiting: Notify,
     caches: Caches,
+    /// One directory load at a time: when the cache lapses under load, the others wait for it.
+    directory_load: tokio::sync::Mutex<()>,
     public_base: String,
 }
 
@@ -40,6 +42,7 @@ impl AppState {
             community: RwLock::new(community),
             mail_waiting: Notify::new(),
             caches: Caches::default(),
+            directory_load: tokio::sync::Mutex::new(()),
             public_base,
         }))
     }
@@ -107,6 +110,10 @@ impl AppState {
 
     /// The directory of spaces and memberships (cached; see `cache`).
     pub async fn directory(&self) -> planet_store::StoreResult<Arc<crate::cache::SpaceIndex>> {
+        if let Some(directory) = self.0.caches.directory() {
+            return Ok(directory);
+        }
+        let _loading = self.0.directory_load.lock().await;
         if let Some(directory) = self.0.caches.directory() {
             return Ok(directory);
         }

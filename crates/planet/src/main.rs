@@ -13,6 +13,11 @@ use planet_server::Application;
 use planet_store::Store;
 use std::sync::Arc;
 
+// mimalloc: the server allocates many small, short-lived buffers per request; glibc's malloc
+// spent a sixth of the home page's time (see BENCHMARKS.md), and keeps memory after a burst.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()

@@ -98,13 +98,35 @@ pub async fn visible_spaces(state: &AppState, ctx: &Ctx) -> AppResult<Vec<SpaceE
     Ok(out)
 }
 
-/// The spaces the actor belongs to (not the root), with their roles.
+/// The groups the actor belongs to (not the root), in reading order, with their roles.
 pub async fn my_spaces(state: &AppState, ctx: &Ctx) -> AppResult<Vec<SpaceEntry>> {
-    Ok(visible_spaces(state, ctx)
-        .await?
-        .into_iter()
-        .filter(|e| e.role.is_some() && e.space.parent_id.is_some())
-        .collect())
+    ctx.require(Action::ViewCommunity)?;
+    let member = ctx.member()?;
+    let index = state.directory().await?;
+    let Some(roles) = index.roles.get(&member.id) else {
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::with_capacity(roles.len());
+    for &(i, depth) in &index.order {
+        let space = &index.directory.spaces[i];
+        let Some(role) = roles.get(&space.id) else { continue };
+        if space.parent_id.is_none() {
+            continue;
+        }
+        let facts = index.facts(i, member.id);
+        if !authorize(ctx.actor, Action::SeeSpace, Resource::Space(&facts)).is_allowed() {
+            continue;
+        }
+        out.push(SpaceEntry {
+            space: space.clone(),
+            depth,
+            role: Some(*role),
+            members: index.counts.get(&space.id).copied().unwrap_or(0),
+            can_join: false,
+            can_request: false,
+        });
+    }
+    Ok(out)
 }
 
 /// A space's page.

@@ -13,9 +13,17 @@ const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-
      font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; \
      base-uri 'none'; manifest-src 'self'";
 
-pub async fn security_headers(request: Request, next: Next) -> Response {
+/// Every request passes here, in order: the first-run gate, the CSRF check, then the security
+/// headers on the answer. One layer rather than three: each layer costs on every request.
+pub async fn guard(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    if let Some(refusal) = setup_gate(&state, &request).or_else(|| csrf(&request)) {
+        return with_security_headers(refusal, false);
+    }
     let is_asset = request.uri().path().starts_with("/assets/");
-    let mut response = next.run(request).await;
+    with_security_headers(next.run(request).await, is_asset)
+}
+
+fn with_security_headers(mut response: Response, is_asset: bool) -> Response {
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
@@ -35,7 +43,7 @@ pub async fn security_headers(request: Request, next: Next) -> Response {
 
 /// Refuse a state-changing request that a browser says came from another site. Browsers send
 /// `Sec-Fetch-Site` (and `Origin`) on every POST; programs using an API token send neither.
-pub async fn csrf(request: Request, next: Next) -> Response {
+fn csrf(request: &Request) -> Option<Response> {
     let safe = matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     if !safe && is_cross_site(request.headers()) {
         tracing::warn!(path = %request.uri().path(), "cross-site request refused");
@@ -46,13 +54,13 @@ pub async fn csrf(request: Request, next: Next) -> Response {
                       Please go back, reload the page and try again."
                 .to_owned(),
         };
-        return if request.uri().path().starts_with("/api/") {
+        return Some(if request.uri().path().starts_with("/api/") {
             ApiError(err).into_response()
         } else {
             err.into_response()
-        };
+        });
     }
-    next.run(request).await
+    None
 }
 
 fn is_cross_site(headers: &HeaderMap) -> bool {
@@ -73,24 +81,26 @@ fn is_cross_site(headers: &HeaderMap) -> bool {
 }
 
 /// Until the community has been set up, every page leads to the setup page.
-pub async fn setup_gate(State(state): State<AppState>, request: Request, next: Next) -> Response {
+fn setup_gate(state: &AppState, request: &Request) -> Option<Response> {
     if state.is_set_up() {
-        return next.run(request).await;
+        return None;
     }
     let path = request.uri().path();
     let open = path == "/setup" || path == "/healthz" || path.starts_with("/assets/");
     if open {
-        return next.run(request).await;
+        return None;
     }
     if path.starts_with("/api/") {
-        return ApiError(AppError::Refused {
-            status: axum::http::StatusCode::SERVICE_UNAVAILABLE,
-            code: "not_set_up",
-            message: "This PlaNet has not been set up yet.".to_owned(),
-        })
-        .into_response();
+        return Some(
+            ApiError(AppError::Refused {
+                status: axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                code: "not_set_up",
+                message: "This PlaNet has not been set up yet.".to_owned(),
+            })
+            .into_response(),
+        );
     }
-    Redirect::to("/setup").into_response()
+    Some(Redirect::to("/setup").into_response())
 }
 
 /// The answer for a route that does not exist.
