@@ -41,14 +41,20 @@ pub struct TestApp {
 }
 
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// A server with some settings changed.
+pub async fn spawn_app_with(configure: impl FnOnce(&mut ServerConfig)) -> TestApp {
     let url = fresh_database().await;
     let store = Store::open(&url).await.unwrap();
     let clock = Arc::new(FixedClock::at(start_time()));
-    let config = ServerConfig {
+    let mut config = ServerConfig {
         listen: "127.0.0.1:0".parse().unwrap(),
         data_dir: std::env::temp_dir().join("planet-tests"),
         ..ServerConfig::default()
     };
+    configure(&mut config);
     let app = Application::build(config, store, clock.clone()).await.unwrap();
     let addr = app.local_addr().unwrap();
     let state = app.state();

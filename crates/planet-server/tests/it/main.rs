@@ -6,5 +6,6 @@ mod accounts;
 mod bad_input;
 mod helpers;
 mod journey;
+mod mail;
 mod matrix;
 mod web;
