@@ -2,13 +2,14 @@
 
 use crate::cli::AdminAction;
 use anyhow::{Context, bail};
+use planet_domain::admission::ApplicationStatus;
 use planet_domain::space::{AccountStatus, Role};
 use planet_domain::text::{EmailAddress, NewPassword, PersonName};
 use planet_domain::{Clock, MemberId, SystemClock};
 use planet_server::identity::crypto::hash_password;
 use planet_store::Store;
 use planet_store::queries::accounts::{self, NewMember};
-use planet_store::queries::{audit, community, spaces};
+use planet_store::queries::{admission, audit, community, spaces};
 
 fn read_password() -> anyhow::Result<NewPassword> {
     let password = match std::env::var("PLANET_ADMIN_PASSWORD") {
@@ -28,10 +29,29 @@ pub async fn run(store: &Store, action: AdminAction) -> anyhow::Result<()> {
                 bail!("the community has not been set up yet: start `planet serve` and open /setup");
             };
             if let Some(existing) = accounts::member_by_email(store.db(), email.as_str()).await? {
-                accounts::set_steward(store.db(), existing.id, true).await?;
-                accounts::set_status(store.db(), existing.id, AccountStatus::Member, now).await?;
-                audit::record(store.db(), None, "member.made_steward", &existing.name, "from the command line", now)
+                // An existing account becomes a steward and a full member, all at once.
+                let txn = store.begin().await?;
+                accounts::set_status(&txn, existing.id, AccountStatus::Member, now).await?;
+                accounts::set_steward(&txn, existing.id, true).await?;
+                if let Some(application) = admission::application_of(&txn, existing.id).await?
+                    && application.status == ApplicationStatus::Waiting
+                {
+                    admission::decide(
+                        &txn,
+                        application.id,
+                        ApplicationStatus::Waiting,
+                        ApplicationStatus::Approved,
+                        None,
+                        "made a steward from the command line",
+                        now,
+                    )
                     .await?;
+                }
+                if spaces::roles_in(&txn, existing.id, &[community.root_space_id]).await?.is_empty() {
+                    spaces::add_member(&txn, community.root_space_id, existing.id, Role::Member, now).await?;
+                }
+                audit::record(&txn, None, "member.made_steward", &existing.name, "from the command line", now).await?;
+                txn.commit().await?;
                 println!("{} is now a steward.", existing.name);
                 return Ok(());
             }

@@ -1,6 +1,7 @@
 //! Pages for browsing and running groups.
 
 use super::service::{self, SpaceInput};
+use crate::access::{parse_space_id, require_space};
 use crate::admission::pages::day;
 use crate::error::{AppError, AppResult};
 use crate::identity::session::Ctx;
@@ -198,35 +199,60 @@ impl SpaceForm {
     }
 }
 
+/// Where the form goes and what it says: starting a group inside a parent, or editing one.
+enum FormPurpose<'a> {
+    Start { parent: &'a str, parent_name: &'a str },
+    Edit { id: &'a str, name: &'a str },
+}
+
+fn form_page(ctx: &Ctx, purpose: FormPurpose<'_>, errors: FormErrors, values: SpaceForm) -> FormPage {
+    let (title, heading, action, back, submit) = match purpose {
+        FormPurpose::Start { parent, parent_name } => (
+            "Start a group".to_owned(),
+            format!("Start a group inside {parent_name}"),
+            format!("/spaces?parent={parent}"),
+            format!("/spaces/{parent}"),
+            "Start the group",
+        ),
+        FormPurpose::Edit { id, name } => (
+            format!("Edit {name}"),
+            format!("Edit {name}"),
+            format!("/spaces/{id}/edit"),
+            format!("/spaces/{id}"),
+            "Save changes",
+        ),
+    };
+    let (visibilities, policies) = choices();
+    FormPage {
+        layout: ctx.layout(title),
+        heading,
+        action,
+        back,
+        submit,
+        errors,
+        name: values.name,
+        description: values.description,
+        visibility: values.visibility,
+        join_policy: values.join_policy,
+        visibilities,
+        policies,
+    }
+}
+
 pub async fn new_form(State(state): State<AppState>, ctx: Ctx, Query(query): Query<NewQuery>) -> AppResult<Response> {
     let parent_id = if query.parent.is_empty() {
         state.community().map(|c| c.root_space_id.to_string()).unwrap_or_default()
     } else {
         query.parent
     };
-    let parent = crate::access::require_space(
-        state.db(),
-        &ctx,
-        Action::CreateSubspace,
-        crate::access::parse_space_id(&parent_id)?,
-    )
-    .await?;
-    let (visibilities, policies) = choices();
-    Ok(FormPage {
-        layout: ctx.layout("Start a group"),
-        heading: format!("Start a group inside {}", parent.space().name),
-        action: format!("/spaces?parent={parent_id}"),
-        back: format!("/spaces/{parent_id}"),
-        submit: "Start the group",
-        errors: FormErrors::none(),
-        name: String::new(),
-        description: String::new(),
+    let parent = require_space(state.db(), &ctx, Action::CreateSubspace, parse_space_id(&parent_id)?).await?;
+    let values = SpaceForm {
         visibility: Visibility::Community.as_str().to_owned(),
         join_policy: JoinPolicy::Open.as_str().to_owned(),
-        visibilities,
-        policies,
-    }
-    .into_response())
+        ..SpaceForm::default()
+    };
+    let purpose = FormPurpose::Start { parent: &parent_id, parent_name: &parent.space().name };
+    Ok(form_page(&ctx, purpose, FormErrors::none(), values).into_response())
 }
 
 pub async fn create(
@@ -239,47 +265,27 @@ pub async fn create(
     match service::create(&state, &ctx, &parent, form.input()).await {
         Ok(id) => Ok(Redirect::to(&format!("/spaces/{id}?done=created")).into_response()),
         Err(AppError::Invalid(fields)) => {
-            let (visibilities, policies) = choices();
-            let page = FormPage {
-                layout: ctx.layout("Start a group"),
-                heading: "Start a group".to_owned(),
-                action: format!("/spaces?parent={parent}"),
-                back: format!("/spaces/{parent}"),
-                submit: "Start the group",
-                errors: fields.into(),
-                name: form.name.clone(),
-                description: form.description.clone(),
-                visibility: form.visibility.clone(),
-                join_policy: form.join_policy.clone(),
-                visibilities,
-                policies,
-            };
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+            // Creating was authorized, so the parent exists and may be named.
+            let parent_space =
+                require_space(state.db(), &ctx, Action::CreateSubspace, parse_space_id(&parent)?).await?;
+            let purpose = FormPurpose::Start { parent: &parent, parent_name: &parent_space.space().name };
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, form_page(&ctx, purpose, fields.into(), form)).into_response())
         }
         Err(err) => Err(err),
     }
 }
 
 pub async fn edit_form(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> AppResult<Response> {
-    let access =
-        crate::access::require_space(state.db(), &ctx, Action::EditSpace, crate::access::parse_space_id(&id)?).await?;
+    let access = require_space(state.db(), &ctx, Action::EditSpace, parse_space_id(&id)?).await?;
     let space = access.space();
-    let (visibilities, policies) = choices();
-    Ok(FormPage {
-        layout: ctx.layout(format!("Edit {}", space.name)),
-        heading: format!("Edit {}", space.name),
-        action: format!("/spaces/{id}/edit"),
-        back: format!("/spaces/{id}"),
-        submit: "Save changes",
-        errors: FormErrors::none(),
+    let values = SpaceForm {
+        parent: String::new(),
         name: space.name.clone(),
         description: space.description.clone(),
         visibility: space.visibility.as_str().to_owned(),
         join_policy: space.join_policy.as_str().to_owned(),
-        visibilities,
-        policies,
-    }
-    .into_response())
+    };
+    Ok(form_page(&ctx, FormPurpose::Edit { id: &id, name: &space.name }, FormErrors::none(), values).into_response())
 }
 
 pub async fn edit(
@@ -291,22 +297,9 @@ pub async fn edit(
     match service::edit(&state, &ctx, &id, form.input()).await {
         Ok(()) => Ok(Redirect::to(&format!("/spaces/{id}?done=saved")).into_response()),
         Err(AppError::Invalid(fields)) => {
-            let (visibilities, policies) = choices();
-            let page = FormPage {
-                layout: ctx.layout("Edit the group"),
-                heading: "Edit the group".to_owned(),
-                action: format!("/spaces/{id}/edit"),
-                back: format!("/spaces/{id}"),
-                submit: "Save changes",
-                errors: fields.into(),
-                name: form.name.clone(),
-                description: form.description.clone(),
-                visibility: form.visibility.clone(),
-                join_policy: form.join_policy.clone(),
-                visibilities,
-                policies,
-            };
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+            let access = require_space(state.db(), &ctx, Action::EditSpace, parse_space_id(&id)?).await?;
+            let purpose = FormPurpose::Edit { id: &id, name: &access.space().name };
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, form_page(&ctx, purpose, fields.into(), form)).into_response())
         }
         Err(err) => Err(err),
     }
