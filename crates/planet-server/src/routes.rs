@@ -93,6 +93,7 @@ fn book() -> RouteBook {
         .post("/spaces/{id}/join", spaces::pages::join)
         .post("/spaces/{id}/request", spaces::pages::request)
         .post("/spaces/{id}/leave", spaces::pages::leave)
+        .post("/spaces/{id}/decline-invitation", spaces::pages::decline_invitation)
         .get("/spaces/{id}/requests", spaces::pages::requests)
         .post("/spaces/{id}/requests/{member}", spaces::pages::decide_request)
         .post("/spaces/{id}/invite", spaces::pages::invite)

@@ -31,6 +31,8 @@ struct HomePage {
     my_spaces: Vec<MySpace>,
     waiting_applications: u64,
     request_notes: Vec<(String, String, usize)>,
+    /// Groups I am invited into: (id, name).
+    invitations: Vec<(String, String)>,
 }
 
 pub async fn home(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
@@ -68,10 +70,12 @@ pub async fn home(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response
             name: entry.space.name,
         })
         .collect();
+    let invitations =
+        service::my_invitations(&state, &ctx).await?.into_iter().map(|s| (s.id.to_string(), s.name)).collect();
     let waiting_applications =
         if ctx.require(Action::DecideApplications).is_ok() { admission::count_waiting(state.db()).await? } else { 0 };
     let first_name = member.name.split_whitespace().next().unwrap_or(&member.name).to_owned();
-    Ok(HomePage { layout: ctx.layout("Home"), first_name, my_spaces, waiting_applications, request_notes }
+    Ok(HomePage { layout: ctx.layout("Home"), first_name, my_spaces, waiting_applications, request_notes, invitations }
         .into_response())
 }
 

@@ -338,6 +338,15 @@ pub async fn request(
     }
 }
 
+pub async fn decline_invitation(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    service::decline_invitation(&state, &ctx, &id).await?;
+    Ok(Redirect::to("/?done=no-thanks").into_response())
+}
+
 pub async fn leave(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> AppResult<Response> {
     service::leave(&state, &ctx, &id).await?;
     Ok(Redirect::to("/spaces?done=left").into_response())

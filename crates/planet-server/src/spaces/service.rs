@@ -264,6 +264,38 @@ pub async fn leave(state: &AppState, ctx: &Ctx, id: &str) -> AppResult<()> {
     Ok(())
 }
 
+/// Say no to an invitation into a space. Only the invited member can; to anyone else there is
+/// nothing here.
+pub async fn decline_invitation(state: &AppState, ctx: &Ctx, id: &str) -> AppResult<()> {
+    let id = parse_space_id(id)?;
+    let access = require_space(state.db(), ctx, Action::SeeSpace, id).await?;
+    if !access.invited() || !spaces::decline_space_invitation(state.db(), id, ctx.member()?.id).await? {
+        return Err(AppError::not_found());
+    }
+    state.changed();
+    Ok(())
+}
+
+/// The spaces the actor has been invited into (and may still join).
+pub async fn my_invitations(state: &AppState, ctx: &Ctx) -> AppResult<Vec<Space>> {
+    ctx.require(Action::ViewCommunity)?;
+    let member = ctx.member()?;
+    let index = state.directory().await?;
+    let Some(invited) = index.invited.get(&member.id) else {
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::new();
+    for &(i, _) in &index.order {
+        let space = &index.directory.spaces[i];
+        let facts = index.facts(i, member.id);
+        if invited.contains(&space.id) && authorize(ctx.actor, Action::JoinSpace, Resource::Space(&facts)).is_allowed()
+        {
+            out.push(space.clone());
+        }
+    }
+    Ok(out)
+}
+
 pub async fn join_requests(state: &AppState, ctx: &Ctx, id: &str) -> AppResult<(SpaceAccess, Vec<JoinRequest>)> {
     let id = parse_space_id(id)?;
     let access = require_space(state.db(), ctx, Action::DecideJoinRequests, id).await?;

@@ -48,6 +48,7 @@ pub fn flash_message(code: Option<&str>) -> Option<&'static str> {
         "restored" => "The member's account has been restored.",
         "steward" => "The member's steward role has been changed.",
         "withdrawn" => "The invitation has been withdrawn.",
+        "no-thanks" => "You have said no to the invitation.",
         _ => return None,
     })
 }

@@ -183,3 +183,50 @@ async fn coordinators_decide_join_requests() {
     // Leaving is always possible.
     assert_eq!(location(&bob.post(&format!("{rota}/leave"), &[]).await), "/spaces?done=left");
 }
+
+#[tokio::test]
+async fn an_invitation_into_a_secret_group_can_be_taken_or_declined() {
+    let app = spawn_app().await;
+    let steward = app.set_up().await;
+    let created = steward
+        .post(
+            &format!("/spaces?parent={}", app.root()),
+            &[
+                ("name", "Stewards' room"),
+                ("description", ""),
+                ("visibility", "secret"),
+                ("join_policy", "by_invitation"),
+            ],
+        )
+        .await;
+    let room = location(&created).split('?').next().unwrap().to_owned();
+    let bob_id =
+        app.add_account("Bob Cooper", "bob@diss.example", planet_domain::space::AccountStatus::Member, false).await;
+    let sue_id =
+        app.add_account("Sue Page", "sue@diss.example", planet_domain::space::AccountStatus::Member, false).await;
+    let (bob, sue) = (app.session_for(bob_id).await, app.session_for(sue_id).await);
+    assert_eq!(bob.get(&room).await.status().as_u16(), 404);
+    // Not a member of the community: refused with a clear message, nothing written.
+    let (status, page) = steward.post_text(&format!("{room}/invite"), &[("email", "stranger@diss.example")]).await;
+    assert_eq!(status, 422);
+    assert!(page.contains("No member of the community has that email address"));
+    for email in ["bob@diss.example", "sue@diss.example"] {
+        assert_eq!(
+            location(&steward.post(&format!("{room}/invite"), &[("email", email)]).await),
+            format!("{room}?done=invited")
+        );
+    }
+    assert!(app.last_email_to("bob@diss.example").await.subject.contains("invited"));
+    // Bob sees the invitation at home and joins.
+    let (_, home) = bob.get_text("/").await;
+    assert!(home.contains("You are invited to join"), "{home}");
+    assert_eq!(location(&bob.post(&format!("{room}/join"), &[]).await), format!("{room}?done=joined"));
+    let (_, home) = bob.get_text("/").await;
+    assert!(!home.contains("You are invited to join") && home.contains("Stewards&#39; room"), "{home}");
+    // Sue says no thanks; the group is hidden from her again.
+    assert_eq!(location(&sue.post(&format!("{room}/decline-invitation"), &[]).await), "/?done=no-thanks");
+    assert_eq!(sue.get(&room).await.status().as_u16(), 404);
+    assert_eq!(sue.post(&format!("{room}/decline-invitation"), &[]).await.status().as_u16(), 404);
+    let (_, audit) = steward.get_text("/admin/audit").await;
+    assert!(audit.contains("space.member_invited"));
+}

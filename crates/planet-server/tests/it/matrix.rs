@@ -62,6 +62,8 @@ fn expected(method: &str, path: &str) -> Option<[Outcome; 7]> {
         ("POST", "/spaces/{id}/join") => [L, A, F, N, F, F, P],
         ("POST", "/spaces/{id}/request") => [L, A, F, N, F, F, F],
         ("POST", "/spaces/{id}/leave") => [L, A, F, N, P, P, F],
+        // Nobody in the fixture is invited: there is nothing to decline.
+        ("POST", "/spaces/{id}/decline-invitation") => [L, A, F, N, N, N, N],
         ("GET", "/spaces/{id}/requests") | ("POST", "/spaces/{id}/requests/{member}") => SPACE_COORD,
         ("POST", "/spaces/{id}/invite") | ("POST", "/spaces/{id}/members/{member}/role") => SPACE_COORD,
         ("GET", "/admin") | ("GET", "/admin/members") => STEWARDS,
