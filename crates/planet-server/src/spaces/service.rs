@@ -167,6 +167,15 @@ pub async fn create(state: &AppState, ctx: &Ctx, parent: &str, input: SpaceInput
     let id = SpaceId::new_v7();
     let now = state.now();
     let txn = state.store().begin().await?;
+    // Two groups of one name side by side confuse everyone (and a double click would make them).
+    let wanted = parsed.name.as_str().to_lowercase();
+    if spaces::children(&txn, parent).await?.iter().any(|s| s.name.to_lowercase() == wanted) {
+        return Err(AppError::invalid(
+            "name",
+            "space_name_taken",
+            format!("There is already a group called {} here", parsed.name),
+        ));
+    }
     spaces::create_space(&txn, id, Some(parent), parsed.fields(), Some(member.id), now).await?;
     spaces::add_member(&txn, id, member.id, Role::Coordinator, now).await?;
     audit::record(

@@ -246,3 +246,17 @@ async fn api_errors_are_json_with_stable_codes() {
     let body: serde_json::Value = anonymous.json().await.unwrap();
     assert_eq!(body["error"]["code"], "login_required");
 }
+
+#[tokio::test]
+async fn a_double_submitted_group_is_made_once() {
+    let app = spawn_app().await;
+    let steward = app.set_up().await;
+    let path = format!("/spaces?parent={}", app.root());
+    let form = [("name", "Repair Café"), ("description", ""), ("visibility", "community"), ("join_policy", "open")];
+    assert_eq!(steward.post(&path, &form).await.status().as_u16(), 303);
+    let again = [("name", "repair café"), ("description", ""), ("visibility", "community"), ("join_policy", "open")];
+    let (status, page) = steward.post_text(&path, &again).await;
+    assert_eq!(status, 422);
+    assert!(page.contains("There is already a group called"), "{page}");
+    assert_eq!(planet_store::queries::spaces::all_spaces(app.db()).await.unwrap().len(), 2);
+}
