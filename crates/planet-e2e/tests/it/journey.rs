@@ -110,6 +110,8 @@ async fn walk(j: &mut Journey) -> WebDriverResult<()> {
     assert!(j.text().await?.contains("approved"));
     j.visit("/admin/outbox").await?;
     j.visit("/admin/audit").await?;
+    j.visit("/admin/members").await?;
+    j.visit("/invitations").await?;
 
     // The new member logs in, joins the group and sees it at home.
     j.log_in("ann@diss.example").await?;
@@ -123,6 +125,21 @@ async fn walk(j: &mut Journey) -> WebDriverResult<()> {
     assert!(home.contains("Your groups") && home.contains("Community Farm"), "{home}");
     j.visit("/settings").await?;
     j.visit("/synergy").await?;
+    // The coordinator's pages of the group Ann joined, seen by the steward.
+    j.log_in("margaret@diss.example").await?;
+    j.visit("/spaces").await?;
+    j.browser.find(By::XPath("//main//a[normalize-space()=\"Community Farm\"]")).await?.click().await?;
+    j.check().await?;
+    j.browser.find(By::XPath("//main//a[normalize-space()=\"Edit the group\"]")).await?.click().await?;
+    j.check().await?;
+    // A form sent with mistakes: the error summary and the messages by the fields pass too.
+    j.fill("name", "").await?;
+    j.submit("main form button[type=submit]").await?;
+    assert!(j.text().await?.contains("There is a problem"));
+    // Logged out: the pages anyone may see.
+    j.browser.delete_all_cookies().await?;
+    j.visit("/forgot-password").await?;
+    j.visit("/no-such-page").await?;
     Ok(())
 }
 
