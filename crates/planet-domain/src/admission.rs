@@ -11,6 +11,9 @@ use serde::{Deserialize, Serialize};
 /// How long an invitation link can be used.
 pub const INVITATION_LIFETIME: Duration = Duration::days(14);
 
+/// How long an invitation into a group stands (after that, a secret group is hidden again).
+pub const SPACE_INVITATION_LIFETIME: Duration = Duration::days(14);
+
 /// Where an application stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -4,6 +4,7 @@
 use crate::error::{AppError, AppResult};
 use crate::identity::session::Ctx;
 use planet_domain::SpaceId;
+use planet_domain::admission::SPACE_INVITATION_LIFETIME;
 use planet_domain::policy::{Action, Resource, SpaceFacts, SpaceLevel, authorize};
 use planet_domain::space::Role;
 use planet_store::ConnectionTrait;
@@ -74,7 +75,8 @@ pub async fn require_space(
     let (roles, invited) = match ctx.actor.member_id() {
         Some(member) => {
             let ids: Vec<_> = chain.iter().map(|s| s.id).collect();
-            (spaces::roles_in(db, member, &ids).await?, spaces::invitations_for(db, member).await?)
+            let invited_since = ctx.now - SPACE_INVITATION_LIFETIME;
+            (spaces::roles_in(db, member, &ids).await?, spaces::invitations_for(db, member, invited_since).await?)
         }
         None => (HashMap::new(), HashSet::new()),
     };

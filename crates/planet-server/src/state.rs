@@ -118,8 +118,9 @@ impl AppState {
             return Ok(directory);
         }
         let generation = self.0.caches.generation();
-        let directory =
-            Arc::new(crate::cache::SpaceIndex::new(planet_store::queries::spaces::directory(self.db()).await?));
+        let invited_since = self.now() - planet_domain::admission::SPACE_INVITATION_LIFETIME;
+        let directory = planet_store::queries::spaces::directory(self.db(), invited_since).await?;
+        let directory = Arc::new(crate::cache::SpaceIndex::new(directory));
         self.0.caches.remember_directory(generation, directory.clone());
         Ok(directory)
     }

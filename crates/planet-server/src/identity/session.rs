@@ -23,6 +23,8 @@ pub struct Ctx {
     pub session: Option<String>,
     pub community: String,
     pub flash: Option<&'static str>,
+    /// The time this request is answered at (from the server's `Clock`).
+    pub now: chrono::DateTime<chrono::Utc>,
 }
 
 impl Ctx {
@@ -82,7 +84,7 @@ async fn resolve(parts: &Parts, state: &AppState) -> Result<Ctx, AppError> {
         .and_then(|q| q.split('&').find_map(|pair| pair.strip_prefix("done=")))
         .and_then(|code| flash_message(Some(code)));
     let mut ctx =
-        Ctx { actor: Actor::Anonymous, member: None, session: None, community: state.community_name(), flash };
+        Ctx { actor: Actor::Anonymous, member: None, session: None, community: state.community_name(), flash, now };
     if let Some(token) = bearer_token(&parts.headers) {
         // A token that does not open anything is an error, not an anonymous visit: the
         // program should learn its token was revoked.

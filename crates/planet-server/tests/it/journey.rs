@@ -230,3 +230,35 @@ async fn an_invitation_into_a_secret_group_can_be_taken_or_declined() {
     let (_, audit) = steward.get_text("/admin/audit").await;
     assert!(audit.contains("space.member_invited"));
 }
+
+#[tokio::test]
+async fn an_invitation_into_a_group_lapses_after_fourteen_days() {
+    let app = spawn_app().await;
+    let steward = app.set_up().await;
+    let created = steward
+        .post(
+            &format!("/spaces?parent={}", app.root()),
+            &[
+                ("name", "Stewards' room"),
+                ("description", ""),
+                ("visibility", "secret"),
+                ("join_policy", "by_invitation"),
+            ],
+        )
+        .await;
+    let room = location(&created).split('?').next().unwrap().to_owned();
+    let bob_id =
+        app.add_account("Bob Cooper", "bob@diss.example", planet_domain::space::AccountStatus::Member, false).await;
+    let bob = app.session_for(bob_id).await;
+    steward.post(&format!("{room}/invite"), &[("email", "bob@diss.example")]).await;
+    assert_eq!(bob.get(&room).await.status().as_u16(), 200);
+    app.clock.advance(chrono::Duration::days(15));
+    // Time travelled faster than the caches' few seconds: tell the server.
+    app.state.changed();
+    assert_eq!(bob.get(&room).await.status().as_u16(), 404, "a lapsed invitation no longer reveals the group");
+    assert!(!bob.get_text("/").await.1.contains("You are invited to join"));
+    assert_eq!(bob.post(&format!("{room}/join"), &[]).await.status().as_u16(), 404);
+    // Inviting again renews it.
+    steward.post(&format!("{room}/invite"), &[("email", "bob@diss.example")]).await;
+    assert_eq!(location(&bob.post(&format!("{room}/join"), &[]).await), format!("{room}?done=joined"));
+}

@@ -153,10 +153,15 @@ pub async fn all_roles(db: &impl ConnectionTrait, member: MemberId) -> StoreResu
         .collect()
 }
 
-/// The spaces (of those given) the member has been invited into.
-pub async fn invitations_for(db: &impl ConnectionTrait, member: MemberId) -> StoreResult<HashSet<SpaceId>> {
+/// The spaces the member has been invited into since a time (older invitations have lapsed).
+pub async fn invitations_for(
+    db: &impl ConnectionTrait,
+    member: MemberId,
+    since: DateTime<Utc>,
+) -> StoreResult<HashSet<SpaceId>> {
     Ok(space_invitation::Entity::find()
         .filter(space_invitation::Column::MemberId.eq(member.uuid()))
+        .filter(space_invitation::Column::CreatedAt.gte(since))
         .all(db)
         .await?
         .into_iter()
@@ -320,6 +325,7 @@ pub async fn count_join_requests_in(db: &impl ConnectionTrait, spaces: &[SpaceId
 
 // Invitations into a space (for members already in the community).
 
+/// Invite a member into a space; inviting again renews a lapsed invitation.
 pub async fn invite_to_space(
     db: &impl ConnectionTrait,
     space: SpaceId,
@@ -327,6 +333,7 @@ pub async fn invite_to_space(
     by: MemberId,
     now: DateTime<Utc>,
 ) -> StoreResult<()> {
+    space_invitation::Entity::delete_by_id((space.uuid(), member.uuid())).exec(db).await?;
     space_invitation::ActiveModel {
         space_id: Set(space.uuid()),
         member_id: Set(member.uuid()),
@@ -366,7 +373,8 @@ pub struct Membership {
     pub joined_at: DateTime<Utc>,
 }
 
-pub async fn directory(db: &impl ConnectionTrait) -> StoreResult<Directory> {
+/// `invited_since`: invitations into spaces made before it have lapsed and are left out.
+pub async fn directory(db: &impl ConnectionTrait, invited_since: DateTime<Utc>) -> StoreResult<Directory> {
     let spaces = all_spaces(db).await?;
     let memberships = space_member::Entity::find()
         .all(db)
@@ -382,6 +390,7 @@ pub async fn directory(db: &impl ConnectionTrait) -> StoreResult<Directory> {
         })
         .collect::<StoreResult<Vec<_>>>()?;
     let invitations = space_invitation::Entity::find()
+        .filter(space_invitation::Column::CreatedAt.gte(invited_since))
         .all(db)
         .await?
         .into_iter()
