@@ -162,6 +162,23 @@ pub async fn create_postgres_database(server: &DatabaseUrl, name: &str) -> Store
     Ok(server.with_database(name))
 }
 
+/// A new, empty database for one test: a new SQLite file in the temp dir, or a new database on
+/// the PostgreSQL server that `PLANET_TEST_DATABASE_URL` names.
+pub async fn fresh_test_database() -> StoreResult<DatabaseUrl> {
+    match std::env::var("PLANET_TEST_DATABASE_URL") {
+        Ok(server) if !server.is_empty() => {
+            let server = DatabaseUrl::parse(&server).map_err(StoreError::Corrupt)?;
+            let name = format!("planet_test_{}", uuid::Uuid::now_v7().simple());
+            create_postgres_database(&server, &name).await
+        }
+        _ => {
+            let dir = std::env::temp_dir().join("planet-tests");
+            std::fs::create_dir_all(&dir).map_err(|e| StoreError::Corrupt(format!("{}: {e}", dir.display())))?;
+            Ok(DatabaseUrl::sqlite_file(&dir.join(format!("{}.db", uuid::Uuid::now_v7()))))
+        }
+    }
+}
+
 fn db_backend(backend: Backend) -> DbBackend {
     match backend {
         Backend::Sqlite => DbBackend::Sqlite,

@@ -122,18 +122,7 @@ async fn applying_with_bad_details_keeps_the_invitation() {
 async fn a_secret_space_is_not_found_by_those_outside_it() {
     let app = spawn_app().await;
     let steward = app.set_up().await;
-    let created = steward
-        .post(
-            &format!("/spaces?parent={}", app.root()),
-            &[
-                ("name", "Stewards' room"),
-                ("description", ""),
-                ("visibility", "secret"),
-                ("join_policy", "by_invitation"),
-            ],
-        )
-        .await;
-    let room = location(&created).split('?').next().unwrap().to_owned();
+    let room = steward.start_group(&app, "Stewards' room", "secret", "by_invitation").await;
     let bob = app.add_account("Bob Cooper", "bob@diss.example", AccountStatus::Member, false).await;
     let bob = app.session_for(bob).await;
     let (status, page) = bob.get_text(&room).await;

@@ -5,10 +5,10 @@ use planet_domain::space::{AccountStatus, Role};
 use planet_domain::{FixedClock, MemberId, SpaceId};
 use planet_server::identity::crypto::{hash_password, random_token, token_hash};
 use planet_server::{AppState, Application, ServerConfig};
+use planet_store::Store;
 use planet_store::queries::accounts::{self, NewMember};
 use planet_store::queries::outbox::OutboxMessage;
 use planet_store::queries::{outbox, spaces};
-use planet_store::{DatabaseUrl, Store};
 use reqwest::redirect::Policy;
 use std::sync::{Arc, OnceLock};
 
@@ -16,21 +16,6 @@ pub const PASSWORD: &str = "correct horse battery";
 
 pub fn start_time() -> DateTime<Utc> {
     DateTime::parse_from_rfc3339("2026-11-28T10:00:00Z").map(|t| t.with_timezone(&Utc)).unwrap()
-}
-
-pub async fn fresh_database() -> DatabaseUrl {
-    match std::env::var("PLANET_TEST_DATABASE_URL") {
-        Ok(server) if !server.is_empty() => {
-            let server = DatabaseUrl::parse(&server).unwrap();
-            let name = format!("planet_test_{}", uuid::Uuid::now_v7().simple());
-            planet_store::dialect::create_postgres_database(&server, &name).await.unwrap()
-        }
-        _ => {
-            let dir = std::env::temp_dir().join("planet-tests");
-            std::fs::create_dir_all(&dir).unwrap();
-            DatabaseUrl::sqlite_file(&dir.join(format!("{}.db", uuid::Uuid::now_v7())))
-        }
-    }
 }
 
 pub struct TestApp {
@@ -46,7 +31,7 @@ pub async fn spawn_app() -> TestApp {
 
 /// A server with some settings changed.
 pub async fn spawn_app_with(configure: impl FnOnce(&mut ServerConfig)) -> TestApp {
-    let url = fresh_database().await;
+    let url = planet_store::dialect::fresh_test_database().await.unwrap();
     let store = Store::open(&url).await.unwrap();
     let clock = Arc::new(FixedClock::at(start_time()));
     let mut config = ServerConfig {
@@ -189,6 +174,18 @@ impl TestApp {
     /// The newest email to an address.
     pub async fn last_email_to(&self, to: &str) -> OutboxMessage {
         self.outbox().await.into_iter().find(|m| m.to_address == to).unwrap_or_else(|| panic!("no email to {to}"))
+    }
+}
+
+impl Browser {
+    /// Start a group inside the community through the form; returns its path (`/spaces/{id}`).
+    pub async fn start_group(&self, app: &TestApp, name: &str, visibility: &str, join_policy: &str) -> String {
+        let path = format!("/spaces?parent={}", app.root());
+        let form = [("name", name), ("description", ""), ("visibility", visibility), ("join_policy", join_policy)];
+        let created = self.post(&path, &form).await;
+        let place = location(&created);
+        assert!(place.starts_with("/spaces/"), "starting {name}: {place}");
+        place.split('?').next().unwrap_or_default().to_owned()
     }
 }
 

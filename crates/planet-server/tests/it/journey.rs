@@ -154,13 +154,7 @@ async fn a_declined_applicant_is_told_and_stays_out() {
 async fn coordinators_decide_join_requests() {
     let app = spawn_app().await;
     let steward = app.set_up().await;
-    let created = steward
-        .post(
-            &format!("/spaces?parent={}", app.root()),
-            &[("name", "Veg-box rota"), ("description", ""), ("visibility", "members"), ("join_policy", "by_request")],
-        )
-        .await;
-    let rota = location(&created).split('?').next().unwrap().to_owned();
+    let rota = steward.start_group(&app, "Veg-box rota", "members", "by_request").await;
     let bob_id =
         app.add_account("Bob Cooper", "bob@diss.example", planet_domain::space::AccountStatus::Member, false).await;
     let bob = app.session_for(bob_id).await;
@@ -188,18 +182,7 @@ async fn coordinators_decide_join_requests() {
 async fn an_invitation_into_a_secret_group_can_be_taken_or_declined() {
     let app = spawn_app().await;
     let steward = app.set_up().await;
-    let created = steward
-        .post(
-            &format!("/spaces?parent={}", app.root()),
-            &[
-                ("name", "Stewards' room"),
-                ("description", ""),
-                ("visibility", "secret"),
-                ("join_policy", "by_invitation"),
-            ],
-        )
-        .await;
-    let room = location(&created).split('?').next().unwrap().to_owned();
+    let room = steward.start_group(&app, "Stewards' room", "secret", "by_invitation").await;
     let bob_id =
         app.add_account("Bob Cooper", "bob@diss.example", planet_domain::space::AccountStatus::Member, false).await;
     let sue_id =
@@ -235,18 +218,7 @@ async fn an_invitation_into_a_secret_group_can_be_taken_or_declined() {
 async fn an_invitation_into_a_group_lapses_after_fourteen_days() {
     let app = spawn_app().await;
     let steward = app.set_up().await;
-    let created = steward
-        .post(
-            &format!("/spaces?parent={}", app.root()),
-            &[
-                ("name", "Stewards' room"),
-                ("description", ""),
-                ("visibility", "secret"),
-                ("join_policy", "by_invitation"),
-            ],
-        )
-        .await;
-    let room = location(&created).split('?').next().unwrap().to_owned();
+    let room = steward.start_group(&app, "Stewards' room", "secret", "by_invitation").await;
     let bob_id =
         app.add_account("Bob Cooper", "bob@diss.example", planet_domain::space::AccountStatus::Member, false).await;
     let bob = app.session_for(bob_id).await;

@@ -10,18 +10,7 @@ use planet_store::queries::admission;
 use planet_store::{Backend, ConnectionTrait, DatabaseUrl, Store, StoreError};
 
 async fn fresh_store() -> Store {
-    let url = match std::env::var("PLANET_TEST_DATABASE_URL") {
-        Ok(server) if !server.is_empty() => {
-            let server = DatabaseUrl::parse(&server).unwrap();
-            let name = format!("planet_test_{}", uuid::Uuid::now_v7().simple());
-            planet_store::dialect::create_postgres_database(&server, &name).await.unwrap()
-        }
-        _ => {
-            let dir = std::env::temp_dir().join("planet-tests");
-            std::fs::create_dir_all(&dir).unwrap();
-            DatabaseUrl::sqlite_file(&dir.join(format!("{}.db", uuid::Uuid::now_v7())))
-        }
-    };
+    let url = planet_store::dialect::fresh_test_database().await.unwrap();
     Store::open(&url).await.unwrap()
 }
 
