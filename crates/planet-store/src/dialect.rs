@@ -162,6 +162,16 @@ pub async fn create_postgres_database(server: &DatabaseUrl, name: &str) -> Store
     Ok(server.with_database(name))
 }
 
+/// Take the stewards' rows for the rest of the transaction, so that two stewards stepping down
+/// at once cannot both see the other still in place. PostgreSQL needs the rows locked; SQLite
+/// already runs one writing transaction at a time.
+pub async fn lock_stewards(db: &impl ConnectionTrait) -> StoreResult<()> {
+    if db.get_database_backend() == DbBackend::Postgres {
+        db.execute_unprepared("SELECT id FROM members WHERE is_steward FOR UPDATE").await?;
+    }
+    Ok(())
+}
+
 /// A new, empty database for one test: a new SQLite file in the temp dir, or a new database on
 /// the PostgreSQL server that `PLANET_TEST_DATABASE_URL` names.
 pub async fn fresh_test_database() -> StoreResult<DatabaseUrl> {

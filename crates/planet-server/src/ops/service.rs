@@ -82,6 +82,7 @@ pub async fn set_steward(state: &AppState, ctx: &Ctx, id: &str, choice: &str) ->
     }
     let now = state.now();
     let txn = state.store().begin().await?;
+    planet_store::dialect::lock_stewards(&txn).await?;
     accounts::set_steward(&txn, member.id, steward_role).await?;
     if accounts::count_stewards(&txn).await? == 0 {
         return Err(AppError::refused(

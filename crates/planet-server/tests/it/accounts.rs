@@ -235,3 +235,22 @@ async fn suspension_revokes_api_tokens_and_spares_stewards() {
     let refused = steward.post(&format!("/admin/members/{other}/suspend"), &[]).await;
     assert_eq!(refused.status().as_u16(), 409);
 }
+
+#[tokio::test]
+async fn two_stewards_stepping_down_at_once_leave_one() {
+    let app = spawn_app().await;
+    let margaret = app.set_up().await;
+    let me =
+        planet_store::queries::accounts::member_by_email(app.db(), "margaret@diss.example").await.unwrap().unwrap();
+    let sue_id = app.add_account("Sue Page", "sue@diss.example", AccountStatus::Member, true).await;
+    let sue = app.session_for(sue_id).await;
+    let (demote_sue, demote_margaret) =
+        (format!("/admin/members/{sue_id}/steward"), format!("/admin/members/{}/steward", me.id));
+    let (a, b) = tokio::join!(
+        margaret.post(&demote_sue, &[("steward", "no")]),
+        sue.post(&demote_margaret, &[("steward", "no")]),
+    );
+    let statuses = [a.status().as_u16(), b.status().as_u16()];
+    assert!(statuses.contains(&303), "{statuses:?}");
+    assert_eq!(planet_store::queries::accounts::count_stewards(app.db()).await.unwrap(), 1, "{statuses:?}");
+}
