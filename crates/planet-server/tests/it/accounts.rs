@@ -1,6 +1,6 @@
 //! Logging in and out, passwords, sessions and API tokens.
 
-use crate::helpers::{PASSWORD, link_in, location, spawn_app};
+use crate::helpers::{PASSWORD, api_token_in, link_in, location, spawn_app};
 use chrono::Duration;
 use planet_domain::space::AccountStatus;
 
@@ -118,9 +118,7 @@ async fn api_tokens_work_until_revoked() {
     let steward = app.set_up().await;
     let (status, page) = steward.post_text("/settings/tokens", &[("name", "calendar script")]).await;
     assert_eq!(status, 200);
-    let start = page.find("planet_").unwrap();
-    let token: String =
-        page[start..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-').collect();
+    let token = api_token_in(&page);
     let api = reqwest::Client::new();
     let me: serde_json::Value =
         api.get(format!("{}/api/v1/me", app.base)).bearer_auth(&token).send().await.unwrap().json().await.unwrap();
@@ -224,9 +222,7 @@ async fn suspension_revokes_api_tokens_and_spares_stewards() {
     let bob_id = app.add_account("Bob Cooper", "bob@diss.example", AccountStatus::Member, false).await;
     let bob = app.session_for(bob_id).await;
     let (_, page) = bob.post_text("/settings/tokens", &[("name", "script")]).await;
-    let start = page.find("planet_").unwrap();
-    let token: String =
-        page[start..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-').collect();
+    let token = api_token_in(&page);
     steward.post(&format!("/admin/members/{bob_id}/suspend"), &[]).await;
     steward.post(&format!("/admin/members/{bob_id}/restore"), &[]).await;
     let api = reqwest::Client::new().get(format!("{}/api/v1/me", app.base)).bearer_auth(&token).send().await.unwrap();

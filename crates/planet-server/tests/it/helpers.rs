@@ -196,3 +196,9 @@ pub fn link_in(text: &str, prefix: &str) -> String {
     let end = rest.find(|c: char| c.is_whitespace() || c == '<' || c == '"').unwrap_or(rest.len());
     rest[..end].to_owned()
 }
+
+/// The API token shown once on the settings page.
+pub fn api_token_in(page: &str) -> String {
+    let start = page.find("planet_").unwrap_or_else(|| panic!("no token in {page}"));
+    page[start..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-').collect()
+}
