@@ -67,6 +67,23 @@ id_type!(
     TokenId
 );
 
+id_type!(
+    /// An entry in the directory: a person, a business or an organisation.
+    ProfileId
+);
+id_type!(
+    /// A trust statement: a vouch, trust, or "regular customer".
+    StatementId
+);
+id_type!(
+    /// A badge stewards or coordinators award for contributions.
+    BadgeId
+);
+id_type!(
+    /// One of the community's values (local food, repair and reuse, …).
+    ValueId
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

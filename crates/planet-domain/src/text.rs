@@ -118,6 +118,31 @@ text_type!(
     TokenName, "a name for the token", 1, 60, "token_name_required", false
 );
 
+text_type!(
+    /// The name of a business or organisation in the directory.
+    OrganisationName, "the name of the business or organisation", 2, 100, "profile_name_required", false
+);
+text_type!(
+    /// One line under a name in the directory ("Baker on Mere Street since 1998").
+    Tagline, "a short line about you", 0, 140, "tagline_required", false
+);
+text_type!(
+    /// An area of town — never a street address.
+    AreaName, "an area of town", 0, 40, "area_required", false
+);
+text_type!(
+    /// Free text on a profile: what I can offer, what I need, how I live a value.
+    ProfileText, "this text", 0, 2000, "text_required", true
+);
+text_type!(
+    /// The note on a trust statement ("We have run the repair café together for years").
+    TrustNote, "a note", 0, 500, "note_required", true
+);
+text_type!(
+    /// The name of one of the community's values, or of a badge.
+    LabelName, "a name", 2, 60, "label_name_required", false
+);
+
 /// An email address, lower-cased so that one address is one account.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 #[serde(transparent)]
