@@ -314,7 +314,7 @@ pub fn may_vouch_for_applicant(
         return Err(VouchRefusal::Banned(until.format("%-d %B %Y").to_string()));
     }
     let standing = Duration::days(i64::from(rule.standing_days));
-    if !facts.admitted_at.is_some_and(|admitted| admitted + standing <= now) {
+    if facts.admitted_at.is_none_or(|admitted| admitted + standing > now) {
         return Err(VouchRefusal::TooNew(rule.standing_days));
     }
     if facts.vouches_this_week >= rule.weekly_vouches {
