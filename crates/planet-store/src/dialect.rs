@@ -1,6 +1,7 @@
 //! Everything that differs between SQLite and PostgreSQL, in one place.
 
 use crate::{StoreError, StoreResult};
+use sea_orm::sea_query::{Expr, SimpleExpr};
 use sea_orm::sqlx::postgres::PgPoolOptions;
 use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, SqlxPostgresConnector, SqlxSqliteConnector, Statement};
@@ -186,6 +187,84 @@ pub async fn fresh_test_database() -> StoreResult<DatabaseUrl> {
             std::fs::create_dir_all(&dir).map_err(|e| StoreError::Corrupt(format!("{}: {e}", dir.display())))?;
             Ok(DatabaseUrl::sqlite_file(&dir.join(format!("{}.db", uuid::Uuid::now_v7()))))
         }
+    }
+}
+
+pub(crate) fn backend_of(backend: DbBackend) -> Backend {
+    match backend {
+        DbBackend::Postgres => Backend::Postgres,
+        _ => Backend::Sqlite,
+    }
+}
+
+/// Full-text search over directory entries: SQLite FTS5 and PostgreSQL tsvector + GIN behind
+/// one interface. The index holds, per entry, its name and the rest of its words (tagline,
+/// description, offers, needs, skills, area).
+pub trait FullTextSearch {
+    /// The statements that make the index (run once, by the migration).
+    fn search_schema(&self) -> &'static [&'static str];
+    /// A condition on `profiles.id` that holds for entries matching every word of the query.
+    fn profile_matches(&self, query: &SearchTerms) -> SimpleExpr;
+}
+
+impl FullTextSearch for Backend {
+    fn search_schema(&self) -> &'static [&'static str] {
+        match self {
+            Backend::Sqlite => &[
+                "CREATE VIRTUAL TABLE profile_search USING fts5(profile_id UNINDEXED, name, body, tokenize = 'porter unicode61 remove_diacritics 2')",
+            ],
+            Backend::Postgres => &[
+                "CREATE TABLE profile_search (profile_id uuid PRIMARY KEY REFERENCES profiles (id) ON DELETE CASCADE, name text NOT NULL, body text NOT NULL, \
+                 document tsvector GENERATED ALWAYS AS (setweight(to_tsvector('english', name), 'A') || setweight(to_tsvector('english', body), 'B')) STORED)",
+                "CREATE INDEX ix_profile_search_document ON profile_search USING GIN (document)",
+            ],
+        }
+    }
+
+    fn profile_matches(&self, query: &SearchTerms) -> SimpleExpr {
+        match self {
+            Backend::Sqlite => {
+                let expression = query.words.iter().map(|w| format!("\"{w}\"*")).collect::<Vec<_>>().join(" ");
+                Expr::cust_with_values(
+                    "profiles.id IN (SELECT profile_id FROM profile_search WHERE profile_search MATCH ?)",
+                    [expression],
+                )
+            }
+            Backend::Postgres => {
+                let expression = query.words.iter().map(|w| format!("{w}:*")).collect::<Vec<_>>().join(" & ");
+                Expr::cust_with_values(
+                    "profiles.id IN (SELECT profile_id FROM profile_search WHERE document @@ to_tsquery('english', $1))",
+                    [expression],
+                )
+            }
+        }
+    }
+}
+
+pub(crate) fn search_schema(backend: Backend) -> &'static [&'static str] {
+    backend.search_schema()
+}
+
+/// The words of a search, reduced to letters and digits so they cannot be read as search
+/// syntax by either database.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchTerms {
+    words: Vec<String>,
+}
+
+impl SearchTerms {
+    const MAX_WORDS: usize = 8;
+    const MAX_CHARS: usize = 40;
+
+    /// `None` when nothing searchable is left.
+    pub fn parse(input: &str) -> Option<Self> {
+        let words: Vec<String> = input
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(|w| w.to_lowercase().chars().take(Self::MAX_CHARS).collect())
+            .take(Self::MAX_WORDS)
+            .collect();
+        (!words.is_empty()).then_some(Self { words })
     }
 }
 

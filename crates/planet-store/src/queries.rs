@@ -6,7 +6,9 @@ pub mod admission;
 pub mod audit;
 pub mod community;
 pub mod outbox;
+pub mod people;
 pub mod spaces;
+pub mod trust;
 
 use crate::StoreError;
 

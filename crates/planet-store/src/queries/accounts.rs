@@ -63,7 +63,16 @@ pub async fn create_member(db: &impl ConnectionTrait, new: NewMember<'_>) -> Sto
     }
     .insert(db)
     .await?;
-    Ok(())
+    // Every account has its entry in the directory from the start (shown once admitted).
+    super::people::create_profile(
+        db,
+        super::people::person_profile(new.id),
+        planet_domain::profile::ProfileKind::Person,
+        Some(new.id),
+        new.name,
+        new.now,
+    )
+    .await
 }
 
 pub async fn count_members(db: &impl ConnectionTrait) -> StoreResult<u64> {

@@ -3,10 +3,14 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use chrono::{DateTime, Duration, Utc};
+use planet_domain::ProfileId;
+use planet_domain::profile::{ContactVisibility, ProfileKind};
 use planet_domain::space::AccountStatus;
 use planet_domain::{InvitationId, MemberId};
+use planet_store::dialect::SearchTerms;
 use planet_store::queries::accounts::{self, NewMember};
 use planet_store::queries::admission;
+use planet_store::queries::people::{self, DirectoryOrder, DirectoryQuery, ProfileFields};
 use planet_store::{Backend, ConnectionTrait, DatabaseUrl, Store, StoreError};
 
 async fn fresh_store() -> Store {
@@ -56,10 +60,23 @@ async fn an_empty_database_gets_the_whole_schema() {
         "space_invitations",
         "space_members",
         "spaces",
+        "profiles",
+        "profile_managers",
+        "profile_tags",
+        "profile_values",
+        "community_values",
+        "trust_statements",
+        "admission_rule",
+        "admission_vouches",
+        "vouching_bans",
+        "profile_search",
     ] {
         assert!(tables.iter().any(|t| t == table), "missing table {table} in {tables:?}");
     }
-    assert_eq!(store.applied_migrations().await.unwrap(), ["m20261128_000001_foundation"]);
+    assert_eq!(
+        store.applied_migrations().await.unwrap(),
+        ["m20261128_000001_foundation", "m20261128_000002_who_we_are"]
+    );
     // Migrating again changes nothing.
     store.migrate().await.unwrap();
     assert_eq!(store.table_names().await.unwrap(), tables);
@@ -153,4 +170,80 @@ async fn a_backup_is_a_complete_database() {
         }
         Backend::Postgres => assert!(store.backup_to(&file).await.is_err(), "PostgreSQL is backed up with pg_dump"),
     }
+}
+
+async fn business(store: &Store, name: &str, owner: MemberId, tags: &[&str], description: &str) -> ProfileId {
+    let id = ProfileId::new_v7();
+    people::create_profile(store.db(), id, ProfileKind::Business, None, name, now()).await.unwrap();
+    people::add_manager(store.db(), id, owner, true, now()).await.unwrap();
+    let tags: Vec<String> = tags.iter().map(|t| t.to_string()).collect();
+    let fields = ProfileFields {
+        name,
+        tagline: "",
+        description,
+        offers: "",
+        needs: "",
+        area: "Town centre",
+        website: None,
+        phone: None,
+        contact_email: None,
+        contact_visibility: ContactVisibility::Members,
+        tags: &tags,
+    };
+    assert!(people::update_profile(store.db(), id, fields, now()).await.unwrap());
+    id
+}
+
+fn search(words: &str) -> DirectoryQuery {
+    DirectoryQuery {
+        terms: SearchTerms::parse(words),
+        kind: None,
+        tag: None,
+        area: None,
+        value: None,
+        order: DirectoryOrder::Name,
+        limit: 20,
+        offset: 0,
+    }
+}
+
+async fn names_found(store: &Store, query: &DirectoryQuery) -> Vec<String> {
+    people::directory(store.db(), query).await.unwrap().0.into_iter().map(|p| p.name).collect()
+}
+
+/// Full-text search behaves the same on both databases: every word must match, words match by
+/// their beginning, and search syntax in the input is just text.
+#[tokio::test]
+async fn the_directory_searches_names_descriptions_and_skills() {
+    let store = fresh_store().await;
+    let owner = member(&store, "owner@diss.example").await;
+    let bakery =
+        business(&store, "Diss Bakery", owner, &["sourdough", "cakes"], "Bread baked every morning on Mere Street")
+            .await;
+    business(&store, "Waveney Bike Repair", owner, &["bike repair"], "Fixing bicycles since 1990").await;
+    let bakes = "Diss Bakery".to_owned();
+    let bikes = "Waveney Bike Repair".to_owned();
+    for (words, expected, not) in [
+        ("bakery", &bakes, &bikes),
+        ("bak", &bakes, &bikes),
+        ("SOURDOUGH", &bakes, &bikes),
+        ("bicycles", &bikes, &bakes),
+        ("repair bike", &bikes, &bakes),
+        ("\"bakery* (-", &bakes, &bikes),
+    ] {
+        let found = names_found(&store, &search(words)).await;
+        assert!(found.contains(expected) && !found.contains(not), "{words:?} found {found:?}");
+    }
+    assert!(names_found(&store, &search("bakery bike")).await.is_empty());
+    // The owner's own entry is listed too (a member in good standing); filters narrow it.
+    let everyone = DirectoryQuery { terms: None, ..search("") };
+    assert_eq!(names_found(&store, &everyone).await, ["Ann Baker", "Diss Bakery", "Waveney Bike Repair"]);
+    let tagged = DirectoryQuery { tag: Some("cakes".to_owned()), ..everyone.clone() };
+    assert_eq!(names_found(&store, &tagged).await, ["Diss Bakery"]);
+    let people_only = DirectoryQuery { kind: Some(ProfileKind::Person), ..everyone.clone() };
+    assert_eq!(names_found(&store, &people_only).await, ["Ann Baker"]);
+    assert_eq!(people::areas_in_use(store.db()).await.unwrap(), ["Town centre"]);
+    // Renaming reindexes.
+    let profile = people::profile(store.db(), bakery).await.unwrap().unwrap();
+    assert_eq!(profile.tags, ["cakes", "sourdough"]);
 }

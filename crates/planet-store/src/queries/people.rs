@@ -1,0 +1,444 @@
+//! The green directory: entries for people, businesses and organisations, who runs them, their
+//! skills, and full-text search (through [`crate::dialect::FullTextSearch`]).
+
+use super::corrupt;
+use crate::dialect::{FullTextSearch, SearchTerms, backend_of};
+use crate::entities::{member, profile, profile_manager, profile_tag};
+use crate::{StoreError, StoreResult};
+use chrono::{DateTime, Utc};
+use planet_domain::profile::{ContactVisibility, ProfileKind};
+use planet_domain::space::AccountStatus;
+use planet_domain::{MemberId, ProfileId};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, JoinType, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, RelationDef, Set,
+};
+use std::collections::HashMap;
+
+/// A person's entry has the id of their account.
+pub fn person_profile(member: MemberId) -> ProfileId {
+    ProfileId::from_uuid(member.uuid())
+}
+
+/// An entry in the directory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Profile {
+    pub id: ProfileId,
+    pub kind: ProfileKind,
+    pub member: Option<MemberId>,
+    pub name: String,
+    pub tagline: String,
+    pub description: String,
+    pub offers: String,
+    pub needs: String,
+    pub area: String,
+    pub website: Option<String>,
+    pub phone: Option<String>,
+    pub contact_email: Option<String>,
+    pub contact_visibility: ContactVisibility,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub tags: Vec<String>,
+}
+
+impl TryFrom<profile::Model> for Profile {
+    type Error = StoreError;
+    fn try_from(row: profile::Model) -> Result<Self, Self::Error> {
+        Ok(Self {
+            id: ProfileId::from_uuid(row.id),
+            kind: ProfileKind::parse(&row.kind).ok_or_else(|| corrupt("profile kind", &row.kind))?,
+            member: row.member_id.map(MemberId::from_uuid),
+            contact_visibility: ContactVisibility::parse(&row.contact_visibility)
+                .ok_or_else(|| corrupt("contact visibility", &row.contact_visibility))?,
+            name: row.name,
+            tagline: row.tagline,
+            description: row.description,
+            offers: row.offers,
+            needs: row.needs,
+            area: row.area,
+            website: row.website,
+            phone: row.phone,
+            contact_email: row.contact_email,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+            tags: Vec::new(),
+        })
+    }
+}
+
+/// What a member can change on an entry.
+#[derive(Debug, Clone, Copy)]
+pub struct ProfileFields<'a> {
+    pub name: &'a str,
+    pub tagline: &'a str,
+    pub description: &'a str,
+    pub offers: &'a str,
+    pub needs: &'a str,
+    pub area: &'a str,
+    pub website: Option<&'a str>,
+    pub phone: Option<&'a str>,
+    pub contact_email: Option<&'a str>,
+    pub contact_visibility: ContactVisibility,
+    pub tags: &'a [String],
+}
+
+/// Make a person's entry (with every new account) or a business's (with its first manager).
+pub async fn create_profile(
+    db: &impl ConnectionTrait,
+    id: ProfileId,
+    kind: ProfileKind,
+    member: Option<MemberId>,
+    name: &str,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    profile::ActiveModel {
+        id: Set(id.uuid()),
+        kind: Set(kind.as_str().to_owned()),
+        member_id: Set(member.map(MemberId::uuid)),
+        name: Set(name.to_owned()),
+        tagline: Set(String::new()),
+        description: Set(String::new()),
+        offers: Set(String::new()),
+        needs: Set(String::new()),
+        area: Set(String::new()),
+        website: Set(None),
+        phone: Set(None),
+        contact_email: Set(None),
+        contact_visibility: Set(ContactVisibility::Nobody.as_str().to_owned()),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(db)
+    .await?;
+    reindex(db, id, name, "").await
+}
+
+pub async fn update_profile(
+    db: &impl ConnectionTrait,
+    id: ProfileId,
+    fields: ProfileFields<'_>,
+    now: DateTime<Utc>,
+) -> StoreResult<bool> {
+    let result = profile::Entity::update_many()
+        .col_expr(profile::Column::Name, Expr::value(fields.name))
+        .col_expr(profile::Column::Tagline, Expr::value(fields.tagline))
+        .col_expr(profile::Column::Description, Expr::value(fields.description))
+        .col_expr(profile::Column::Offers, Expr::value(fields.offers))
+        .col_expr(profile::Column::Needs, Expr::value(fields.needs))
+        .col_expr(profile::Column::Area, Expr::value(fields.area))
+        .col_expr(profile::Column::Website, Expr::value(fields.website.map(str::to_owned)))
+        .col_expr(profile::Column::Phone, Expr::value(fields.phone.map(str::to_owned)))
+        .col_expr(profile::Column::ContactEmail, Expr::value(fields.contact_email.map(str::to_owned)))
+        .col_expr(profile::Column::ContactVisibility, Expr::value(fields.contact_visibility.as_str()))
+        .col_expr(profile::Column::UpdatedAt, Expr::value(now))
+        .filter(profile::Column::Id.eq(id.uuid()))
+        .exec(db)
+        .await?;
+    if result.rows_affected == 0 {
+        return Ok(false);
+    }
+    profile_tag::Entity::delete_many().filter(profile_tag::Column::ProfileId.eq(id.uuid())).exec(db).await?;
+    if !fields.tags.is_empty() {
+        profile_tag::Entity::insert_many(
+            fields
+                .tags
+                .iter()
+                .map(|tag| profile_tag::ActiveModel { profile_id: Set(id.uuid()), tag: Set(tag.clone()) }),
+        )
+        .exec(db)
+        .await?;
+    }
+    let body = [fields.tagline, fields.description, fields.offers, fields.needs, fields.area, &fields.tags.join(" ")]
+        .join("\n");
+    reindex(db, id, fields.name, &body).await?;
+    Ok(true)
+}
+
+/// Keep a person's entry named as their account is.
+pub async fn rename_person(db: &impl ConnectionTrait, member: MemberId, name: &str) -> StoreResult<()> {
+    profile::Entity::update_many()
+        .col_expr(profile::Column::Name, Expr::value(name))
+        .filter(profile::Column::MemberId.eq(member.uuid()))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Replace an entry's words in the search index (the same statements on both databases).
+async fn reindex(db: &impl ConnectionTrait, id: ProfileId, name: &str, body: &str) -> StoreResult<()> {
+    let table = Alias::new("profile_search");
+    let delete = Query::delete()
+        .from_table(table.clone())
+        .and_where(Expr::col(Alias::new("profile_id")).eq(id.uuid()))
+        .to_owned();
+    db.execute(&delete).await?;
+    let insert = Query::insert()
+        .into_table(table)
+        .columns([Alias::new("profile_id"), Alias::new("name"), Alias::new("body")])
+        .values_panic([id.uuid().into(), name.into(), body.into()])
+        .to_owned();
+    db.execute(&insert).await?;
+    Ok(())
+}
+
+async fn with_tags(db: &impl ConnectionTrait, mut profiles: Vec<Profile>) -> StoreResult<Vec<Profile>> {
+    let ids: Vec<_> = profiles.iter().map(|p| p.id.uuid()).collect();
+    let mut tags: HashMap<uuid::Uuid, Vec<String>> = HashMap::new();
+    for row in profile_tag::Entity::find()
+        .filter(profile_tag::Column::ProfileId.is_in(ids))
+        .order_by_asc(profile_tag::Column::Tag)
+        .all(db)
+        .await?
+    {
+        tags.entry(row.profile_id).or_default().push(row.tag);
+    }
+    for profile in &mut profiles {
+        profile.tags = tags.remove(&profile.id.uuid()).unwrap_or_default();
+    }
+    Ok(profiles)
+}
+
+pub async fn profile(db: &impl ConnectionTrait, id: ProfileId) -> StoreResult<Option<Profile>> {
+    let Some(row) = profile::Entity::find_by_id(id.uuid()).one(db).await? else {
+        return Ok(None);
+    };
+    Ok(with_tags(db, vec![Profile::try_from(row)?]).await?.pop())
+}
+
+pub async fn profiles_by_ids(db: &impl ConnectionTrait, ids: &[ProfileId]) -> StoreResult<Vec<Profile>> {
+    let rows =
+        profile::Entity::find().filter(profile::Column::Id.is_in(ids.iter().map(|id| id.uuid()))).all(db).await?;
+    with_tags(db, rows.into_iter().map(Profile::try_from).collect::<StoreResult<_>>()?).await
+}
+
+/// Names of entries, for trust paths and lists.
+pub async fn names(
+    db: &impl ConnectionTrait,
+    ids: &[ProfileId],
+) -> StoreResult<HashMap<ProfileId, (String, ProfileKind)>> {
+    #[derive(FromQueryResult)]
+    struct Row {
+        id: uuid::Uuid,
+        name: String,
+        kind: String,
+    }
+    let rows = profile::Entity::find()
+        .select_only()
+        .columns([profile::Column::Id, profile::Column::Name, profile::Column::Kind])
+        .filter(profile::Column::Id.is_in(ids.iter().map(|id| id.uuid())))
+        .into_model::<Row>()
+        .all(db)
+        .await?;
+    rows.into_iter()
+        .map(|row| {
+            let kind = ProfileKind::parse(&row.kind).ok_or_else(|| corrupt("profile kind", &row.kind))?;
+            Ok((ProfileId::from_uuid(row.id), (row.name, kind)))
+        })
+        .collect()
+}
+
+/// Someone who runs a business or organisation entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Manager {
+    pub member: MemberId,
+    pub name: String,
+    pub owner: bool,
+}
+
+pub async fn add_manager(
+    db: &impl ConnectionTrait,
+    profile: ProfileId,
+    member: MemberId,
+    owner: bool,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    profile_manager::ActiveModel {
+        profile_id: Set(profile.uuid()),
+        member_id: Set(member.uuid()),
+        is_owner: Set(owner),
+        added_at: Set(now),
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+pub async fn remove_manager(db: &impl ConnectionTrait, profile: ProfileId, member: MemberId) -> StoreResult<bool> {
+    let result = profile_manager::Entity::delete_many()
+        .filter(profile_manager::Column::ProfileId.eq(profile.uuid()))
+        .filter(profile_manager::Column::MemberId.eq(member.uuid()))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected > 0)
+}
+
+fn manager_member() -> RelationDef {
+    profile_manager::Entity::belongs_to(member::Entity)
+        .from(profile_manager::Column::MemberId)
+        .to(member::Column::Id)
+        .into()
+}
+
+pub async fn managers(db: &impl ConnectionTrait, profile: ProfileId) -> StoreResult<Vec<Manager>> {
+    #[derive(FromQueryResult)]
+    struct Row {
+        member_id: uuid::Uuid,
+        name: String,
+        is_owner: bool,
+    }
+    let rows = profile_manager::Entity::find()
+        .select_only()
+        .column(profile_manager::Column::MemberId)
+        .column(profile_manager::Column::IsOwner)
+        .column_as(member::Column::Name, "name")
+        .join(JoinType::InnerJoin, manager_member())
+        .filter(profile_manager::Column::ProfileId.eq(profile.uuid()))
+        .order_by_desc(profile_manager::Column::IsOwner)
+        .order_by_asc(member::Column::Name)
+        .into_model::<Row>()
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| Manager { member: MemberId::from_uuid(r.member_id), name: r.name, owner: r.is_owner })
+        .collect())
+}
+
+/// The businesses and organisations a member runs.
+pub async fn managed_by(db: &impl ConnectionTrait, member: MemberId) -> StoreResult<Vec<ProfileId>> {
+    Ok(profile_manager::Entity::find()
+        .filter(profile_manager::Column::MemberId.eq(member.uuid()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|row| ProfileId::from_uuid(row.profile_id))
+        .collect())
+}
+
+/// How the directory is ordered (closeness is worked out in memory, from the trust graph).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DirectoryOrder {
+    Name,
+    Newest,
+}
+
+/// A directory search: all filters optional.
+#[derive(Debug, Clone)]
+pub struct DirectoryQuery {
+    pub terms: Option<SearchTerms>,
+    pub kind: Option<ProfileKind>,
+    pub tag: Option<String>,
+    pub area: Option<String>,
+    pub value: Option<uuid::Uuid>,
+    pub order: DirectoryOrder,
+    pub limit: u64,
+    pub offset: u64,
+}
+
+fn listed() -> Condition {
+    // People appear once admitted and while in good standing; businesses while they exist.
+    let active_people = Query::select()
+        .column(member::Column::Id)
+        .from(member::Entity)
+        .and_where(member::Column::Status.eq(AccountStatus::Member.as_str()))
+        .to_owned();
+    Condition::any().add(profile::Column::MemberId.is_null()).add(profile::Column::MemberId.in_subquery(active_people))
+}
+
+fn directory_filter(db: &impl ConnectionTrait, query: &DirectoryQuery) -> Condition {
+    let mut condition = Condition::all().add(listed());
+    if let Some(terms) = &query.terms {
+        condition = condition.add(backend_of(db.get_database_backend()).profile_matches(terms));
+    }
+    if let Some(kind) = query.kind {
+        condition = condition.add(profile::Column::Kind.eq(kind.as_str()));
+    }
+    if let Some(area) = &query.area {
+        condition = condition.add(profile::Column::Area.eq(area.as_str()));
+    }
+    if let Some(tag) = &query.tag {
+        let tagged = Query::select()
+            .column(profile_tag::Column::ProfileId)
+            .from(profile_tag::Entity)
+            .and_where(profile_tag::Column::Tag.eq(tag.as_str()))
+            .to_owned();
+        condition = condition.add(profile::Column::Id.in_subquery(tagged));
+    }
+    if let Some(value) = query.value {
+        let living = Query::select()
+            .column(crate::entities::profile_value::Column::ProfileId)
+            .from(crate::entities::profile_value::Entity)
+            .and_where(crate::entities::profile_value::Column::ValueId.eq(value))
+            .to_owned();
+        condition = condition.add(profile::Column::Id.in_subquery(living));
+    }
+    condition
+}
+
+/// One page of the directory and how many entries match in all.
+pub async fn directory(db: &impl ConnectionTrait, query: &DirectoryQuery) -> StoreResult<(Vec<Profile>, u64)> {
+    let filter = directory_filter(db, query);
+    let total = profile::Entity::find().filter(filter.clone()).count(db).await?;
+    let mut select = profile::Entity::find().filter(filter);
+    select = match query.order {
+        DirectoryOrder::Name => select.order_by_asc(profile::Column::Name),
+        DirectoryOrder::Newest => select.order_by_desc(profile::Column::CreatedAt),
+    };
+    let rows = select.order_by_asc(profile::Column::Id).limit(query.limit).offset(query.offset).all(db).await?;
+    let profiles = with_tags(db, rows.into_iter().map(Profile::try_from).collect::<StoreResult<_>>()?).await?;
+    Ok((profiles, total))
+}
+
+/// The areas and skills in use, most used first, for the directory's filters.
+pub async fn areas_in_use(db: &impl ConnectionTrait) -> StoreResult<Vec<String>> {
+    #[derive(FromQueryResult)]
+    struct Row {
+        area: String,
+    }
+    Ok(profile::Entity::find()
+        .select_only()
+        .column(profile::Column::Area)
+        .filter(profile::Column::Area.ne(""))
+        .group_by(profile::Column::Area)
+        .order_by_asc(profile::Column::Area)
+        .into_model::<Row>()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| r.area)
+        .collect())
+}
+
+pub async fn tags_in_use(db: &impl ConnectionTrait, limit: u64) -> StoreResult<Vec<String>> {
+    #[derive(FromQueryResult)]
+    struct Row {
+        tag: String,
+    }
+    Ok(profile_tag::Entity::find()
+        .select_only()
+        .column(profile_tag::Column::Tag)
+        .group_by(profile_tag::Column::Tag)
+        .order_by_desc(Expr::col(profile_tag::Column::ProfileId).count())
+        .order_by_asc(profile_tag::Column::Tag)
+        .limit(limit)
+        .into_model::<Row>()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| r.tag)
+        .collect())
+}
+
+/// Whether a member runs this entry (or it is their own).
+pub async fn is_managed_by(db: &impl ConnectionTrait, profile: &Profile, member: MemberId) -> StoreResult<bool> {
+    if profile.member == Some(member) {
+        return Ok(true);
+    }
+    Ok(profile_manager::Entity::find()
+        .filter(profile_manager::Column::ProfileId.eq(profile.id.uuid()))
+        .filter(profile_manager::Column::MemberId.eq(member.uuid()))
+        .count(db)
+        .await?
+        > 0)
+}
