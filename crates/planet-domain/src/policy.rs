@@ -53,6 +53,19 @@ pub enum Action {
     /// Suspend and restore members, make stewards.
     ManageMembers,
     ViewMemberList,
+    /// The green directory, profiles, trust paths.
+    ViewDirectory,
+    /// Vouch, trust, "regular customer"; withdraw and renew one's own.
+    MakeStatements,
+    /// Add a business or organisation to the directory.
+    ListOrganisation,
+    /// See who is applying, to vouch for people one knows.
+    ViewApplicants,
+    /// Set the community's admission rule.
+    ConfigureAdmission,
+    // On a directory entry.
+    /// Change an entry, and who runs it.
+    EditProfile,
     // In a space.
     /// Know the space exists: its name, description and how to join.
     SeeSpace,
@@ -79,6 +92,12 @@ impl Action {
         Action::ReadAuditLog,
         Action::ManageMembers,
         Action::ViewMemberList,
+        Action::ViewDirectory,
+        Action::MakeStatements,
+        Action::ListOrganisation,
+        Action::ViewApplicants,
+        Action::ConfigureAdmission,
+        Action::EditProfile,
         Action::SeeSpace,
         Action::ViewSpaceContent,
         Action::JoinSpace,
@@ -104,7 +123,14 @@ impl Action {
     }
 
     pub fn is_steward_only(self) -> bool {
-        matches!(self, Action::DecideApplications | Action::ReadOutbox | Action::ReadAuditLog | Action::ManageMembers)
+        matches!(
+            self,
+            Action::DecideApplications
+                | Action::ReadOutbox
+                | Action::ReadAuditLog
+                | Action::ManageMembers
+                | Action::ConfigureAdmission
+        )
     }
 }
 
@@ -140,6 +166,10 @@ impl SpaceFacts {
 pub enum Resource<'a> {
     Community,
     Space(&'a SpaceFacts),
+    /// A directory entry: whether it is the actor's own or one they run.
+    Profile {
+        actor_manages: bool,
+    },
 }
 
 /// Why not.
@@ -195,6 +225,10 @@ pub fn authorize(actor: Actor, action: Action, resource: Resource<'_>) -> Decisi
     match resource {
         Resource::Community => community_action(steward, action),
         Resource::Space(facts) => space_action(steward, action, facts),
+        // Stewards may correct any entry (moderation); otherwise only its own people.
+        Resource::Profile { actor_manages } => {
+            allow_if(action == Action::EditProfile && (actor_manages || steward), Denial::Forbidden)
+        }
     }
 }
 
@@ -204,7 +238,11 @@ fn community_action(steward: bool, action: Action) -> Decision {
         | Action::ViewOwnApplication
         | Action::ManageOwnAccount
         | Action::InviteToCommunity
-        | Action::ViewMemberList => Decision::Allow,
+        | Action::ViewMemberList
+        | Action::ViewDirectory
+        | Action::MakeStatements
+        | Action::ListOrganisation
+        | Action::ViewApplicants => Decision::Allow,
         a if a.is_steward_only() => allow_if(steward, Denial::Forbidden),
         // Space actions asked about the community as a whole make no sense.
         _ => Decision::Deny(Denial::Forbidden),

@@ -14,10 +14,12 @@ pub mod identity;
 pub mod notify;
 pub mod openapi;
 pub mod ops;
+pub mod people;
 pub mod ratelimit;
 pub mod routes;
 pub mod spaces;
 pub mod state;
+pub mod trust;
 pub mod web;
 
 pub use config::ServerConfig;

@@ -18,6 +18,11 @@ use utoipa::{Modify, OpenApi};
         crate::spaces::api::members,
         crate::admission::api::list,
         crate::admission::api::create,
+        crate::people::api::search,
+        crate::people::api::get,
+        crate::people::api::connections,
+        crate::trust::api::mine,
+        crate::trust::api::make,
     ),
     modifiers(&TokenAuth),
 )]

@@ -2,7 +2,7 @@
 //! all: a route added here without a matrix entry fails that test.
 
 use crate::state::AppState;
-use crate::{admission, home, identity, openapi, ops, spaces, web};
+use crate::{admission, home, identity, openapi, ops, people, spaces, trust, web};
 use axum::Router;
 use axum::handler::Handler;
 use axum::routing::{MethodRouter, get, post};
@@ -98,8 +98,25 @@ fn book() -> RouteBook {
         .post("/spaces/{id}/requests/{member}", spaces::pages::decide_request)
         .post("/spaces/{id}/invite", spaces::pages::invite)
         .post("/spaces/{id}/members/{member}/role", spaces::pages::set_role)
+        // Who We Are.
+        .get("/who-we-are", people::pages::directory)
+        .get("/who-we-are/print", people::pages::print)
+        .get("/people/me", people::pages::me)
+        .get("/people/new", people::pages::new_form)
+        .post("/people", people::pages::create)
+        .get("/people/{id}", people::pages::show)
+        .get("/people/{id}/edit", people::pages::edit_form)
+        .post("/people/{id}/edit", people::pages::edit)
+        .post("/people/{id}/managers", people::pages::add_manager)
+        .post("/people/{id}/managers/{member}/remove", people::pages::remove_manager)
+        .post("/people/{id}/statements", people::pages::make_statement)
+        .get("/trust", trust::pages::mine)
+        .post("/trust/statements/{id}/withdraw", trust::pages::withdraw)
+        .post("/trust/statements/{id}/renew", trust::pages::renew)
         // Stewards.
         .get("/admin", ops::pages::admin)
+        .get("/admin/admission-rule", admission::pages::rule_form)
+        .post("/admin/admission-rule", admission::pages::save_rule)
         .get("/admin/members", ops::pages::members)
         .post("/admin/members/{id}/suspend", ops::pages::suspend)
         .post("/admin/members/{id}/restore", ops::pages::restore)
@@ -119,6 +136,11 @@ fn book() -> RouteBook {
         .get("/api/v1/spaces/{id}/members", spaces::api::members)
         .get("/api/v1/invitations", admission::api::list)
         .post("/api/v1/invitations", admission::api::create)
+        .get("/api/v1/people", people::api::search)
+        .get("/api/v1/people/{id}", people::api::get)
+        .get("/api/v1/people/{id}/connections", people::api::connections)
+        .post("/api/v1/people/{id}/statements", trust::api::make)
+        .get("/api/v1/trust", trust::api::mine)
 }
 
 /// Every route the server answers.

@@ -3,7 +3,8 @@
 use crate::cache::Caches;
 use crate::config::ServerConfig;
 use crate::ratelimit::Limits;
-use planet_domain::Clock;
+use planet_domain::trust::graph::TrustGraph;
+use planet_domain::{Clock, ProfileId};
 use planet_store::Store;
 use planet_store::queries::community::Community;
 use std::sync::{Arc, RwLock};
@@ -22,8 +23,22 @@ struct Inner {
     caches: Caches,
     /// One directory load at a time: when the cache lapses under load, the others wait for it.
     directory_load: tokio::sync::Mutex<()>,
+    trust: RwLock<TrustCache>,
+    trust_load: tokio::sync::Mutex<()>,
     public_base: String,
 }
+
+/// The trust network in memory (see `planet_domain::trust::graph`). Statements made or
+/// withdrawn here update it in place; a change of someone's standing marks it stale; and it is
+/// reloaded now and then so that changes made by another process show.
+#[derive(Default)]
+struct TrustCache {
+    graph: Arc<TrustGraph<ProfileId>>,
+    loaded: Option<std::time::Instant>,
+}
+
+/// How long the trust network is trusted before it is read again (other processes' changes).
+const TRUST_RELOAD: std::time::Duration = std::time::Duration::from_secs(60);
 
 impl AppState {
     /// `public_base` is where members reach this server (links in emails start with it).
@@ -43,6 +58,8 @@ impl AppState {
             mail_waiting: Notify::new(),
             caches: Caches::default(),
             directory_load: tokio::sync::Mutex::new(()),
+            trust: RwLock::new(TrustCache::default()),
+            trust_load: tokio::sync::Mutex::new(()),
             public_base,
         }))
     }
@@ -123,6 +140,42 @@ impl AppState {
         let directory = Arc::new(crate::cache::SpaceIndex::new(directory));
         self.0.caches.remember_directory(generation, directory.clone());
         Ok(directory)
+    }
+
+    fn fresh_trust(&self) -> Option<Arc<TrustGraph<ProfileId>>> {
+        let cache = self.0.trust.read().unwrap_or_else(|p| p.into_inner());
+        cache.loaded.filter(|at| at.elapsed() < TRUST_RELOAD).map(|_| cache.graph.clone())
+    }
+
+    /// The trust network of usable statements.
+    pub async fn trust_graph(&self) -> planet_store::StoreResult<Arc<TrustGraph<ProfileId>>> {
+        if let Some(graph) = self.fresh_trust() {
+            return Ok(graph);
+        }
+        let _loading = self.0.trust_load.lock().await;
+        if let Some(graph) = self.fresh_trust() {
+            return Ok(graph);
+        }
+        let started = std::time::Instant::now();
+        let edges = planet_store::queries::trust::usable_edges(self.db(), self.now()).await?;
+        let graph = Arc::new(TrustGraph::from_edges(edges));
+        let mut cache = self.0.trust.write().unwrap_or_else(|p| p.into_inner());
+        *cache = TrustCache { graph: graph.clone(), loaded: Some(started) };
+        Ok(graph)
+    }
+
+    /// Change the trust network in place after a committed statement change.
+    pub fn update_trust(&self, change: impl FnOnce(&mut TrustGraph<ProfileId>)) {
+        let mut cache = self.0.trust.write().unwrap_or_else(|p| p.into_inner());
+        if cache.loaded.is_some() {
+            change(Arc::make_mut(&mut cache.graph));
+        }
+    }
+
+    /// Someone's standing changed (admitted, suspended, removed): read the network again.
+    pub fn trust_stale(&self) {
+        let mut cache = self.0.trust.write().unwrap_or_else(|p| p.into_inner());
+        cache.loaded = None;
     }
 
     /// Tell the mail sender that a message is waiting.

@@ -12,7 +12,7 @@ use axum::Form;
 use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use planet_domain::admission::{ApplicationStatus, InvitationState, invitation_state};
+use planet_domain::admission::{ApplicationStatus, InvitationState, VouchingRule, invitation_state};
 use planet_store::queries::admission::{Application, Invitation};
 use serde::Deserialize;
 use std::net::SocketAddr;
@@ -229,12 +229,79 @@ fn view(a: &Application) -> ApplicationView {
 struct OwnApplicationPage {
     layout: Layout,
     application: Option<ApplicationView>,
+    vouches: Vec<(String, bool)>,
+    rule: VouchingRule,
 }
 
 pub async fn own_application(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
     let application = service::own_application(&state, &ctx).await?;
-    Ok(OwnApplicationPage { layout: ctx.layout("Your application"), application: application.as_ref().map(view) }
+    let vouches = match &application {
+        Some(a) => crate::trust::service::vouches_for_applicant(&state, a.member).await?,
+        None => Vec::new(),
+    };
+    Ok(OwnApplicationPage {
+        layout: ctx.layout("Your application"),
+        application: application.as_ref().map(view),
+        vouches,
+        rule: service::current_rule(&state).await?,
+    }
+    .into_response())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "admission/rule.html")]
+struct RulePage {
+    layout: Layout,
+    errors: FormErrors,
+    form: RuleForm,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct RuleForm {
+    vouches_needed: String,
+    standing_days: String,
+    window_days: String,
+    in_person_needed: String,
+    weekly_vouches: String,
+    active_vouches: String,
+}
+
+impl RuleForm {
+    fn from_rule(rule: VouchingRule) -> Self {
+        Self {
+            vouches_needed: rule.vouches_needed.to_string(),
+            standing_days: rule.standing_days.to_string(),
+            window_days: rule.window_days.to_string(),
+            in_person_needed: if rule.in_person_needed { "yes" } else { "no" }.to_owned(),
+            weekly_vouches: rule.weekly_vouches.to_string(),
+            active_vouches: rule.active_vouches.to_string(),
+        }
+    }
+
+    fn input(&self) -> service::RuleInput<'_> {
+        service::RuleInput {
+            vouches_needed: &self.vouches_needed,
+            standing_days: &self.standing_days,
+            window_days: &self.window_days,
+            in_person_needed: self.in_person_needed == "yes",
+            weekly_vouches: &self.weekly_vouches,
+            active_vouches: &self.active_vouches,
+        }
+    }
+}
+
+pub async fn rule_form(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
+    let rule = service::rule(&state, &ctx).await?;
+    Ok(RulePage { layout: ctx.layout("Admission rule"), errors: FormErrors::none(), form: RuleForm::from_rule(rule) }
         .into_response())
+}
+
+pub async fn save_rule(State(state): State<AppState>, ctx: Ctx, Form(form): Form<RuleForm>) -> AppResult<Response> {
+    match service::save_rule(&state, &ctx, form.input()).await {
+        Ok(()) => Ok(Redirect::to("/admin/admission-rule?done=rule_saved").into_response()),
+        Err(err) => form_again(err, |errors| RulePage { layout: ctx.layout("Admission rule"), errors, form }),
+    }
 }
 
 #[derive(Template, WebTemplate)]
@@ -256,6 +323,7 @@ struct DecidePage {
     errors: FormErrors,
     note: String,
     a: ApplicationView,
+    vouches: Vec<(String, bool)>,
 }
 
 pub async fn application(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> AppResult<Response> {
@@ -264,6 +332,7 @@ pub async fn application(State(state): State<AppState>, ctx: Ctx, Path(id): Path
         layout: ctx.layout(format!("Application from {}", application.applicant_name)),
         errors: FormErrors::none(),
         note: String::new(),
+        vouches: crate::trust::service::vouches_for_applicant(&state, application.member).await?,
         a: view(&application),
     }
     .into_response())
@@ -297,6 +366,7 @@ pub async fn decide(
                     layout: ctx.layout("Application"),
                     errors: fields.into(),
                     note: form.note.clone(),
+                    vouches: crate::trust::service::vouches_for_applicant(&state, application.member).await?,
                     a: view(&application),
                 },
             )

@@ -10,7 +10,7 @@ use crate::ratelimit;
 use crate::state::AppState;
 use planet_domain::admission::{
     AdmissionEvent, AdmissionFacts, ApplicationStatus, INVITATION_LIFETIME, InvitationState, StewardApproval,
-    invitation_state, next_status,
+    VouchingRule, admission_by_vouches, invitation_state, next_status,
 };
 use planet_domain::policy::Action;
 use planet_domain::space::{AccountStatus, Role};
@@ -18,7 +18,7 @@ use planet_domain::text::{EmailAddress, HowKnown, NewPassword, PersonName, Short
 use planet_domain::{ApplicationId, InvitationId, MemberId};
 use planet_store::queries::accounts::{self, NewMember};
 use planet_store::queries::admission::{self, Application, Invitation};
-use planet_store::queries::{audit, spaces};
+use planet_store::queries::{audit, people, spaces, trust};
 
 /// An invitation just made: the link is shown once and never stored.
 pub struct NewInvitation {
@@ -212,7 +212,6 @@ pub async fn decide(state: &AppState, ctx: &Ctx, id: &str, decision: &str, note:
     let to = next_status(application.status, event, &StewardApproval, &AdmissionFacts::default())
         .map_err(|e| AppError::refused(e.code(), e.to_string()))?;
     let now = state.now();
-    let community = state.community();
     let community_name = state.community_name();
     let txn = state.store().begin().await?;
     if !admission::decide(&txn, application.id, application.status, to, Some(steward.id), note.as_str(), now).await? {
@@ -223,18 +222,8 @@ pub async fn decide(state: &AppState, ctx: &Ctx, id: &str, decision: &str, note:
     }
     let (subject, body, action) = match to {
         ApplicationStatus::Approved => {
-            accounts::set_status(&txn, application.member, AccountStatus::Member, now).await?;
-            if let Some(community) = &community {
-                spaces::add_member(&txn, community.root_space_id, application.member, Role::Member, now).await?;
-            }
-            (
-                format!("Welcome to {community_name}"),
-                format!(
-                    "Hello {},\n\nGood news: your application to join {community_name} has been approved. Welcome!\n\nLog in to find the groups you would like to join.\n",
-                    application.applicant_name
-                ),
-                "application.approved",
-            )
+            let (subject, body) = welcome(state, &txn, &application, now).await?;
+            (subject, body, "application.approved")
         }
         _ => {
             accounts::set_status(&txn, application.member, AccountStatus::Declined, now).await?;
@@ -254,5 +243,128 @@ pub async fn decide(state: &AppState, ctx: &Ctx, id: &str, decision: &str, note:
     audit::record(&txn, Some(steward.id), action, &application.applicant_name, note.as_str(), now).await?;
     state.commit(txn).await?;
     state.wake_mailer();
+    state.trust_stale();
     admission::application(state.db(), application.id).await?.ok_or_else(AppError::not_found)
+}
+
+/// What admission does, whoever decided it: the applicant becomes a member of the community
+/// and of its root space. Returns the welcome email's subject and body (queued by the caller,
+/// which adds its own words).
+async fn welcome(
+    state: &AppState,
+    txn: &impl planet_store::ConnectionTrait,
+    application: &Application,
+    now: chrono::DateTime<chrono::Utc>,
+) -> AppResult<(String, String)> {
+    let community_name = state.community_name();
+    accounts::set_status(txn, application.member, AccountStatus::Member, now).await?;
+    if let Some(community) = state.community() {
+        spaces::add_member(txn, community.root_space_id, application.member, Role::Member, now).await?;
+    }
+    Ok((
+        format!("Welcome to {community_name}"),
+        format!(
+            "Hello {},\n\nGood news: your application to join {community_name} has been approved. Welcome!\n\nLog in to find the groups you would like to join.\n",
+            application.applicant_name
+        ),
+    ))
+}
+
+/// Admit an applicant whose vouches now satisfy the community's rule, inside the transaction
+/// that recorded the last vouch. Returns whether they were admitted.
+pub(crate) async fn admit_if_vouched(
+    state: &AppState,
+    txn: &impl planet_store::ConnectionTrait,
+    applicant: MemberId,
+    now: chrono::DateTime<chrono::Utc>,
+) -> AppResult<bool> {
+    let Some(application) = admission::application_of(txn, applicant).await? else {
+        return Ok(false);
+    };
+    if application.status != ApplicationStatus::Waiting {
+        return Ok(false);
+    }
+    let rule = trust::admission_rule(txn).await?;
+    let vouches: Vec<_> =
+        trust::vouches_for(txn, people::person_profile(applicant)).await?.into_iter().map(|(v, _)| v).collect();
+    let Some(admission) = admission_by_vouches(&rule, application.created_at, &vouches, now) else {
+        return Ok(false);
+    };
+    let note = "Admitted by the vouches of members who know them";
+    if !admission::decide(txn, application.id, ApplicationStatus::Waiting, ApplicationStatus::Approved, None, note, now)
+        .await?
+    {
+        return Ok(false);
+    }
+    trust::record_admission_vouches(txn, application.id, &admission.vouchers).await?;
+    let (subject, body) = welcome(state, txn, &application, now).await?;
+    let body = format!("{body}\nYou were admitted because members who know you vouched for you.\n");
+    mail::queue(txn, &application.applicant_email, &subject, &body, now).await?;
+    audit::record(txn, None, "application.admitted_by_vouches", &application.applicant_name, "", now).await?;
+    Ok(true)
+}
+
+/// The community's admission rule.
+pub async fn current_rule(state: &AppState) -> AppResult<VouchingRule> {
+    Ok(trust::admission_rule(state.db()).await?)
+}
+
+pub async fn rule(state: &AppState, ctx: &Ctx) -> AppResult<VouchingRule> {
+    ctx.require(Action::ConfigureAdmission)?;
+    current_rule(state).await
+}
+
+pub struct RuleInput<'a> {
+    pub vouches_needed: &'a str,
+    pub standing_days: &'a str,
+    pub window_days: &'a str,
+    pub in_person_needed: bool,
+    pub weekly_vouches: &'a str,
+    pub active_vouches: &'a str,
+}
+
+/// Stewards set how many vouches admit, and who may vouch how often.
+pub async fn save_rule(state: &AppState, ctx: &Ctx, input: RuleInput<'_>) -> AppResult<()> {
+    ctx.require(Action::ConfigureAdmission)?;
+    let mut errors = Vec::new();
+    let mut number = |field: &'static str, text: &str| -> u32 {
+        text.trim().parse::<u32>().unwrap_or_else(|_| {
+            errors.push(crate::error::FieldError::new(field, "whole_number_required", "Enter a whole number, like 2"));
+            u32::MAX
+        })
+    };
+    let rule = VouchingRule {
+        vouches_needed: number("vouches_needed", input.vouches_needed),
+        standing_days: number("standing_days", input.standing_days),
+        window_days: number("window_days", input.window_days),
+        in_person_needed: input.in_person_needed,
+        weekly_vouches: number("weekly_vouches", input.weekly_vouches),
+        active_vouches: number("active_vouches", input.active_vouches),
+    };
+    if let Err(out_of_range) = rule.check() {
+        for e in out_of_range {
+            if !errors.iter().any(|f| f.field == e.field) {
+                errors.push(crate::error::FieldError::new(e.field, "out_of_range", e.message));
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    let steward = ctx.member()?.id;
+    let now = state.now();
+    let txn = state.store().begin().await?;
+    trust::set_admission_rule(&txn, rule, steward, now).await?;
+    let summary = format!(
+        "{} vouches, {} days' standing, within {} days, in person: {}, {} a week, {} at once",
+        rule.vouches_needed,
+        rule.standing_days,
+        rule.window_days,
+        rule.in_person_needed,
+        rule.weekly_vouches,
+        rule.active_vouches
+    );
+    audit::record(&txn, Some(steward), "admission.rule_changed", "admission rule", &summary, now).await?;
+    state.commit(txn).await?;
+    Ok(())
 }

@@ -108,17 +108,6 @@ const AREAS: &[Area] = &[
         ],
     },
     Area {
-        path: "/who-we-are",
-        name: "Who We Are",
-        summary: "The green directory of the people, businesses and organisations in the community, and the trust between them.",
-        coming: &[
-            "Profiles with values, skills and contributions",
-            "Vouch for people you know in real life",
-            "See how you are connected to anyone through people you trust",
-            "A printable directory",
-        ],
-    },
-    Area {
         path: "/commons",
         name: "Commons",
         summary: "How we govern ourselves: our values, rules and money, decided together.",
@@ -153,4 +142,4 @@ pub async fn area(ctx: Ctx, uri: Uri) -> AppResult<Response> {
         .into_response())
 }
 
-pub const AREA_PATHS: [&str; 5] = ["/synergy", "/who-we-are", "/commons", "/direction", "/peacemaking"];
+pub const AREA_PATHS: [&str; 4] = ["/synergy", "/commons", "/direction", "/peacemaking"];

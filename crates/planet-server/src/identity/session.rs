@@ -46,6 +46,11 @@ impl Ctx {
         authorize(self.actor, action, Resource::Community).into_result().map_err(AppError::from)
     }
 
+    /// Ask the one authorization path about an action on something in particular.
+    pub fn require_on(&self, action: Action, resource: Resource<'_>) -> Result<(), AppError> {
+        authorize(self.actor, action, resource).into_result().map_err(AppError::from)
+    }
+
     /// The member, for actions that `require` has already allowed.
     pub fn member(&self) -> Result<&Member, AppError> {
         self.member.as_ref().ok_or(AppError::Denied(planet_domain::policy::Denial::LogIn))

@@ -53,6 +53,7 @@ pub async fn suspend(state: &AppState, ctx: &Ctx, id: &str) -> AppResult<()> {
     accounts::revoke_member_tokens(&txn, member.id, now).await?;
     audit::record(&txn, Some(steward.id), "member.suspended", &member.name, "", now).await?;
     state.commit(txn).await?;
+    state.trust_stale();
     Ok(())
 }
 
@@ -66,6 +67,7 @@ pub async fn restore(state: &AppState, ctx: &Ctx, id: &str) -> AppResult<()> {
     accounts::set_status(&txn, member.id, AccountStatus::Member, now).await?;
     audit::record(&txn, Some(steward.id), "member.restored", &member.name, "", now).await?;
     state.commit(txn).await?;
+    state.trust_stale();
     Ok(())
 }
 

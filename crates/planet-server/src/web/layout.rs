@@ -49,6 +49,16 @@ pub fn flash_message(code: Option<&str>) -> Option<&'static str> {
         "steward" => "The member's steward role has been changed.",
         "withdrawn" => "The invitation has been withdrawn.",
         "no-thanks" => "You have said no to the invitation.",
+        "statement_made" => "Thank you. What you said has been added to the trust network.",
+        "admitted_by_vouches" => {
+            "Thank you. With your vouch they have been admitted, and we have emailed them a welcome."
+        }
+        "statement_withdrawn" => "Your statement has been withdrawn.",
+        "statement_renewed" => "Your statement has been renewed for another two years.",
+        "profile_saved" => "Your changes have been saved.",
+        "manager_added" => "They can now help run this entry.",
+        "manager_removed" => "They no longer help run this entry.",
+        "rule_saved" => "The admission rule has been saved. It applies to every vouch from now on.",
         _ => return None,
     })
 }

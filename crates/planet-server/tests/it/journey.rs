@@ -81,7 +81,8 @@ async fn invited_applicant_is_approved_and_joins_a_group() {
         .await;
     assert_eq!(location(&applied), "/application");
     let (_, status_page) = ann.get_text("/application").await;
-    assert!(status_page.contains("waiting for a steward"), "{status_page}");
+    assert!(status_page.contains("or when a steward approves"), "{status_page}");
+    assert!(status_page.contains("Who has vouched for you"), "{status_page}");
     // An applicant sees their own status and nothing else.
     assert_eq!(location(&ann.get("/").await), "/application");
     assert_eq!(location(&ann.get("/spaces").await), "/application");

@@ -2,12 +2,15 @@
 //! added without an entry here fails `every_route_has_an_entry`.
 
 use crate::helpers::{Browser, TestApp, spawn_app};
+use planet_domain::profile::ProfileKind;
 use planet_domain::space::{AccountStatus, JoinPolicy, Role, Visibility};
-use planet_domain::{ApplicationId, InvitationId, MemberId, SpaceId, TokenId};
+use planet_domain::trust::{StatementKind, TrustVisibility};
+use planet_domain::{ApplicationId, InvitationId, MemberId, ProfileId, SpaceId, StatementId, TokenId};
 use planet_server::identity::crypto::token_hash;
 use planet_server::routes::{RouteEntry, route_table};
 use planet_store::queries::spaces::SpaceFields;
-use planet_store::queries::{accounts, admission, outbox, spaces};
+use planet_store::queries::trust::{self, NewStatement};
+use planet_store::queries::{accounts, admission, outbox, people, spaces};
 
 /// What an actor gets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,6 +81,22 @@ fn expected(method: &str, path: &str) -> Option<[Outcome; 7]> {
         ("POST", "/api/v1/spaces/{id}/join") => [L, A, F, N, F, F, P],
         ("POST", "/api/v1/spaces/{id}/requests") => [L, A, F, N, F, F, F],
         ("POST", "/api/v1/spaces/{id}/leave") => [L, A, F, N, P, P, F],
+        // Who We Are. The entry in the fixture is a business the coordinator runs; stewards
+        // may correct any entry.
+        ("GET", "/who-we-are") | ("GET", "/who-we-are/print") | ("GET", "/people/me") => MEMBERS,
+        ("GET", "/people/new") | ("POST", "/people") | ("GET", "/people/{id}") => MEMBERS,
+        ("GET", "/people/{id}/edit") | ("POST", "/people/{id}/edit") => [L, A, F, F, F, P, P],
+        ("POST", "/people/{id}/managers") => [L, A, F, F, F, P, P],
+        // The member is not among its managers: nothing to remove.
+        ("POST", "/people/{id}/managers/{member}/remove") => [L, A, F, F, F, N, N],
+        ("POST", "/people/{id}/statements") => MEMBERS,
+        ("GET", "/trust") => MEMBERS,
+        // The statement is the member's own: everyone else is told it does not exist.
+        ("POST", "/trust/statements/{id}/withdraw") | ("POST", "/trust/statements/{id}/renew") => [L, A, F, N, P, N, N],
+        ("GET", "/admin/admission-rule") | ("POST", "/admin/admission-rule") => STEWARDS,
+        ("GET", "/api/v1/people") | ("GET", "/api/v1/people/{id}") => MEMBERS,
+        ("GET", "/api/v1/people/{id}/connections") | ("POST", "/api/v1/people/{id}/statements") => MEMBERS,
+        ("GET", "/api/v1/trust") => MEMBERS,
         _ => return None,
     })
 }
@@ -104,6 +123,8 @@ struct Fixture {
     invitation_token: String,
     steward_token: TokenId,
     email: uuid::Uuid,
+    business: ProfileId,
+    statement: StatementId,
 }
 
 async fn fixture() -> Fixture {
@@ -144,6 +165,22 @@ async fn fixture() -> Fixture {
         .await
         .unwrap();
     let email = outbox::enqueue(app.db(), "x@diss.example", "Hello", "Body", false, now).await.unwrap();
+    let business = ProfileId::new_v7();
+    people::create_profile(app.db(), business, ProfileKind::Business, None, "Diss Bakery", now).await.unwrap();
+    people::add_manager(app.db(), business, coordinator, true, now).await.unwrap();
+    let statement = StatementId::new_v7();
+    let new = NewStatement {
+        id: statement,
+        author: member,
+        subject: business,
+        kind: StatementKind::Customer,
+        visibility: TrustVisibility::Members,
+        note: "",
+        met_in_person: false,
+        now,
+        expires_at: now + chrono::Duration::days(730),
+    };
+    trust::create_statement(app.db(), new).await.unwrap();
     // The suspended member's old session outlives the suspension (as a stolen cookie would).
     let suspended_browser = app.session_for(suspended).await;
     accounts::set_status(app.db(), suspended, AccountStatus::Suspended, now).await.unwrap();
@@ -168,6 +205,8 @@ async fn fixture() -> Fixture {
         invitation_token,
         steward_token,
         email,
+        business,
+        statement,
     }
 }
 
@@ -184,6 +223,10 @@ impl Fixture {
             self.outsider.to_string()
         } else if path.starts_with("/admin/outbox") {
             self.email.to_string()
+        } else if path.starts_with("/people/") || path.starts_with("/api/v1/people/") {
+            self.business.to_string()
+        } else if path.starts_with("/trust/statements") {
+            self.statement.to_string()
         } else {
             self.secret.to_string()
         };

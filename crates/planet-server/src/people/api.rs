@@ -1,0 +1,85 @@
+//! `/api/v1/people`: the directory, profiles and trust paths.
+
+use super::service::{self, DirectorySearch};
+use crate::error::{ApiResult, ErrorBody};
+use crate::identity::session::ApiCtx;
+use crate::state::AppState;
+use crate::trust::service::ConnectionsView;
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use chrono::{DateTime, Utc};
+use planet_store::queries::people::Profile;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+#[derive(Serialize, ToSchema)]
+pub struct ProfileDto {
+    #[schema(value_type = String, format = Uuid)]
+    pub id: planet_domain::ProfileId,
+    /// `person`, `business` or `organisation`.
+    pub kind: &'static str,
+    pub name: String,
+    pub tagline: String,
+    pub description: String,
+    pub offers: String,
+    pub needs: String,
+    pub area: String,
+    pub website: Option<String>,
+    pub skills: Vec<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+fn dto(profile: &Profile) -> ProfileDto {
+    ProfileDto {
+        id: profile.id,
+        kind: profile.kind.as_str(),
+        name: profile.name.clone(),
+        tagline: profile.tagline.clone(),
+        description: profile.description.clone(),
+        offers: profile.offers.clone(),
+        needs: profile.needs.clone(),
+        area: profile.area.clone(),
+        website: profile.website.clone(),
+        skills: profile.tags.clone(),
+        created_at: profile.created_at,
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DirectoryDto {
+    pub entries: Vec<ProfileDto>,
+    pub total: u64,
+    pub page: u64,
+}
+
+/// Search the directory.
+#[utoipa::path(get, path = "/api/v1/people", tag = "people", params(DirectorySearch),
+    responses((status = 200, body = DirectoryDto), (status = 401, body = ErrorBody)), security(("token" = [])))]
+pub async fn search(
+    State(state): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Query(search): Query<DirectorySearch>,
+) -> ApiResult<DirectoryDto> {
+    let found = service::directory(&state, &ctx, &search).await?;
+    Ok(Json(DirectoryDto { entries: found.entries.iter().map(dto).collect(), total: found.total, page: found.page }))
+}
+
+/// One entry in the directory.
+#[utoipa::path(get, path = "/api/v1/people/{id}", tag = "people", params(("id" = String, Path)),
+    responses((status = 200, body = ProfileDto), (status = 404, body = ErrorBody)), security(("token" = [])))]
+pub async fn get(State(state): State<AppState>, ApiCtx(ctx): ApiCtx, Path(id): Path<String>) -> ApiResult<ProfileDto> {
+    let subject = crate::trust::service::subject(&state, &ctx, &id).await?;
+    Ok(Json(dto(&subject.profile)))
+}
+
+/// How am I connected to this entry? Up to three trust paths through different people.
+#[utoipa::path(get, path = "/api/v1/people/{id}/connections", tag = "trust", params(("id" = String, Path)),
+    responses((status = 200, body = ConnectionsView), (status = 404, body = ErrorBody)), security(("token" = [])))]
+pub async fn connections(
+    State(state): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+) -> ApiResult<ConnectionsView> {
+    let subject = crate::trust::service::subject(&state, &ctx, &id).await?;
+    Ok(Json(crate::trust::service::connections(&state, &ctx, subject.profile.id).await?))
+}

@@ -1,0 +1,5 @@
+//! Who We Are: the green directory of people, businesses and organisations.
+
+pub mod api;
+pub mod pages;
+pub mod service;

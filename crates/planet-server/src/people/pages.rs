@@ -1,0 +1,398 @@
+//! Pages of the green directory: search, profiles, editing, businesses and organisations.
+
+use super::service::{self, DirectorySearch, Order, ProfileInput};
+use crate::admission::pages::day;
+use crate::error::AppResult;
+use crate::identity::session::Ctx;
+use crate::state::AppState;
+use crate::trust::service::{ConnectionsView, StatementInput};
+use crate::web::forms::{FormErrors, form_again};
+use crate::web::layout::Layout;
+use crate::web::markdown;
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use planet_domain::profile::{ContactVisibility, ProfileKind};
+use planet_domain::trust::TrustVisibility;
+use planet_store::queries::people::Profile;
+use serde::Deserialize;
+
+/// A directory entry in a list.
+pub struct EntryView {
+    pub id: String,
+    pub name: String,
+    pub kind: &'static str,
+    pub tagline: String,
+    pub area: String,
+    pub skills: Vec<String>,
+}
+
+pub fn entry_view(profile: &Profile) -> EntryView {
+    EntryView {
+        id: profile.id.to_string(),
+        name: profile.name.clone(),
+        kind: profile.kind.label(),
+        tagline: profile.tagline.clone(),
+        area: profile.area.clone(),
+        skills: profile.tags.clone(),
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "people/directory.html")]
+struct DirectoryPage {
+    layout: Layout,
+    search: DirectorySearch,
+    entries: Vec<EntryView>,
+    total: u64,
+    page: u64,
+    pages: u64,
+    kinds: Vec<(&'static str, &'static str)>,
+    orders: Vec<(&'static str, &'static str)>,
+    order: &'static str,
+    areas: Vec<String>,
+    skills: Vec<String>,
+    query_without_page: String,
+    print: bool,
+}
+
+fn query_string(search: &DirectorySearch) -> String {
+    let pairs = [
+        ("q", &search.q),
+        ("kind", &search.kind),
+        ("skill", &search.skill),
+        ("area", &search.area),
+        ("order", &search.order),
+    ];
+    pairs
+        .iter()
+        .filter(|(_, value)| !value.is_empty())
+        .map(|(key, value)| format!("{key}={}", urlencode(value)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+fn urlencode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            b' ' => "+".to_owned(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+async fn directory_page(state: &AppState, ctx: &Ctx, search: DirectorySearch, print: bool) -> AppResult<Response> {
+    let mut search = search;
+    if print {
+        search.page = 0;
+    }
+    let found = service::directory(state, ctx, &search).await?;
+    let title = if print { "Directory (printable)" } else { "Who We Are" };
+    Ok(DirectoryPage {
+        layout: ctx.layout(title),
+        entries: found.entries.iter().map(entry_view).collect(),
+        total: found.total,
+        page: found.page,
+        pages: found.total.div_ceil(service::PAGE_SIZE).max(1),
+        kinds: ProfileKind::ALL.iter().map(|k| (k.as_str(), k.label())).collect(),
+        orders: Order::ALL.iter().map(|o| (o.as_str(), o.label())).collect(),
+        order: found.order.as_str(),
+        areas: found.areas,
+        skills: found.skills,
+        query_without_page: query_string(&search),
+        print,
+        search,
+    }
+    .into_response())
+}
+
+pub async fn directory(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(search): Query<DirectorySearch>,
+) -> AppResult<Response> {
+    directory_page(&state, &ctx, search, false).await
+}
+
+pub async fn print(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(search): Query<DirectorySearch>,
+) -> AppResult<Response> {
+    directory_page(&state, &ctx, search, true).await
+}
+
+pub struct StatementView {
+    pub id: String,
+    pub author: String,
+    pub author_id: String,
+    pub kind: &'static str,
+    pub note: String,
+    pub made: String,
+    pub visibility: &'static str,
+    pub met_in_person: bool,
+}
+
+pub fn statement_view(s: &planet_store::queries::trust::Statement) -> StatementView {
+    StatementView {
+        id: s.id.to_string(),
+        author: s.author_name.clone(),
+        author_id: s.author.to_string(),
+        kind: s.kind.label(),
+        note: s.note.clone(),
+        made: day(s.made_at),
+        visibility: s.visibility.label(),
+        met_in_person: s.met_in_person,
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "people/show.html")]
+struct ShowPage {
+    layout: Layout,
+    id: String,
+    name: String,
+    kind: &'static str,
+    is_person: bool,
+    applicant: bool,
+    is_me: bool,
+    can_edit: bool,
+    tagline: String,
+    area: String,
+    website: Option<String>,
+    contacts: Option<(Option<String>, Option<String>)>,
+    description_html: String,
+    offers_html: String,
+    needs_html: String,
+    skills: Vec<String>,
+    managers: Vec<(String, String, bool)>,
+    runs: Vec<EntryView>,
+    connections: ConnectionsView,
+    open: Vec<StatementView>,
+    anonymous: usize,
+    mine: Vec<StatementView>,
+    kinds: Vec<(&'static str, &'static str)>,
+    visibilities: Vec<(&'static str, &'static str)>,
+    errors: FormErrors,
+    form: StatementForm,
+    manager_errors: FormErrors,
+    manager_email: String,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct StatementForm {
+    kind: String,
+    visibility: String,
+    note: String,
+    met_in_person: String,
+}
+
+#[derive(Default)]
+struct ShowForms {
+    errors: FormErrors,
+    form: StatementForm,
+    manager_errors: FormErrors,
+    manager_email: String,
+}
+
+async fn show_page(state: &AppState, ctx: &Ctx, id: &str, forms: ShowForms) -> AppResult<ShowPage> {
+    let view = service::view(state, ctx, id).await?;
+    let profile = &view.subject.profile;
+    let mut form = forms.form;
+    if form.visibility.is_empty() {
+        form.visibility = TrustVisibility::Members.as_str().to_owned();
+    }
+    if form.kind.is_empty() && view.statement_kinds.len() == 1 {
+        form.kind = view.statement_kinds[0].as_str().to_owned();
+    }
+    Ok(ShowPage {
+        layout: ctx.layout(profile.name.clone()),
+        id: profile.id.to_string(),
+        name: profile.name.clone(),
+        kind: profile.kind.label(),
+        is_person: !profile.kind.is_organisation(),
+        applicant: view.subject.is_applicant(),
+        is_me: view.is_me,
+        can_edit: view.can_edit,
+        tagline: profile.tagline.clone(),
+        area: profile.area.clone(),
+        website: profile.website.clone(),
+        contacts: (view.contacts_visible && (profile.phone.is_some() || profile.contact_email.is_some()))
+            .then(|| (profile.phone.clone(), profile.contact_email.clone())),
+        description_html: markdown::render(&profile.description),
+        offers_html: markdown::render(&profile.offers),
+        needs_html: markdown::render(&profile.needs),
+        skills: profile.tags.clone(),
+        managers: view.managers.iter().map(|m| (m.member.to_string(), m.name.clone(), m.owner)).collect(),
+        runs: view.runs.iter().map(entry_view).collect(),
+        connections: view.connections,
+        open: view.about.open.iter().map(statement_view).collect(),
+        anonymous: view.about.anonymous,
+        mine: view.about.mine.iter().map(statement_view).collect(),
+        kinds: view.statement_kinds.iter().map(|k| (k.as_str(), k.label())).collect(),
+        visibilities: TrustVisibility::ALL.iter().map(|v| (v.as_str(), v.label())).collect(),
+        errors: forms.errors,
+        form,
+        manager_errors: forms.manager_errors,
+        manager_email: forms.manager_email,
+    })
+}
+
+pub async fn show(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> AppResult<Response> {
+    Ok(show_page(&state, &ctx, &id, ShowForms::default()).await?.into_response())
+}
+
+/// My own entry in the directory.
+pub async fn me(ctx: Ctx) -> AppResult<Response> {
+    ctx.require(planet_domain::policy::Action::ViewDirectory)?;
+    Ok(Redirect::to(&format!("/people/{}", service::my_profile(&ctx)?)).into_response())
+}
+
+pub async fn make_statement(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(form): Form<StatementForm>,
+) -> AppResult<Response> {
+    let input = StatementInput {
+        kind: &form.kind,
+        visibility: &form.visibility,
+        note: &form.note,
+        met_in_person: form.met_in_person == "yes",
+    };
+    match crate::trust::service::make_statement(&state, &ctx, &id, input).await {
+        Ok(admitted) => {
+            let flash = if admitted { "admitted_by_vouches" } else { "statement_made" };
+            Ok(Redirect::to(&format!("/people/{id}?done={flash}#say")).into_response())
+        }
+        Err(err) => {
+            let page = show_page(&state, &ctx, &id, ShowForms { form, ..ShowForms::default() }).await?;
+            form_again(err, |errors| ShowPage { errors, ..page })
+        }
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "people/edit.html")]
+struct EditPage {
+    layout: Layout,
+    id: String,
+    is_organisation: bool,
+    errors: FormErrors,
+    form: ProfileInput,
+    visibilities: Vec<(&'static str, &'static str)>,
+    areas: Vec<String>,
+}
+
+async fn edit_page(
+    state: &AppState,
+    ctx: &Ctx,
+    id: &str,
+    errors: FormErrors,
+    form: Option<ProfileInput>,
+) -> AppResult<EditPage> {
+    let profile = service::editable(state, ctx, id).await?;
+    let areas = planet_store::queries::people::areas_in_use(state.db()).await?;
+    Ok(EditPage {
+        layout: ctx.layout(format!("Edit {}", profile.name)),
+        id: profile.id.to_string(),
+        is_organisation: profile.kind.is_organisation(),
+        errors,
+        form: form.unwrap_or_else(|| ProfileInput::from_profile(&profile)),
+        visibilities: ContactVisibility::ALL.iter().map(|v| (v.as_str(), v.label())).collect(),
+        areas,
+    })
+}
+
+pub async fn edit_form(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> AppResult<Response> {
+    Ok(edit_page(&state, &ctx, &id, FormErrors::none(), None).await?.into_response())
+}
+
+pub async fn edit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(form): Form<ProfileInput>,
+) -> AppResult<Response> {
+    match service::edit(&state, &ctx, &id, &form).await {
+        Ok(profile) => Ok(Redirect::to(&format!("/people/{}?done=profile_saved", profile.id)).into_response()),
+        Err(err) => {
+            let page = edit_page(&state, &ctx, &id, FormErrors::none(), Some(form)).await?;
+            form_again(err, |errors| EditPage { errors, ..page })
+        }
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "people/new.html")]
+struct NewPage {
+    layout: Layout,
+    errors: FormErrors,
+    kind: String,
+    name: String,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct NewForm {
+    kind: String,
+    name: String,
+}
+
+pub async fn new_form(ctx: Ctx) -> AppResult<Response> {
+    ctx.require(planet_domain::policy::Action::ListOrganisation)?;
+    Ok(NewPage {
+        layout: ctx.layout("Add a business or organisation"),
+        errors: FormErrors::none(),
+        kind: String::new(),
+        name: String::new(),
+    }
+    .into_response())
+}
+
+pub async fn create(State(state): State<AppState>, ctx: Ctx, Form(form): Form<NewForm>) -> AppResult<Response> {
+    match service::list_organisation(&state, &ctx, &form.kind, &form.name).await {
+        Ok(id) => Ok(Redirect::to(&format!("/people/{id}/edit")).into_response()),
+        Err(err) => form_again(err, |errors| NewPage {
+            layout: ctx.layout("Add a business or organisation"),
+            errors,
+            kind: form.kind,
+            name: form.name,
+        }),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ManagerForm {
+    email: String,
+}
+
+pub async fn add_manager(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(form): Form<ManagerForm>,
+) -> AppResult<Response> {
+    match service::add_manager(&state, &ctx, &id, &form.email).await {
+        Ok(profile) => Ok(Redirect::to(&format!("/people/{}?done=manager_added#managers", profile.id)).into_response()),
+        Err(err) => {
+            let page =
+                show_page(&state, &ctx, &id, ShowForms { manager_email: form.email, ..ShowForms::default() }).await?;
+            form_again(err, |manager_errors| ShowPage { manager_errors, ..page })
+        }
+    }
+}
+
+pub async fn remove_manager(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, member)): Path<(String, String)>,
+) -> AppResult<Response> {
+    let profile = service::remove_manager(&state, &ctx, &id, &member).await?;
+    Ok(Redirect::to(&format!("/people/{}?done=manager_removed#managers", profile.id)).into_response())
+}

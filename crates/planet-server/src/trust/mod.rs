@@ -1,0 +1,5 @@
+//! The trust network: statements, trust paths, "My trust".
+
+pub mod api;
+pub mod pages;
+pub mod service;
