@@ -8,4 +8,5 @@ mod helpers;
 mod journey;
 mod mail;
 mod matrix;
+mod trust;
 mod web;

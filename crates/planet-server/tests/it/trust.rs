@@ -1,0 +1,301 @@
+//! Who We Are on a real database: admission by vouching, trust statements and their bad
+//! input, and the trust network as stored (on SQLite, and on PostgreSQL in CI).
+
+use crate::helpers::{Browser, TestApp, location, spawn_app};
+use chrono::Duration;
+use planet_domain::admission::{ApplicationStatus, VouchFact, application_outcome};
+use planet_domain::profile::ProfileKind;
+use planet_domain::space::AccountStatus;
+use planet_domain::trust::graph::{EdgeFacts, TrustGraph};
+use planet_domain::trust::{StatementKind, TrustVisibility};
+use planet_domain::{ApplicationId, InvitationId, MemberId, ProfileId, StatementId};
+use planet_server::identity::crypto::token_hash;
+use planet_store::queries::people::person_profile;
+use planet_store::queries::trust::{self, NewStatement};
+use planet_store::queries::{accounts, admission};
+use proptest::prelude::*;
+
+/// An applicant invited by `inviter`, waiting.
+async fn applicant(app: &TestApp, name: &str, email: &str, inviter: MemberId) -> MemberId {
+    let now = app.clock_now();
+    let id = app.add_account(name, email, AccountStatus::Applicant, false).await;
+    let invitation = InvitationId::new_v7();
+    admission::create_invitation(app.db(), invitation, inviter, &token_hash(email), "", now, now + Duration::days(14))
+        .await
+        .unwrap();
+    admission::create_application(app.db(), ApplicationId::new_v7(), id, invitation, inviter, "We are neighbours", now)
+        .await
+        .unwrap();
+    id
+}
+
+async fn vouch(browser: &Browser, who: MemberId, in_person: bool) -> reqwest::Response {
+    let mut form = vec![("kind", "vouch"), ("visibility", "members"), ("note", "We sing in the same choir")];
+    if in_person {
+        form.push(("met_in_person", "yes"));
+    }
+    browser.post(&format!("/people/{who}/statements"), &form).await
+}
+
+/// The stored state of an application, and what the rule says it should be, recomputed from
+/// scratch from the stored statements.
+async fn stored_and_recomputed(app: &TestApp, who: MemberId) -> (ApplicationStatus, ApplicationStatus) {
+    let application = admission::application_of(app.db(), who).await.unwrap().unwrap();
+    let rule = trust::admission_rule(app.db()).await.unwrap();
+    let vouches: Vec<VouchFact> =
+        trust::vouches_for(app.db(), person_profile(who)).await.unwrap().into_iter().map(|(v, _)| v).collect();
+    let (recomputed, _) = application_outcome(&rule, application.created_at, None, &vouches, app.clock_now());
+    (application.status, recomputed)
+}
+
+struct Community {
+    app: TestApp,
+    members: Vec<(MemberId, Browser)>,
+}
+
+/// A community whose `n` members have been members for 31 days.
+async fn community(n: usize) -> Community {
+    let app = spawn_app().await;
+    let _ = app.set_up().await;
+    let mut ids = Vec::new();
+    for i in 0..n {
+        ids.push(
+            app.add_account(&format!("Member {i}"), &format!("m{i}@diss.example"), AccountStatus::Member, false).await,
+        );
+    }
+    app.clock.advance(Duration::days(31));
+    let mut members = Vec::new();
+    for id in ids {
+        members.push((id, app.session_for(id).await));
+    }
+    Community { app, members }
+}
+
+#[tokio::test]
+async fn two_vouches_admit_an_applicant() {
+    let Community { app, members } = community(3).await;
+    let (a, b) = (&members[0], &members[1]);
+    let p = applicant(&app, "Pat Newcomer", "pat@diss.example", a.0).await;
+    // Members see them among "applicants you might know" (A invited them).
+    let (_, mine) = a.1.get_text("/trust").await;
+    assert!(mine.contains("Pat Newcomer") && mine.contains("You invited them"), "{mine}");
+    let first = vouch(&a.1, p, true).await;
+    assert_eq!(location(&first), format!("/people/{p}?done=statement_made#say"));
+    assert_eq!(stored_and_recomputed(&app, p).await, (ApplicationStatus::Waiting, ApplicationStatus::Waiting));
+    // The applicant sees who has vouched.
+    let pat = app.session_for(p).await;
+    let (_, page) = pat.get_text("/application").await;
+    assert!(page.contains("Member 0") && page.contains("1 of 2 vouches"), "{page}");
+    let second = vouch(&b.1, p, false).await;
+    assert_eq!(location(&second), format!("/people/{p}?done=admitted_by_vouches#say"));
+    assert_eq!(stored_and_recomputed(&app, p).await, (ApplicationStatus::Approved, ApplicationStatus::Approved));
+    let member = accounts::member(app.db(), p).await.unwrap().unwrap();
+    assert_eq!(member.status, AccountStatus::Member);
+    assert!(app.last_email_to("pat@diss.example").await.subject.contains("Welcome"));
+    let application = admission::application_of(app.db(), p).await.unwrap().unwrap();
+    let mut vouchers = trust::admission_vouchers(app.db(), application.id).await.unwrap();
+    vouchers.sort();
+    let mut expected = vec![a.0, b.0];
+    expected.sort();
+    assert_eq!(vouchers, expected);
+    // Now in the directory, and reachable: Member 2 trusts A, so 2 → A → Pat.
+    let c = &members[2];
+    let trust_a =
+        c.1.post(&format!("/people/{}/statements", a.0), &[("kind", "trust"), ("visibility", "members")]).await;
+    assert_eq!(trust_a.status().as_u16(), 303);
+    let (_, profile) = c.1.get_text(&format!("/people/{p}")).await;
+    assert!(profile.contains("Member 0") && profile.contains("(vouch, "), "{profile}");
+}
+
+#[tokio::test]
+async fn statements_that_make_no_sense_are_refused_and_change_nothing() {
+    let Community { app, members } = community(3).await;
+    let (a, b) = (&members[0], &members[1]);
+    let post = |browser: &Browser, who: String, form: Vec<(&'static str, String)>| {
+        let browser = browser.clone();
+        async move {
+            let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            browser.post_text(&format!("/people/{who}/statements"), &form).await
+        }
+    };
+    let trust = |note: &str| {
+        vec![("kind", "trust".to_owned()), ("visibility", "members".to_owned()), ("note", note.to_owned())]
+    };
+    // Trusting yourself.
+    let (status, page) = post(&a.1, a.0.to_string(), trust("")).await;
+    assert_eq!(status, 422, "{page}");
+    assert!(page.contains("yourself"), "{page}");
+    // A huge note.
+    let (status, page) = post(&a.1, b.0.to_string(), trust(&"x".repeat(501))).await;
+    assert_eq!(status, 422);
+    assert!(page.contains("500 characters or fewer"), "{page}");
+    // Unknown kind and visibility.
+    let (status, _) =
+        post(&a.1, b.0.to_string(), vec![("kind", "adore".to_owned()), ("visibility", "everyone".to_owned())]).await;
+    assert_eq!(status, 422);
+    // "Regular customer" of a person.
+    let (status, page) =
+        post(&a.1, b.0.to_string(), vec![("kind", "customer".to_owned()), ("visibility", "members".to_owned())]).await;
+    assert_eq!(status, 422);
+    assert!(page.contains("businesses and organisations"), "{page}");
+    assert!(trust::statements_by(app.db(), a.0).await.unwrap().is_empty());
+    // A duplicate.
+    assert_eq!(post(&a.1, b.0.to_string(), trust("")).await.0, 303);
+    let (status, page) = post(&a.1, b.0.to_string(), trust("")).await;
+    assert_eq!(status, 422);
+    assert!(page.contains("already said this"), "{page}");
+    assert_eq!(trust::statements_by(app.db(), a.0).await.unwrap().len(), 1);
+    // An applicant cannot vouch: they are sent to their application.
+    let p = applicant(&app, "Pat Newcomer", "pat@diss.example", a.0).await;
+    let q = applicant(&app, "Quin Newcomer", "quin@diss.example", a.0).await;
+    let pat = app.session_for(p).await;
+    assert_eq!(location(&vouch(&pat, q, true).await), "/application");
+    // Vouching beyond the weekly limit.
+    assert_eq!(vouch(&a.1, p, true).await.status().as_u16(), 303);
+    let (status, page) = {
+        let r = vouch(&a.1, q, true).await;
+        (r.status().as_u16(), r.text().await.unwrap())
+    };
+    assert_eq!(status, 409);
+    assert!(page.contains("this week"), "{page}");
+    // A member of too little standing.
+    let newcomer = app.add_account("Nell New", "nell@diss.example", AccountStatus::Member, false).await;
+    let nell = app.session_for(newcomer).await;
+    let r = vouch(&nell, q, true).await;
+    assert_eq!(r.status().as_u16(), 409);
+    assert!(r.text().await.unwrap().contains("30 days"));
+    assert!(trust::vouches_for(app.db(), person_profile(q)).await.unwrap().is_empty());
+    // A business keeps at least one member running it.
+    let r = a.1.post("/people", &[("kind", "business"), ("name", "Diss Bakery")]).await;
+    let bakery = location(&r).trim_start_matches("/people/").trim_end_matches("/edit").to_owned();
+    let r = a.1.post(&format!("/people/{bakery}/managers/{}/remove", a.0), &[]).await;
+    assert_eq!(r.status().as_u16(), 409);
+    assert!(r.text().await.unwrap().contains("at least one member"));
+    // Vouching for a business makes no sense; being its regular customer does.
+    let (status, _) =
+        post(&b.1, bakery.clone(), vec![("kind", "vouch".to_owned()), ("visibility", "members".to_owned())]).await;
+    assert_eq!(status, 422);
+    let (status, _) =
+        post(&b.1, bakery.clone(), vec![("kind", "customer".to_owned()), ("visibility", "members".to_owned())]).await;
+    assert_eq!(status, 303);
+    // Its owner cannot vouch for or trust it.
+    let (status, _) = post(&a.1, bakery, trust("")).await;
+    assert_eq!(status, 422);
+    let _ = ProfileKind::Business;
+}
+
+#[tokio::test]
+async fn the_directory_finds_people_by_skill_and_words() {
+    let Community { app: _app, members } = community(2).await;
+    let a = &members[0];
+    let form = [
+        ("tagline", "Baker on Mere Street"),
+        ("description", "Sourdough every morning"),
+        ("offers", ""),
+        ("needs", ""),
+        ("area", "Town centre"),
+        ("skills", "Bread, cakes"),
+        ("website", "www.dissbakery.example"),
+        ("phone", ""),
+        ("contact_email", ""),
+        ("contact_visibility", "members"),
+    ];
+    assert_eq!(a.1.post(&format!("/people/{}/edit", a.0), &form).await.status().as_u16(), 303);
+    let (_, page) = members[1].1.get_text("/who-we-are?q=sourdough").await;
+    assert!(page.contains("Member 0") && !page.contains("Member 1</a>"), "{page}");
+    let (_, page) = members[1].1.get_text("/who-we-are?skill=bread").await;
+    assert!(page.contains("Member 0"), "{page}");
+    let (_, page) = members[1].1.get_text("/who-we-are?order=closeness").await;
+    assert!(page.contains("Member 0"), "{page}");
+    // A website that could run script is refused.
+    let mut bad = form;
+    bad[6] = ("website", "javascript:alert(1)");
+    let (status, page) = a.1.post_text(&format!("/people/{}/edit", a.0), &bad).await;
+    assert_eq!(status, 422);
+    assert!(page.contains("website address"), "{page}");
+}
+
+#[derive(Debug, Clone)]
+enum Step {
+    Vouch { member: usize, in_person: bool },
+    Withdraw { member: usize },
+    Wait { days: i64 },
+}
+
+fn any_step() -> impl Strategy<Value = Step> {
+    prop_oneof![
+        (0..4usize, any::<bool>()).prop_map(|(member, in_person)| Step::Vouch { member, in_person }),
+        (0..4usize).prop_map(|member| Step::Withdraw { member }),
+        (1..40i64).prop_map(|days| Step::Wait { days }),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 6, ..ProptestConfig::default() })]
+
+    /// Whatever members do, the stored admission is what the rule computes from the stored
+    /// statements and the clock.
+    #[test]
+    fn stored_admission_is_what_the_rule_computes(steps in prop::collection::vec(any_step(), 1..10)) {
+        let runtime = tokio::runtime::Runtime::new().unwrap();
+        runtime.block_on(async {
+            let Community { app, members } = community(4).await;
+            let p = applicant(&app, "Pat Newcomer", "pat@diss.example", members[0].0).await;
+            for step in steps {
+                match step {
+                    Step::Vouch { member, in_person } => {
+                        let status = vouch(&members[member].1, p, in_person).await.status().as_u16();
+                        assert!([303, 404, 409, 422].contains(&status), "vouch answered {status}");
+                    }
+                    Step::Withdraw { member } => {
+                        let mine = trust::statements_by(app.db(), members[member].0).await.unwrap();
+                        if let Some(statement) = mine.first() {
+                            members[member].1.post(&format!("/trust/statements/{}/withdraw", statement.id), &[]).await;
+                        }
+                    }
+                    Step::Wait { days } => app.clock.advance(Duration::days(days)),
+                }
+                let (stored, recomputed) = stored_and_recomputed(&app, p).await;
+                assert_eq!(stored, recomputed);
+            }
+        });
+    }
+
+    /// The trust network the server holds is the one the stored statements make: private,
+    /// withdrawn and expired statements never in it.
+    #[test]
+    fn the_network_in_memory_matches_the_database(
+        statements in prop::collection::vec((0..5usize, 0..5usize, prop::sample::select(TrustVisibility::ALL), any::<bool>(), any::<bool>()), 0..20)
+    ) {
+        let runtime = tokio::runtime::Runtime::new().unwrap();
+        runtime.block_on(async {
+            let Community { app, members } = community(5).await;
+            let now = app.clock_now();
+            let mut expected = Vec::new();
+            for (from, to, visibility, withdrawn, expired) in statements {
+                let (author, subject) = (members[from].0, person_profile(members[to].0));
+                let expires_at = if expired { now - Duration::days(1) } else { now + Duration::days(700) };
+                let id = StatementId::new_v7();
+                let new = NewStatement { id, author, subject, kind: StatementKind::Trust, visibility, note: "", met_in_person: false, now, expires_at };
+                if from == to || trust::create_statement(app.db(), new).await.is_err() {
+                    continue;
+                }
+                if withdrawn {
+                    trust::revoke_statement(app.db(), id, author, now).await.unwrap();
+                } else if visibility != TrustVisibility::Private && !expired {
+                    expected.push((person_profile(author), subject, EdgeFacts::new(StatementKind::Trust, visibility, now, expires_at)));
+                }
+            }
+            app.state.trust_stale();
+            let held = app.state.trust_graph().await.unwrap();
+            let built: TrustGraph<ProfileId> = TrustGraph::from_edges(expected);
+            assert_eq!(held.edge_count(), built.edge_count());
+            for (a, _) in &members {
+                for (b, _) in &members {
+                    let (x, y) = (held.connections(person_profile(*a), person_profile(*b), now), built.connections(person_profile(*a), person_profile(*b), now));
+                    assert_eq!(x.shortest_count, y.shortest_count);
+                }
+            }
+        });
+    }
+}
