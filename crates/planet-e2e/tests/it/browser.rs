@@ -73,6 +73,11 @@ pub async fn open_browser(driver: &Driver, width: u32, height: u32) -> WebDriver
 
 /// A PlaNet server on a fresh SQLite database; stops when the test ends.
 pub async fn start_server() -> String {
+    start_server_with_state().await.0
+}
+
+/// The same, with the server's state (to add accounts behind its back).
+pub async fn start_server_with_state() -> (String, planet_server::state::AppState) {
     let dir = std::env::temp_dir().join("planet-e2e");
     std::fs::create_dir_all(&dir).unwrap();
     let url = DatabaseUrl::sqlite_file(&dir.join(format!("{}.db", uuid::Uuid::now_v7())));
@@ -80,8 +85,9 @@ pub async fn start_server() -> String {
     let config = ServerConfig { listen: "127.0.0.1:0".parse().unwrap(), data_dir: dir, ..ServerConfig::default() };
     let app = Application::build(config, store, Arc::new(SystemClock)).await.unwrap();
     let base = format!("http://{}", app.local_addr().unwrap());
+    let state = app.state();
     tokio::spawn(app.run_until(std::future::pending()));
-    base
+    (base, state)
 }
 
 /// Serious and critical axe-core violations on the current page, described.

@@ -1,27 +1,30 @@
 //! setup → the steward invites → the invitee applies → the steward approves → the new member
 //! logs in, joins a group, and sees it on the home screen.
 
-use crate::browser::{Driver, axe_violations, open_browser, screenshot_dir, start_chromedriver, start_server};
+use crate::browser::{
+    Driver, axe_violations, open_browser, screenshot_dir, start_chromedriver, start_server_with_state,
+};
 use thirtyfour::prelude::*;
 
-const PASSWORD: &str = "correct horse battery";
+pub(crate) const PASSWORD: &str = "correct horse battery";
 
-struct Journey {
+pub(crate) struct Journey {
     name: &'static str,
-    browser: WebDriver,
+    pub(crate) state: planet_server::state::AppState,
+    pub(crate) browser: WebDriver,
     base: String,
     checked: Vec<String>,
     violations: Vec<String>,
 }
 
 impl Journey {
-    async fn visit(&mut self, path: &str) -> WebDriverResult<()> {
+    pub(crate) async fn visit(&mut self, path: &str) -> WebDriverResult<()> {
         self.browser.goto(format!("{}{path}", self.base)).await?;
         self.check().await
     }
 
     /// Run axe-core on the page now shown.
-    async fn check(&mut self) -> WebDriverResult<()> {
+    pub(crate) async fn check(&mut self) -> WebDriverResult<()> {
         let url = self.browser.current_url().await?.to_string();
         for violation in axe_violations(&self.browser).await {
             self.violations.push(format!("{url}: {violation}"));
@@ -32,22 +35,22 @@ impl Journey {
         self.browser.screenshot(&shot).await
     }
 
-    async fn fill(&self, id: &str, text: &str) -> WebDriverResult<()> {
+    pub(crate) async fn fill(&self, id: &str, text: &str) -> WebDriverResult<()> {
         let field = self.browser.find(By::Id(id)).await?;
         field.clear().await?;
         field.send_keys(text).await
     }
 
-    async fn submit(&mut self, selector: &str) -> WebDriverResult<()> {
+    pub(crate) async fn submit(&mut self, selector: &str) -> WebDriverResult<()> {
         self.browser.find(By::Css(selector)).await?.click().await?;
         self.check().await
     }
 
-    async fn text(&self) -> WebDriverResult<String> {
+    pub(crate) async fn text(&self) -> WebDriverResult<String> {
         self.browser.find(By::Tag("main")).await?.text().await
     }
 
-    async fn log_in(&mut self, email: &str) -> WebDriverResult<()> {
+    pub(crate) async fn log_in(&mut self, email: &str) -> WebDriverResult<()> {
         self.browser.delete_all_cookies().await?;
         self.visit("/login").await?;
         self.fill("email", email).await?;
@@ -98,7 +101,7 @@ async fn walk(j: &mut Journey) -> WebDriverResult<()> {
     j.fill("how_known", "We share an allotment on Mission Road.").await?;
     j.browser.find(By::Css("label[for=accept_rules]")).await?.click().await?;
     j.submit("main form button[type=submit]").await?;
-    assert!(j.text().await?.contains("waiting for a steward"));
+    assert!(j.text().await?.contains("or when a steward approves"));
 
     // The steward approves.
     j.log_in("margaret@diss.example").await?;
@@ -143,11 +146,24 @@ async fn walk(j: &mut Journey) -> WebDriverResult<()> {
     Ok(())
 }
 
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Walk {
+    Newcomer,
+    Vouching,
+}
+
 async fn run_journey(driver: &Driver, width: u32, height: u32, name: &'static str) {
-    let base = start_server().await;
+    run(driver, width, height, name, Walk::Newcomer).await
+}
+
+async fn run(driver: &Driver, width: u32, height: u32, name: &'static str, walk_kind: Walk) {
+    let (base, state) = start_server_with_state().await;
     let browser = open_browser(driver, width, height).await;
-    let mut journey = Journey { name, browser, base, checked: Vec::new(), violations: Vec::new() };
-    let outcome = walk(&mut journey).await;
+    let mut journey = Journey { name, state, browser, base, checked: Vec::new(), violations: Vec::new() };
+    let outcome = match walk_kind {
+        Walk::Newcomer => walk(&mut journey).await,
+        Walk::Vouching => crate::trust::walk(&mut journey).await,
+    };
     if outcome.is_err() || !journey.violations.is_empty() {
         let shot = screenshot_dir().join(format!("{name}-failure.png"));
         let _ = journey.browser.screenshot(&shot).await;
@@ -157,6 +173,7 @@ async fn run_journey(driver: &Driver, width: u32, height: u32, name: &'static st
     browser.quit().await.unwrap();
     outcome.unwrap();
     assert!(checked.len() >= 15, "axe ran on {} pages", checked.len());
+    let _ = walk_kind;
     assert!(violations.is_empty(), "serious or critical accessibility violations:\n{}", violations.join("\n"));
 }
 
@@ -164,6 +181,15 @@ async fn run_journey(driver: &Driver, width: u32, height: u32, name: &'static st
 async fn a_newcomer_is_invited_approved_and_joins_a_group() {
     let driver = start_chromedriver();
     run_journey(&driver, 1280, 900, "desktop").await;
+}
+
+/// Who We Are: two members vouch for an applicant, who is admitted; the applicant says they are
+/// a regular customer of the bakery; a third member, who trusts one of the vouchers, sees the
+/// trust path to the bakery on its profile.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn vouches_admit_a_newcomer_and_trust_paths_show() {
+    let driver = start_chromedriver();
+    run(&driver, 1280, 900, "trust", Walk::Vouching).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
