@@ -9,6 +9,7 @@ use std::fmt;
 use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
+use uuid::Uuid;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -205,6 +206,19 @@ pub trait FullTextSearch {
     fn search_schema(&self) -> &'static [&'static str];
     /// A condition on `profiles.id` that holds for entries matching every word of the query.
     fn profile_matches(&self, query: &SearchTerms) -> SimpleExpr;
+    /// The statements that replace an entry's words in the index.
+    fn index_profile(&self, id: Uuid, name: &str, body: &str) -> Vec<Statement>;
+}
+
+/// The FTS5 row of an entry. FTS5 finds rows quickly only by rowid, so each entry's rowid is
+/// taken from the random half of its UUIDv7 (62 random bits: a clash is vanishingly unlikely,
+/// and would be refused by the index rather than mix two entries up). Unlike `profiles.rowid`,
+/// it survives `VACUUM` and backups.
+fn search_rowid(id: Uuid) -> i64 {
+    let bytes = id.as_bytes();
+    let mut low = [0u8; 8];
+    low.copy_from_slice(&bytes[8..16]);
+    (u64::from_be_bytes(low) & 0x3fff_ffff_ffff_ffff) as i64
 }
 
 impl FullTextSearch for Backend {
@@ -218,6 +232,29 @@ impl FullTextSearch for Backend {
                  document tsvector GENERATED ALWAYS AS (setweight(to_tsvector('english', name), 'A') || setweight(to_tsvector('english', body), 'B')) STORED)",
                 "CREATE INDEX ix_profile_search_document ON profile_search USING GIN (document)",
             ],
+        }
+    }
+
+    fn index_profile(&self, id: Uuid, name: &str, body: &str) -> Vec<Statement> {
+        match self {
+            Backend::Sqlite => vec![
+                Statement::from_sql_and_values(
+                    DbBackend::Sqlite,
+                    "DELETE FROM profile_search WHERE rowid = ?",
+                    [search_rowid(id).into()],
+                ),
+                Statement::from_sql_and_values(
+                    DbBackend::Sqlite,
+                    "INSERT INTO profile_search (rowid, profile_id, name, body) VALUES (?, ?, ?, ?)",
+                    [search_rowid(id).into(), id.into(), name.into(), body.into()],
+                ),
+            ],
+            Backend::Postgres => vec![Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                "INSERT INTO profile_search (profile_id, name, body) VALUES ($1, $2, $3) \
+                 ON CONFLICT (profile_id) DO UPDATE SET name = excluded.name, body = excluded.body",
+                [id.into(), name.into(), body.into()],
+            )],
         }
     }
 

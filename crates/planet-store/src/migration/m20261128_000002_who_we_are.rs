@@ -2,7 +2,8 @@
 //! skills, badges, trust statements, and admission by vouching.
 
 use super::columns::*;
-use crate::dialect;
+use crate::dialect::{self, FullTextSearch};
+use sea_orm::Statement;
 use sea_orm_migration::prelude::*;
 
 #[derive(DeriveMigrationName)]
@@ -170,8 +171,17 @@ impl MigrationTrait for Migration {
              SELECT id, 'person', id, name, '', '', '', '', '', 'nobody', created_at, created_at FROM members",
         )
         .await?;
-        db.execute_unprepared("INSERT INTO profile_search (profile_id, name, body) SELECT id, name, '' FROM profiles")
-            .await?;
+        // Their names go into the search index (one row at a time: SQLite's rowid is worked out
+        // from the id, which SQL cannot do portably).
+        for row in
+            db.query_all_raw(Statement::from_string(db.get_database_backend(), "SELECT id, name FROM profiles")).await?
+        {
+            let id: uuid::Uuid = row.try_get("", "id")?;
+            let name: String = row.try_get("", "name")?;
+            for statement in backend.index_profile(id, &name, "") {
+                db.execute_raw(statement).await?;
+            }
+        }
         Ok(())
     }
 

@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use planet_domain::profile::{ContactVisibility, ProfileKind};
 use planet_domain::space::AccountStatus;
 use planet_domain::{MemberId, ProfileId};
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, JoinType, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect, RelationDef, Set,
@@ -165,20 +165,11 @@ pub async fn rename_person(db: &impl ConnectionTrait, member: MemberId, name: &s
     Ok(())
 }
 
-/// Replace an entry's words in the search index (the same statements on both databases).
-async fn reindex(db: &impl ConnectionTrait, id: ProfileId, name: &str, body: &str) -> StoreResult<()> {
-    let table = Alias::new("profile_search");
-    let delete = Query::delete()
-        .from_table(table.clone())
-        .and_where(Expr::col(Alias::new("profile_id")).eq(id.uuid()))
-        .to_owned();
-    db.execute(&delete).await?;
-    let insert = Query::insert()
-        .into_table(table)
-        .columns([Alias::new("profile_id"), Alias::new("name"), Alias::new("body")])
-        .values_panic([id.uuid().into(), name.into(), body.into()])
-        .to_owned();
-    db.execute(&insert).await?;
+/// Replace an entry's words in the search index.
+pub(crate) async fn reindex(db: &impl ConnectionTrait, id: ProfileId, name: &str, body: &str) -> StoreResult<()> {
+    for statement in backend_of(db.get_database_backend()).index_profile(id.uuid(), name, body) {
+        db.execute_raw(statement).await?;
+    }
     Ok(())
 }
 

@@ -243,7 +243,34 @@ async fn the_directory_searches_names_descriptions_and_skills() {
     let people_only = DirectoryQuery { kind: Some(ProfileKind::Person), ..everyone.clone() };
     assert_eq!(names_found(&store, &people_only).await, ["Ann Baker"]);
     assert_eq!(people::areas_in_use(store.db()).await.unwrap(), ["Town centre"]);
-    // Renaming reindexes.
     let profile = people::profile(store.db(), bakery).await.unwrap().unwrap();
     assert_eq!(profile.tags, ["cakes", "sourdough"]);
+    // Changing an entry replaces its words in the index; the old words no longer find it.
+    let owner2 = member(&store, "owner2@diss.example").await;
+    let again = business(&store, "Diss Bakery", owner2, &["rye"], "A second bakery").await;
+    let renamed = ProfileFields {
+        name: "Mere Street Loaves",
+        tagline: "",
+        description: "Rye and spelt",
+        offers: "",
+        needs: "",
+        area: "",
+        website: None,
+        phone: None,
+        contact_email: None,
+        contact_visibility: ContactVisibility::Members,
+        tags: &[],
+    };
+    people::update_profile(store.db(), again, renamed, now()).await.unwrap();
+    assert_eq!(names_found(&store, &search("loaves spelt")).await, ["Mere Street Loaves"]);
+    assert_eq!(names_found(&store, &search("bakery")).await.iter().filter(|n| *n == "Diss Bakery").count(), 1);
+    // The index survives a backup.
+    if store.backend() == Backend::Sqlite {
+        let copy = std::env::temp_dir().join(format!("planet-search-backup-{}.db", uuid::Uuid::now_v7()));
+        store.backup_to(&copy).await.unwrap();
+        let restored = Store::open(&DatabaseUrl::sqlite_file(&copy)).await.unwrap();
+        assert_eq!(names_found(&restored, &search("sourdough")).await, ["Diss Bakery"]);
+        people::update_profile(restored.db(), bakery, renamed, now()).await.unwrap();
+        assert!(names_found(&restored, &search("sourdough")).await.is_empty());
+    }
 }
