@@ -204,8 +204,12 @@ pub(crate) fn backend_of(backend: DbBackend) -> Backend {
 pub trait FullTextSearch {
     /// The statements that make the index (run once, by the migration).
     fn search_schema(&self) -> &'static [&'static str];
-    /// A condition on `profiles.id` that holds for entries matching every word of the query.
-    fn profile_matches(&self, query: &SearchTerms) -> SimpleExpr;
+    /// A condition on `profiles` that holds for entries matching every word of the query.
+    /// `broad` (more than [`BROAD_MATCHES`] matches) asks for a plan that walks the entries in
+    /// name order and stops at the page's end, instead of sorting every match.
+    fn profile_matches(&self, query: &SearchTerms, broad: bool) -> SimpleExpr;
+    /// How many entries match the words alone, counting no further than `cap`.
+    fn count_matches(&self, query: &SearchTerms, cap: u64) -> Statement;
     /// The statements that replace an entry's words in the index.
     fn index_profile(&self, id: Uuid, name: &str, body: &str) -> Vec<Statement>;
 }
@@ -214,7 +218,7 @@ pub trait FullTextSearch {
 /// taken from the random half of its UUIDv7 (62 random bits: a clash is vanishingly unlikely,
 /// and would be refused by the index rather than mix two entries up). Unlike `profiles.rowid`,
 /// it survives `VACUUM` and backups.
-fn search_rowid(id: Uuid) -> i64 {
+pub(crate) fn search_rowid(id: Uuid) -> i64 {
     let bytes = id.as_bytes();
     let mut low = [0u8; 8];
     low.copy_from_slice(&bytes[8..16]);
@@ -258,25 +262,45 @@ impl FullTextSearch for Backend {
         }
     }
 
-    fn profile_matches(&self, query: &SearchTerms) -> SimpleExpr {
+    fn profile_matches(&self, query: &SearchTerms, broad: bool) -> SimpleExpr {
         match self {
-            Backend::Sqlite => {
-                let expression = query.words.iter().map(|w| format!("\"{w}\"*")).collect::<Vec<_>>().join(" ");
-                Expr::cust_with_values(
-                    "profiles.id IN (SELECT profile_id FROM profile_search WHERE profile_search MATCH ?)",
-                    [expression],
-                )
-            }
-            Backend::Postgres => {
-                let expression = query.words.iter().map(|w| format!("{w}:*")).collect::<Vec<_>>().join(" & ");
-                Expr::cust_with_values(
-                    "profiles.id IN (SELECT profile_id FROM profile_search WHERE document @@ to_tsquery('english', $1))",
-                    [expression],
-                )
-            }
+            // `+` keeps SQLite from using the search_key index, so it walks `profiles` in name
+            // order (ix_profiles_name_id) and stops after one page: fast when most entries
+            // match, slow when few do — hence the choice by `broad`.
+            Backend::Sqlite => Expr::cust_with_values(
+                if broad {
+                    "+profiles.search_key IN (SELECT rowid FROM profile_search WHERE profile_search MATCH ?)"
+                } else {
+                    "profiles.search_key IN (SELECT rowid FROM profile_search WHERE profile_search MATCH ?)"
+                },
+                [query.fts5()],
+            ),
+            Backend::Postgres => Expr::cust_with_values(
+                "profiles.id IN (SELECT profile_id FROM profile_search WHERE document @@ to_tsquery('english', $1))",
+                [query.tsquery()],
+            ),
+        }
+    }
+
+    fn count_matches(&self, query: &SearchTerms, cap: u64) -> Statement {
+        let cap = i64::try_from(cap).unwrap_or(i64::MAX);
+        match self {
+            Backend::Sqlite => Statement::from_sql_and_values(
+                DbBackend::Sqlite,
+                "SELECT COUNT(*) AS n FROM (SELECT 1 FROM profile_search WHERE profile_search MATCH ? LIMIT ?)",
+                [query.fts5().into(), cap.into()],
+            ),
+            Backend::Postgres => Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                "SELECT COUNT(*) AS n FROM (SELECT 1 FROM profile_search WHERE document @@ to_tsquery('english', $1) LIMIT $2) AS matches",
+                [query.tsquery().into(), cap.into()],
+            ),
         }
     }
 }
+
+/// Above this many matches a search is "broad" (see [`FullTextSearch::profile_matches`]).
+pub const BROAD_MATCHES: u64 = 10_000;
 
 pub(crate) fn search_schema(backend: Backend) -> &'static [&'static str] {
     backend.search_schema()
@@ -292,6 +316,16 @@ pub struct SearchTerms {
 impl SearchTerms {
     const MAX_WORDS: usize = 8;
     const MAX_CHARS: usize = 40;
+
+    /// FTS5: every word, as a phrase (so nothing is syntax), matching by its beginning.
+    fn fts5(&self) -> String {
+        self.words.iter().map(|w| format!("\"{w}\"*")).collect::<Vec<_>>().join(" ")
+    }
+
+    /// PostgreSQL: every word, matching by its beginning.
+    fn tsquery(&self) -> String {
+        self.words.iter().map(|w| format!("{w}:*")).collect::<Vec<_>>().join(" & ")
+    }
 
     /// `None` when nothing searchable is left.
     pub fn parse(input: &str) -> Option<Self> {

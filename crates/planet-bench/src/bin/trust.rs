@@ -132,8 +132,18 @@ const SURNAMES: &[&str] =
     &["Baker", "Smith", "Jones", "Taylor", "Brown", "Wilson", "Evans", "Thomas", "Roberts", "Walker", "Wright"];
 
 async fn search_store(profiles: usize, now: DateTime<Utc>) -> anyhow::Result<(Store, std::path::PathBuf)> {
-    let path = std::env::temp_dir().join(format!("planet-bench-search-{}.db", std::process::id()));
+    // `--keep FILE` keeps the generated database (and reuses it when it is there).
+    let args: Vec<String> = std::env::args().collect();
+    let kept = args.iter().position(|a| a == "--keep").and_then(|i| args.get(i + 1)).map(std::path::PathBuf::from);
+    let path = kept
+        .clone()
+        .unwrap_or_else(|| std::env::temp_dir().join(format!("planet-bench-search-{}.db", std::process::id())));
+    let reuse = kept.is_some() && path.exists();
     let store = Store::open(&DatabaseUrl::sqlite_file(&path)).await?;
+    if reuse {
+        println!("  reusing {}", path.display());
+        return Ok((store, path));
+    }
     let mut rng = StdRng::seed_from_u64(11);
     let started = Instant::now();
     for chunk in 0..profiles.div_ceil(5000) {
@@ -212,12 +222,17 @@ async fn main() -> anyhow::Result<()> {
     println!("Directory search: {profiles} profiles on SQLite");
     let (store, path) = search_store(profiles, now).await?;
     let mut times = Vec::new();
+    let mut by_kind: [Vec<f64>; 3] = [Vec::new(), Vec::new(), Vec::new()];
     let mut rng = StdRng::seed_from_u64(5);
-    for i in 0..400 {
-        let words = if i % 2 == 0 {
-            WORDS[rng.random_range(0..WORDS.len())].to_owned()
-        } else {
-            format!("{} {}", NAMES[rng.random_range(0..NAMES.len())], &WORDS[rng.random_range(0..WORDS.len())][..3])
+    // A third of the searches are for the commonest word (in about 3 of 4 entries), a third
+    // for any word of the vocabulary, a third for a first name and the start of a word.
+    for i in 0..600 {
+        let words = match i % 3 {
+            0 => WORDS[0].to_owned(),
+            1 => WORDS[rng.random_range(0..WORDS.len())].to_owned(),
+            _ => {
+                format!("{} {}", NAMES[rng.random_range(0..NAMES.len())], &WORDS[rng.random_range(0..WORDS.len())][..3])
+            }
         };
         let query = DirectoryQuery {
             terms: SearchTerms::parse(&words),
@@ -232,10 +247,18 @@ async fn main() -> anyhow::Result<()> {
         let started = Instant::now();
         let page = people::directory(store.db(), &query).await?;
         times.push(started.elapsed().as_secs_f64() * 1e6);
+        by_kind[i % 3].push(started.elapsed().as_secs_f64() * 1e6);
         std::hint::black_box(page);
     }
     println!("  one page of results (30, with the total): {}", summary(times));
+    let [common, any, name] = by_kind;
+    println!("    the commonest word: {}", summary(common));
+    println!("    any word: {}", summary(any));
+    println!("    a first name and the start of a word: {}", summary(name));
     drop(store);
+    if std::env::args().any(|a| a == "--keep") {
+        return Ok(());
+    }
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
     }

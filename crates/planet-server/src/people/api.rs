@@ -60,7 +60,7 @@ pub async fn search(
     ApiCtx(ctx): ApiCtx,
     Query(search): Query<DirectorySearch>,
 ) -> ApiResult<DirectoryDto> {
-    let found = service::directory(&state, &ctx, &search).await?;
+    let found = service::directory(&state, &ctx, &search, service::PAGE_SIZE).await?;
     Ok(Json(DirectoryDto { entries: found.entries.iter().map(dto).collect(), total: found.total, page: found.page }))
 }
 

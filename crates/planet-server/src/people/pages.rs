@@ -89,7 +89,8 @@ async fn directory_page(state: &AppState, ctx: &Ctx, search: DirectorySearch, pr
     if print {
         search.page = 0;
     }
-    let found = service::directory(state, ctx, &search).await?;
+    let per_page = if print { service::PRINT_SIZE } else { service::PAGE_SIZE };
+    let found = service::directory(state, ctx, &search, per_page).await?;
     let title = if print { "Directory (printable)" } else { "Who We Are" };
     Ok(DirectoryPage {
         layout: ctx.layout(title),

@@ -72,6 +72,7 @@ pub struct DirectorySearch {
 }
 
 pub const PAGE_SIZE: u64 = 30;
+pub const PRINT_SIZE: u64 = 1000;
 /// Closeness ordering ranks at most this many matches (a town's directory fits easily).
 const CLOSENESS_POOL: u64 = 2000;
 
@@ -84,7 +85,13 @@ pub struct DirectoryPage {
     pub skills: Vec<String>,
 }
 
-pub async fn directory(state: &AppState, ctx: &Ctx, search: &DirectorySearch) -> AppResult<DirectoryPage> {
+/// One page of `per_page` entries (the printable list asks for up to [`PRINT_SIZE`]).
+pub async fn directory(
+    state: &AppState,
+    ctx: &Ctx,
+    search: &DirectorySearch,
+    per_page: u64,
+) -> AppResult<DirectoryPage> {
     ctx.require(Action::ViewDirectory)?;
     let order = Order::parse(&search.order);
     let page = search.page.max(1);
@@ -96,8 +103,8 @@ pub async fn directory(state: &AppState, ctx: &Ctx, search: &DirectorySearch) ->
         area: Some(search.area.trim().to_owned()).filter(|a| !a.is_empty()),
         value: None,
         order: if order == Order::Newest { DirectoryOrder::Newest } else { DirectoryOrder::Name },
-        limit: PAGE_SIZE,
-        offset: (page - 1) * PAGE_SIZE,
+        limit: per_page,
+        offset: (page - 1) * per_page,
     };
     let (entries, total) = if order == Order::Closeness {
         query.limit = CLOSENESS_POOL;
@@ -110,8 +117,8 @@ pub async fn directory(state: &AppState, ctx: &Ctx, search: &DirectorySearch) ->
             let (x, y) = (scores.get(&a.id).copied().unwrap_or(0.0), scores.get(&b.id).copied().unwrap_or(0.0));
             y.total_cmp(&x)
         });
-        let start = usize::try_from((page - 1) * PAGE_SIZE).unwrap_or(usize::MAX).min(all.len());
-        let end = (start + PAGE_SIZE as usize).min(all.len());
+        let start = usize::try_from((page - 1) * per_page).unwrap_or(usize::MAX).min(all.len());
+        let end = start.saturating_add(usize::try_from(per_page).unwrap_or(usize::MAX)).min(all.len());
         (all.drain(start..end).collect(), total)
     } else {
         people::directory(state.db(), &query).await?

@@ -22,6 +22,8 @@ pub struct Model {
     pub contact_visibility: String,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    #[sea_orm(unique)]
+    pub search_key: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -31,6 +31,8 @@ impl MigrationTrait for Migration {
                     .col(text("contact_visibility"))
                     .col(time("created_at"))
                     .col(time("updated_at"))
+                    // The entry's row in the SQLite search index (see `dialect::search_rowid`).
+                    .col(ColumnDef::new(Alias::new("search_key")).big_integer().null().unique_key())
                     .foreign_key(&mut fk("profiles", "member_id", "members", true))
                     .to_owned(),
             )
@@ -38,6 +40,7 @@ impl MigrationTrait for Migration {
         manager.create_index(index("profiles", &["kind"], false)).await?;
         manager.create_index(index("profiles", &["area"], false)).await?;
         manager.create_index(index("profiles", &["created_at"], false)).await?;
+        manager.create_index(index("profiles", &["name", "id"], false)).await?;
         manager
             .create_table(
                 table("profile_managers")
@@ -181,6 +184,12 @@ impl MigrationTrait for Migration {
             for statement in backend.index_profile(id, &name, "") {
                 db.execute_raw(statement).await?;
             }
+            let key = Query::update()
+                .table(Alias::new("profiles"))
+                .value(Alias::new("search_key"), dialect::search_rowid(id))
+                .and_where(Expr::col(Alias::new("id")).eq(id))
+                .to_owned();
+            db.execute(&key).await?;
         }
         Ok(())
     }

@@ -2,7 +2,7 @@
 //! skills, and full-text search (through [`crate::dialect::FullTextSearch`]).
 
 use super::corrupt;
-use crate::dialect::{FullTextSearch, SearchTerms, backend_of};
+use crate::dialect::{BROAD_MATCHES, FullTextSearch, SearchTerms, backend_of, search_rowid};
 use crate::entities::{member, profile, profile_manager, profile_tag};
 use crate::{StoreError, StoreResult};
 use chrono::{DateTime, Utc};
@@ -108,6 +108,7 @@ pub async fn create_profile(
         contact_visibility: Set(ContactVisibility::Nobody.as_str().to_owned()),
         created_at: Set(now),
         updated_at: Set(now),
+        search_key: Set(Some(search_rowid(id.uuid()))),
     }
     .insert(db)
     .await?;
@@ -328,19 +329,18 @@ pub struct DirectoryQuery {
 }
 
 fn listed() -> Condition {
-    // People appear once admitted and while in good standing; businesses while they exist.
-    let active_people = Query::select()
-        .column(member::Column::Id)
-        .from(member::Entity)
-        .and_where(member::Column::Status.eq(AccountStatus::Member.as_str()))
-        .to_owned();
-    Condition::any().add(profile::Column::MemberId.is_null()).add(profile::Column::MemberId.in_subquery(active_people))
+    // People appear once admitted and while in good standing; businesses (no account) always.
+    // Written as NOT EXISTS, not as an OR, so that the planner can still walk the name index.
+    Condition::all().add(Expr::cust_with_values(
+        "NOT EXISTS (SELECT 1 FROM members WHERE members.id = profiles.member_id AND members.status <> ?)",
+        [AccountStatus::Member.as_str()],
+    ))
 }
 
-fn directory_filter(db: &impl ConnectionTrait, query: &DirectoryQuery) -> Condition {
+fn directory_filter(db: &impl ConnectionTrait, query: &DirectoryQuery, broad: bool) -> Condition {
     let mut condition = Condition::all().add(listed());
     if let Some(terms) = &query.terms {
-        condition = condition.add(backend_of(db.get_database_backend()).profile_matches(terms));
+        condition = condition.add(backend_of(db.get_database_backend()).profile_matches(terms, broad));
     }
     if let Some(kind) = query.kind {
         condition = condition.add(profile::Column::Kind.eq(kind.as_str()));
@@ -367,10 +367,29 @@ fn directory_filter(db: &impl ConnectionTrait, query: &DirectoryQuery) -> Condit
     condition
 }
 
-/// One page of the directory and how many entries match in all.
+/// Directory totals are counted up to this many; beyond, pages say "more than 1,000".
+pub const COUNT_CAP: u64 = 1000;
+
+/// One page of the directory and how many entries match in all, counted up to [`COUNT_CAP`]
+/// (a total above it means "more").
 pub async fn directory(db: &impl ConnectionTrait, query: &DirectoryQuery) -> StoreResult<(Vec<Profile>, u64)> {
-    let filter = directory_filter(db, query);
-    let total = profile::Entity::find().filter(filter.clone()).count(db).await?;
+    let broad = match &query.terms {
+        Some(terms) => {
+            let backend = backend_of(db.get_database_backend());
+            let row = db.query_one_raw(backend.count_matches(terms, BROAD_MATCHES + 1)).await?;
+            row.map(|r| r.try_get::<i64>("", "n")).transpose()?.unwrap_or(0) > BROAD_MATCHES as i64
+        }
+        None => false,
+    };
+    let filter = directory_filter(db, query, broad);
+    let only_words = query.kind.is_none() && query.tag.is_none() && query.area.is_none() && query.value.is_none();
+    // Broad means more than BROAD_MATCHES (which is above COUNT_CAP), so the total is capped.
+    let total = if broad && only_words {
+        // More than the cap match the words alone: no need to count them again.
+        COUNT_CAP + 1
+    } else {
+        profile::Entity::find().filter(filter.clone()).limit(COUNT_CAP + 1).count(db).await?
+    };
     let mut select = profile::Entity::find().filter(filter);
     select = match query.order {
         DirectoryOrder::Name => select.order_by_asc(profile::Column::Name),

@@ -264,6 +264,10 @@ async fn the_directory_searches_names_descriptions_and_skills() {
     people::update_profile(store.db(), again, renamed, now()).await.unwrap();
     assert_eq!(names_found(&store, &search("loaves spelt")).await, ["Mere Street Loaves"]);
     assert_eq!(names_found(&store, &search("bakery")).await.iter().filter(|n| *n == "Diss Bakery").count(), 1);
+    // Totals are counted only up to a cap (SeaORM counts the limited query).
+    use sea_orm::{EntityTrait, PaginatorTrait, QuerySelect};
+    let capped = planet_store::entities::profile::Entity::find().limit(2).count(store.db()).await.unwrap();
+    assert_eq!(capped, 2);
     // The index survives a backup.
     if store.backend() == Backend::Sqlite {
         let copy = std::env::temp_dir().join(format!("planet-search-backup-{}.db", uuid::Uuid::now_v7()));
@@ -273,4 +277,40 @@ async fn the_directory_searches_names_descriptions_and_skills() {
         people::update_profile(restored.db(), bakery, renamed, now()).await.unwrap();
         assert!(names_found(&restored, &search("sourdough")).await.is_empty());
     }
+}
+
+/// A search most entries match walks the directory in name order and stops after one page;
+/// its total is counted no further than the cap.
+#[tokio::test]
+async fn a_broad_search_is_one_page_in_name_order() {
+    let store = fresh_store().await;
+    let txn = sea_orm::TransactionTrait::begin(store.db()).await.unwrap();
+    for n in (0..1005).rev() {
+        let id = ProfileId::new_v7();
+        let name = format!("Stall {n:04}");
+        people::create_profile(&txn, id, ProfileKind::Business, None, &name, now()).await.unwrap();
+        let fields = ProfileFields {
+            name: &name,
+            tagline: "At the Friday market",
+            description: "",
+            offers: "",
+            needs: "",
+            area: "",
+            website: None,
+            phone: None,
+            contact_email: None,
+            contact_visibility: ContactVisibility::Members,
+            tags: &[],
+        };
+        people::update_profile(&txn, id, fields, now()).await.unwrap();
+    }
+    txn.commit().await.unwrap();
+    let query = DirectoryQuery { limit: 3, offset: 2, ..search("market") };
+    let (page, total) = people::directory(store.db(), &query).await.unwrap();
+    let names: Vec<_> = page.into_iter().map(|p| p.name).collect();
+    assert_eq!(names, ["Stall 0002", "Stall 0003", "Stall 0004"]);
+    assert_eq!(total, people::COUNT_CAP + 1);
+    // A narrow search in the same directory.
+    let (page, total) = people::directory(store.db(), &search("stall 1003")).await.unwrap();
+    assert_eq!((page.len(), total), (1, 1));
 }
