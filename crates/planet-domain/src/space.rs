@@ -35,6 +35,7 @@ string_enum!(
         Member => "member", "member";
         Suspended => "suspended", "suspended";
         Declined => "declined", "not admitted";
+        Removed => "removed", "removed (not a real person, or a second account)";
     }
 );
 

@@ -204,7 +204,7 @@ pub async fn request_reset(state: &AppState, email: &str, client: &str) -> AppRe
     let Some(member) = accounts::member_by_email(state.db(), email.as_str()).await? else {
         return Ok(());
     };
-    if matches!(member.status, AccountStatus::Declined) {
+    if matches!(member.status, AccountStatus::Declined | AccountStatus::Removed) {
         return Ok(());
     }
     let token = random_token();

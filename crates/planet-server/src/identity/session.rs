@@ -61,7 +61,8 @@ pub fn actor_for(member: &Member) -> Actor {
     match member.status {
         AccountStatus::Applicant => Actor::Applicant(member.id),
         AccountStatus::Declined => Actor::Declined(member.id),
-        AccountStatus::Suspended => Actor::Suspended(member.id),
+        // A removed account can do nothing at all, like a suspended one.
+        AccountStatus::Suspended | AccountStatus::Removed => Actor::Suspended(member.id),
         AccountStatus::Member => Actor::Member { id: member.id, steward: member.steward },
     }
 }

@@ -4,6 +4,7 @@ use super::service;
 use crate::error::AppResult;
 use crate::identity::session::Ctx;
 use crate::state::AppState;
+use crate::web::forms::FormErrors;
 use crate::web::layout::Layout;
 use askama::Template;
 use askama_web::WebTemplate;
@@ -54,6 +55,7 @@ pub struct MemberRow {
     status: &'static str,
     steward: bool,
     suspended: bool,
+    removed: bool,
     me: bool,
 }
 
@@ -81,6 +83,7 @@ pub async fn members(State(state): State<AppState>, ctx: Ctx, Query(query): Quer
             id: m.id.to_string(),
             status: m.status.label(),
             suspended: m.status == AccountStatus::Suspended,
+            removed: m.status == AccountStatus::Removed,
             me: m.id == me,
             steward: m.steward,
             name: m.name,
@@ -219,4 +222,69 @@ pub async fn audit(State(state): State<AppState>, ctx: Ctx, Query(query): Query<
         })
         .collect();
     Ok(AuditPage { layout: ctx.layout("Audit log"), entries, page, more }.into_response())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "ops/remove.html")]
+struct RemovePage {
+    layout: Layout,
+    id: String,
+    name: String,
+    vouchers: Vec<(String, String)>,
+    errors: FormErrors,
+}
+
+async fn remove_page(state: &AppState, ctx: &Ctx, id: &str, errors: FormErrors) -> AppResult<RemovePage> {
+    let removal = service::removal(state, ctx, id).await?;
+    Ok(RemovePage {
+        layout: ctx.layout(format!("Remove {}", removal.member.name)),
+        id: removal.member.id.to_string(),
+        name: removal.member.name,
+        vouchers: removal.vouchers.into_iter().map(|(id, name)| (id.to_string(), name)).collect(),
+        errors,
+    })
+}
+
+pub async fn remove_form(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> AppResult<Response> {
+    Ok(remove_page(&state, &ctx, &id, FormErrors::none()).await?.into_response())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct RemoveForm {
+    reason: String,
+}
+
+pub async fn remove(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(form): Form<RemoveForm>,
+) -> AppResult<Response> {
+    match service::remove(&state, &ctx, &id, &form.reason).await {
+        Ok(_) => Ok(Redirect::to("/admin/review?done=removed").into_response()),
+        Err(err) => {
+            let page = remove_page(&state, &ctx, &id, FormErrors::none()).await?;
+            crate::web::forms::form_again(err, |errors| RemovePage { errors, ..page })
+        }
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "ops/review.html")]
+struct ReviewPage {
+    layout: Layout,
+    people: Vec<(String, String, String, String)>,
+}
+
+pub async fn review(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
+    let people = service::to_review(&state, &ctx)
+        .await?
+        .into_iter()
+        .map(|r| {
+            let status = AccountStatus::parse(&r.status).map(AccountStatus::label).unwrap_or("").to_owned();
+            (r.member.to_string(), r.name, status, r.removed_voucher)
+        })
+        .collect();
+    Ok(ReviewPage { layout: ctx.layout("Members to review"), people }.into_response())
 }

@@ -5,17 +5,19 @@ use crate::error::{AppError, AppResult};
 use crate::identity::session::Ctx;
 use crate::state::AppState;
 use planet_domain::MemberId;
+use planet_domain::admission::VOUCHING_BAN;
 use planet_domain::policy::Action;
 use planet_domain::space::AccountStatus;
 use planet_store::queries::accounts::{self, Member};
 use planet_store::queries::audit::{self, AuditEntry};
 use planet_store::queries::outbox::{self, OutboxMessage};
+use planet_store::queries::{people, trust};
 
 pub async fn members(state: &AppState, ctx: &Ctx, search: &str) -> AppResult<Vec<Member>> {
     ctx.require(Action::ManageMembers)?;
     Ok(accounts::list_members(
         state.db(),
-        &[AccountStatus::Member, AccountStatus::Suspended],
+        &[AccountStatus::Member, AccountStatus::Suspended, AccountStatus::Removed],
         Some(search.trim()),
         500,
         0,
@@ -150,4 +152,62 @@ pub async fn audit_log(state: &AppState, ctx: &Ctx, page: u64) -> AppResult<(Vec
         })
         .collect();
     Ok((named, total))
+}
+
+/// What removing a member as fake or a duplicate would do, for the confirmation page.
+pub struct Removal {
+    pub member: Member,
+    /// They will not be able to vouch for six months.
+    pub vouchers: Vec<(MemberId, String)>,
+}
+
+pub async fn removal(state: &AppState, ctx: &Ctx, id: &str) -> AppResult<Removal> {
+    let (steward, member) = target(state, ctx, id).await?;
+    if member.id == steward.id {
+        return Err(AppError::refused("cannot_remove_self", "You cannot remove yourself."));
+    }
+    if member.steward {
+        return Err(AppError::refused(
+            "remove_steward",
+            "Stewards cannot be removed. Remove their steward role first.",
+        ));
+    }
+    if !matches!(member.status, AccountStatus::Member | AccountStatus::Suspended) {
+        return Err(AppError::refused("not_a_member", "Only members and suspended members can be removed."));
+    }
+    let vouchers = trust::vouchers_of(state.db(), people::person_profile(member.id)).await?.into_iter().collect();
+    Ok(Removal { member, vouchers })
+}
+
+/// Remove a member who is not a real person, or is someone's second account: they can do
+/// nothing more, what they said about others no longer counts, those who vouched for them may
+/// not vouch for six months, and the people their vouches admitted are listed for review.
+pub async fn remove(state: &AppState, ctx: &Ctx, id: &str, reason: &str) -> AppResult<Member> {
+    let Removal { member, vouchers } = removal(state, ctx, id).await?;
+    let reason = match reason {
+        "fake" => "not a real person",
+        "duplicate" => "a second account of someone already a member",
+        _ => return Err(AppError::invalid("reason", "reason_required", "Choose why they are being removed")),
+    };
+    let steward = ctx.member()?.id;
+    let now = state.now();
+    let txn = state.store().begin().await?;
+    accounts::set_status(&txn, member.id, AccountStatus::Removed, now).await?;
+    accounts::delete_member_sessions(&txn, member.id).await?;
+    accounts::revoke_member_tokens(&txn, member.id, now).await?;
+    trust::revoke_all_by(&txn, member.id, now).await?;
+    for (voucher, name) in &vouchers {
+        trust::ban_voucher(&txn, *voucher, member.id, now + VOUCHING_BAN, steward, now).await?;
+        audit::record(&txn, Some(steward), "trust.vouching_paused", name, &member.name, now).await?;
+    }
+    audit::record(&txn, Some(steward), "member.removed", &member.name, reason, now).await?;
+    state.commit(txn).await?;
+    state.trust_stale();
+    Ok(member)
+}
+
+/// Members admitted through the vouches of someone since removed.
+pub async fn to_review(state: &AppState, ctx: &Ctx) -> AppResult<Vec<trust::ToReview>> {
+    ctx.require(Action::ManageMembers)?;
+    Ok(trust::admitted_through_removed(state.db()).await?)
 }

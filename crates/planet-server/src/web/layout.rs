@@ -58,6 +58,7 @@ pub fn flash_message(code: Option<&str>) -> Option<&'static str> {
         "profile_saved" => "Your changes have been saved.",
         "manager_added" => "They can now help run this entry.",
         "manager_removed" => "They no longer help run this entry.",
+        "removed" => "The member has been removed. Those who vouched for them cannot vouch for six months.",
         "rule_saved" => "The admission rule has been saved. It applies to every vouch from now on.",
         _ => return None,
     })

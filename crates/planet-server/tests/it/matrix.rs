@@ -72,6 +72,9 @@ fn expected(method: &str, path: &str) -> Option<[Outcome; 7]> {
         ("GET", "/admin") | ("GET", "/admin/members") => STEWARDS,
         ("POST", "/admin/members/{id}/suspend") | ("POST", "/admin/members/{id}/restore") => STEWARDS,
         ("POST", "/admin/members/{id}/steward") => STEWARDS,
+        ("GET", "/admin/members/{id}/remove") | ("POST", "/admin/members/{id}/remove") | ("GET", "/admin/review") => {
+            STEWARDS
+        }
         ("GET", "/admin/outbox") | ("GET", "/admin/outbox/{id}") | ("GET", "/admin/audit") => STEWARDS,
         ("GET", "/api/v1/openapi.json") => ALL,
         ("GET", "/api/v1/me") => [L, P, F, P, P, P, P],

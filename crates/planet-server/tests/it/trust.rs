@@ -51,12 +51,13 @@ async fn stored_and_recomputed(app: &TestApp, who: MemberId) -> (ApplicationStat
 struct Community {
     app: TestApp,
     members: Vec<(MemberId, Browser)>,
+    steward: Browser,
 }
 
 /// A community whose `n` members have been members for 31 days.
 async fn community(n: usize) -> Community {
     let app = spawn_app().await;
-    let _ = app.set_up().await;
+    let steward = app.set_up().await;
     let mut ids = Vec::new();
     for i in 0..n {
         ids.push(
@@ -68,12 +69,12 @@ async fn community(n: usize) -> Community {
     for id in ids {
         members.push((id, app.session_for(id).await));
     }
-    Community { app, members }
+    Community { app, members, steward }
 }
 
 #[tokio::test]
 async fn two_vouches_admit_an_applicant() {
-    let Community { app, members } = community(3).await;
+    let Community { app, members, .. } = community(3).await;
     let (a, b) = (&members[0], &members[1]);
     let p = applicant(&app, "Pat Newcomer", "pat@diss.example", a.0).await;
     // Members see them among "applicants you might know" (A invited them).
@@ -109,7 +110,7 @@ async fn two_vouches_admit_an_applicant() {
 
 #[tokio::test]
 async fn statements_that_make_no_sense_are_refused_and_change_nothing() {
-    let Community { app, members } = community(3).await;
+    let Community { app, members, .. } = community(3).await;
     let (a, b) = (&members[0], &members[1]);
     let post = |browser: &Browser, who: String, form: Vec<(&'static str, String)>| {
         let browser = browser.clone();
@@ -186,7 +187,7 @@ async fn statements_that_make_no_sense_are_refused_and_change_nothing() {
 
 #[tokio::test]
 async fn the_directory_finds_people_by_skill_and_words() {
-    let Community { app: _app, members } = community(2).await;
+    let Community { app: _app, members, .. } = community(2).await;
     let a = &members[0];
     let form = [
         ("tagline", "Baker on Mere Street"),
@@ -239,7 +240,7 @@ proptest! {
     fn stored_admission_is_what_the_rule_computes(steps in prop::collection::vec(any_step(), 1..10)) {
         let runtime = tokio::runtime::Runtime::new().unwrap();
         runtime.block_on(async {
-            let Community { app, members } = community(4).await;
+            let Community { app, members, .. } = community(4).await;
             let p = applicant(&app, "Pat Newcomer", "pat@diss.example", members[0].0).await;
             for step in steps {
                 match step {
@@ -269,7 +270,7 @@ proptest! {
     ) {
         let runtime = tokio::runtime::Runtime::new().unwrap();
         runtime.block_on(async {
-            let Community { app, members } = community(5).await;
+            let Community { app, members, .. } = community(5).await;
             let now = app.clock_now();
             let mut expected = Vec::new();
             for (from, to, visibility, withdrawn, expired) in statements {
@@ -298,4 +299,49 @@ proptest! {
             }
         });
     }
+}
+
+#[tokio::test]
+async fn removing_a_fake_member_pauses_its_vouchers_and_lists_whom_it_admitted() {
+    let Community { app, members, .. } = community(4).await;
+    let (a, b) = (&members[0], &members[1]);
+    let fake = applicant(&app, "Fay Fake", "fay@diss.example", a.0).await;
+    vouch(&a.1, fake, true).await;
+    assert_eq!(location(&vouch(&b.1, fake, true).await), format!("/people/{fake}?done=admitted_by_vouches#say"));
+    // A month on, Fay and C admit Quin.
+    app.clock.advance(Duration::days(31));
+    // Sessions lapse after 30 days unused: everyone logs in again.
+    let fay = app.session_for(fake).await;
+    let c = &(members[2].0, app.session_for(members[2].0).await);
+    let a = &(members[0].0, app.session_for(members[0].0).await);
+    let d = app.session_for(members[3].0).await;
+    let margaret = accounts::member_by_email(app.db(), "margaret@diss.example").await.unwrap().unwrap().id;
+    let steward = app.session_for(margaret).await;
+    let quin = applicant(&app, "Quin Quick", "quin@diss.example", c.0).await;
+    vouch(&fay, quin, true).await;
+    assert_eq!(location(&vouch(&c.1, quin, true).await), format!("/people/{quin}?done=admitted_by_vouches#say"));
+    // The steward sees what removal will do, then removes Fay as not a real person.
+    let (status, page) = steward.get_text(&format!("/admin/members/{fake}/remove")).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("Member 0") && page.contains("Member 1"), "{page}");
+    let (status, _) = steward.post_text(&format!("/admin/members/{fake}/remove"), &[("reason", "")]).await;
+    assert_eq!(status, 422);
+    assert_eq!(accounts::member(app.db(), fake).await.unwrap().unwrap().status, AccountStatus::Member);
+    let removed = steward.post(&format!("/admin/members/{fake}/remove"), &[("reason", "fake")]).await;
+    assert_eq!(location(&removed), "/admin/review?done=removed");
+    assert_eq!(accounts::member(app.db(), fake).await.unwrap().unwrap().status, AccountStatus::Removed);
+    let (_, review) = steward.get_text("/admin/review").await;
+    assert!(review.contains("Quin Quick") && review.contains("Fay Fake"), "{review}");
+    // Fay can do nothing more; what she said is withdrawn.
+    assert_eq!(fay.get("/who-we-are").await.status().as_u16(), 303);
+    assert!(trust::statements_by(app.db(), fake).await.unwrap().is_empty());
+    // Those who vouched for her cannot vouch for six months; others still can.
+    let next = applicant(&app, "Rita Real", "rita@diss.example", c.0).await;
+    let r = vouch(&a.1, next, true).await;
+    assert_eq!(r.status().as_u16(), 409);
+    assert!(r.text().await.unwrap().contains("because someone you vouched for was removed"));
+    assert_eq!(vouch(&d, next, true).await.status().as_u16(), 303);
+    app.clock.advance(Duration::days(184));
+    let a_again = app.session_for(a.0).await;
+    assert_eq!(vouch(&a_again, next, true).await.status().as_u16(), 303);
 }

@@ -463,3 +463,54 @@ pub async fn banned_until(
         .await?
         .map(|row| row.until))
 }
+
+/// Everyone who ever vouched for a person (withdrawn vouches too: they still vouched).
+pub async fn vouchers_of(db: &impl ConnectionTrait, subject: ProfileId) -> StoreResult<Vec<(MemberId, String)>> {
+    let mut vouchers: Vec<(MemberId, String)> =
+        vouches_for(db, subject).await?.into_iter().map(|(v, name)| (v.voucher, name)).collect();
+    vouchers.sort_by_key(|(id, _)| *id);
+    vouchers.dedup_by_key(|(id, _)| *id);
+    Ok(vouchers)
+}
+
+/// Withdraw every standing statement a member made (they were removed).
+pub async fn revoke_all_by(db: &impl ConnectionTrait, author: MemberId, now: DateTime<Utc>) -> StoreResult<u64> {
+    let result = trust_statement::Entity::update_many()
+        .col_expr(trust_statement::Column::RevokedAt, Expr::value(now))
+        .filter(trust_statement::Column::AuthorId.eq(author.uuid()))
+        .filter(trust_statement::Column::RevokedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected)
+}
+
+/// A member admitted through the vouch of someone since removed as fake or a duplicate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ToReview {
+    pub member: MemberId,
+    pub name: String,
+    pub status: String,
+    pub removed_voucher: String,
+}
+
+/// Members whose admission counted a vouch from a removed member, for stewards to review.
+pub async fn admitted_through_removed(db: &impl ConnectionTrait) -> StoreResult<Vec<ToReview>> {
+    let sql = "SELECT admitted.id AS member, admitted.name AS name, admitted.status AS status, voucher.name AS voucher \
+               FROM admission_vouches v \
+               JOIN applications a ON a.id = v.application_id \
+               JOIN members admitted ON admitted.id = a.member_id \
+               JOIN members voucher ON voucher.id = v.voucher_id \
+               WHERE voucher.status = 'removed' AND admitted.status <> 'removed' \
+               ORDER BY admitted.name";
+    let rows = db.query_all_raw(sea_orm::Statement::from_string(db.get_database_backend(), sql)).await?;
+    rows.iter()
+        .map(|row| {
+            Ok(ToReview {
+                member: MemberId::from_uuid(row.try_get("", "member")?),
+                name: row.try_get("", "name")?,
+                status: row.try_get("", "status")?,
+                removed_voucher: row.try_get("", "voucher")?,
+            })
+        })
+        .collect()
+}
