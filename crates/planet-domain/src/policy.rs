@@ -63,6 +63,8 @@ pub enum Action {
     ViewApplicants,
     /// Set the community's admission rule.
     ConfigureAdmission,
+    /// Keep the list of the community's values.
+    KeepValues,
     // On a directory entry.
     /// Change an entry, and who runs it.
     EditProfile,
@@ -97,6 +99,7 @@ impl Action {
         Action::ListOrganisation,
         Action::ViewApplicants,
         Action::ConfigureAdmission,
+        Action::KeepValues,
         Action::EditProfile,
         Action::SeeSpace,
         Action::ViewSpaceContent,
@@ -130,6 +133,7 @@ impl Action {
                 | Action::ReadAuditLog
                 | Action::ManageMembers
                 | Action::ConfigureAdmission
+                | Action::KeepValues
         )
     }
 }

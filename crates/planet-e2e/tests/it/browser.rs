@@ -71,12 +71,8 @@ pub async fn open_browser(driver: &Driver, width: u32, height: u32) -> WebDriver
     WebDriver::new(&driver.url, caps).await.unwrap()
 }
 
-/// A PlaNet server on a fresh SQLite database; stops when the test ends.
-pub async fn start_server() -> String {
-    start_server_with_state().await.0
-}
-
-/// The same, with the server's state (to add accounts behind its back).
+/// A PlaNet server on a fresh SQLite database, with its state (to add accounts behind its
+/// back); stops when the test ends.
 pub async fn start_server_with_state() -> (String, planet_server::state::AppState) {
     let dir = std::env::temp_dir().join("planet-e2e");
     std::fs::create_dir_all(&dir).unwrap();

@@ -29,7 +29,7 @@ async fn click_link(j: &mut Journey, text: &str) -> WebDriverResult<()> {
 
 /// On someone's profile: say something about them.
 async fn say(j: &mut Journey, kind: &str, in_person: bool) -> WebDriverResult<()> {
-    j.browser.find(By::Css(&format!("label[for=kind-{kind}]"))).await?.click().await?;
+    j.browser.find(By::Css(format!("label[for=kind-{kind}]"))).await?.click().await?;
     if in_person {
         j.browser.find(By::Css("label[for=met_in_person]")).await?.click().await?;
     }

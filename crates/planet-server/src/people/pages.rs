@@ -54,6 +54,7 @@ struct DirectoryPage {
     order: &'static str,
     areas: Vec<String>,
     skills: Vec<String>,
+    values: Vec<(String, String)>,
     query_without_page: String,
     print: bool,
 }
@@ -64,6 +65,7 @@ fn query_string(search: &DirectorySearch) -> String {
         ("kind", &search.kind),
         ("skill", &search.skill),
         ("area", &search.area),
+        ("value", &search.value),
         ("order", &search.order),
     ];
     pairs
@@ -103,6 +105,7 @@ async fn directory_page(state: &AppState, ctx: &Ctx, search: DirectorySearch, pr
         order: found.order.as_str(),
         areas: found.areas,
         skills: found.skills,
+        values: found.values.iter().map(|v| (v.id.to_string(), v.name.clone())).collect(),
         query_without_page: query_string(&search),
         print,
         search,
@@ -169,6 +172,7 @@ struct ShowPage {
     offers_html: String,
     needs_html: String,
     skills: Vec<String>,
+    values: Vec<(String, String, String)>,
     managers: Vec<(String, String, bool)>,
     runs: Vec<EntryView>,
     connections: ConnectionsView,
@@ -228,6 +232,7 @@ async fn show_page(state: &AppState, ctx: &Ctx, id: &str, forms: ShowForms) -> A
         offers_html: markdown::render(&profile.offers),
         needs_html: markdown::render(&profile.needs),
         skills: profile.tags.clone(),
+        values: view.values.iter().map(|(v, words)| (v.id.to_string(), v.name.clone(), words.clone())).collect(),
         managers: view.managers.iter().map(|m| (m.member.to_string(), m.name.clone(), m.owner)).collect(),
         runs: view.runs.iter().map(entry_view).collect(),
         connections: view.connections,
@@ -287,6 +292,15 @@ struct EditPage {
     form: ProfileInput,
     visibilities: Vec<(&'static str, &'static str)>,
     areas: Vec<String>,
+    values: Vec<ValueChoice>,
+}
+
+pub struct ValueChoice {
+    id: String,
+    name: String,
+    description: String,
+    lived: bool,
+    words: String,
 }
 
 async fn edit_page(
@@ -298,12 +312,26 @@ async fn edit_page(
 ) -> AppResult<EditPage> {
     let profile = service::editable(state, ctx, id).await?;
     let areas = planet_store::queries::people::areas_in_use(state.db()).await?;
+    let lived = planet_store::queries::people::values_of(state.db(), profile.id).await?;
+    let form = form.unwrap_or_else(|| ProfileInput::from_profile(&profile, &lived));
+    let values = service::community_values(state, ctx)
+        .await?
+        .into_iter()
+        .map(|v| ValueChoice {
+            id: v.id.to_string(),
+            lived: form.lives(&v.id),
+            words: form.words(&v.id),
+            name: v.name,
+            description: v.description,
+        })
+        .collect();
     Ok(EditPage {
+        values,
         layout: ctx.layout(format!("Edit {}", profile.name)),
         id: profile.id.to_string(),
         is_organisation: profile.kind.is_organisation(),
         errors,
-        form: form.unwrap_or_else(|| ProfileInput::from_profile(&profile)),
+        form,
         visibilities: ContactVisibility::ALL.iter().map(|v| (v.as_str(), v.label())).collect(),
         areas,
     })
@@ -396,4 +424,56 @@ pub async fn remove_manager(
 ) -> AppResult<Response> {
     let profile = service::remove_manager(&state, &ctx, &id, &member).await?;
     Ok(Redirect::to(&format!("/people/{}?done=manager_removed#managers", profile.id)).into_response())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "people/values.html")]
+struct ValuesPage {
+    layout: Layout,
+    values: Vec<(String, String, String)>,
+    errors: FormErrors,
+    name: String,
+    description: String,
+}
+
+async fn values_page(
+    state: &AppState,
+    ctx: &Ctx,
+    errors: FormErrors,
+    name: String,
+    description: String,
+) -> AppResult<ValuesPage> {
+    ctx.require(planet_domain::policy::Action::KeepValues)?;
+    let values = service::community_values(state, ctx)
+        .await?
+        .into_iter()
+        .map(|v| (v.id.to_string(), v.name, v.description))
+        .collect();
+    Ok(ValuesPage { layout: ctx.layout("Our values"), values, errors, name, description })
+}
+
+pub async fn values(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
+    Ok(values_page(&state, &ctx, FormErrors::none(), String::new(), String::new()).await?.into_response())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ValueForm {
+    name: String,
+    description: String,
+}
+
+pub async fn add_value(State(state): State<AppState>, ctx: Ctx, Form(form): Form<ValueForm>) -> AppResult<Response> {
+    match service::add_value(&state, &ctx, &form.name, &form.description).await {
+        Ok(()) => Ok(Redirect::to("/admin/values?done=value_added").into_response()),
+        Err(err) => {
+            let page = values_page(&state, &ctx, FormErrors::none(), form.name, form.description).await?;
+            form_again(err, |errors| ValuesPage { errors, ..page })
+        }
+    }
+}
+
+pub async fn retire_value(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> AppResult<Response> {
+    service::retire_value(&state, &ctx, &id).await?;
+    Ok(Redirect::to("/admin/values?done=value_retired").into_response())
 }

@@ -8,15 +8,16 @@ use crate::state::AppState;
 use crate::trust::service::{self as trust_service, Subject};
 use planet_domain::policy::{Action, Resource, authorize};
 use planet_domain::profile::{ContactVisibility, ProfileKind, Website, may_see_contacts, parse_phone, parse_tags};
-use planet_domain::text::{AreaName, Description, EmailAddress, OrganisationName, ProfileText, Tagline};
+use planet_domain::text::{AreaName, Description, EmailAddress, LabelName, OrganisationName, ProfileText, Tagline};
 use planet_domain::trust::StatementKind;
-use planet_domain::{MemberId, ProfileId};
+use planet_domain::{MemberId, ProfileId, ValueId};
 use planet_store::StoreError;
 use planet_store::dialect::SearchTerms;
 use planet_store::queries::people::{
-    self, DirectoryOrder, DirectoryQuery, Manager, Profile, ProfileFields, person_profile,
+    self, CommunityValue, DirectoryOrder, DirectoryQuery, Manager, Profile, ProfileFields, person_profile,
 };
 use planet_store::queries::{accounts, audit, trust};
+use std::collections::HashMap;
 
 /// How the directory can be ordered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,6 +66,8 @@ pub struct DirectorySearch {
     /// A skill or interest.
     pub skill: String,
     pub area: String,
+    /// The id of one of the community's values.
+    pub value: String,
     /// `name` (default), `newest` or `closeness`.
     pub order: String,
     /// From 1.
@@ -83,6 +86,7 @@ pub struct DirectoryPage {
     pub order: Order,
     pub areas: Vec<String>,
     pub skills: Vec<String>,
+    pub values: Vec<CommunityValue>,
 }
 
 /// One page of `per_page` entries (the printable list asks for up to [`PRINT_SIZE`]).
@@ -101,7 +105,7 @@ pub async fn directory(
         kind: ProfileKind::parse(&search.kind),
         tag: nonempty(&search.skill),
         area: Some(search.area.trim().to_owned()).filter(|a| !a.is_empty()),
-        value: None,
+        value: search.value.parse::<ValueId>().ok().map(ValueId::uuid),
         order: if order == Order::Newest { DirectoryOrder::Newest } else { DirectoryOrder::Name },
         limit: per_page,
         offset: (page - 1) * per_page,
@@ -130,6 +134,7 @@ pub async fn directory(
         order,
         areas: people::areas_in_use(state.db()).await?,
         skills: people::tags_in_use(state.db(), 40).await?,
+        values: people::community_values(state.db()).await?,
     })
 }
 
@@ -144,6 +149,7 @@ pub struct ProfileView {
     pub connections: trust_service::ConnectionsView,
     pub about: trust_service::StatementsAbout,
     pub statement_kinds: Vec<StatementKind>,
+    pub values: Vec<(CommunityValue, String)>,
 }
 
 async fn manages(state: &AppState, member: MemberId, profile: &Profile) -> AppResult<bool> {
@@ -183,7 +189,9 @@ pub async fn view(state: &AppState, ctx: &Ctx, id: &str) -> AppResult<ProfileVie
     let about = trust_service::statements_about(state, ctx, profile.id).await?;
     let statement_kinds =
         if is_mine { Vec::new() } else { trust_service::kinds_for(profile.kind, subject.is_applicant()) };
+    let values = people::values_of(state.db(), profile.id).await?;
     Ok(ProfileView {
+        values,
         is_me: profile.member == Some(me),
         managers,
         runs,
@@ -204,7 +212,7 @@ pub async fn editable(state: &AppState, ctx: &Ctx, id: &str) -> AppResult<Profil
     Ok(subject.profile)
 }
 
-#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, serde::Deserialize)]
 #[serde(default)]
 pub struct ProfileInput {
     pub name: String,
@@ -219,11 +227,30 @@ pub struct ProfileInput {
     pub contact_email: String,
     /// `nobody`, `trusted` or `members`.
     pub contact_visibility: String,
+    /// `value-{id}` = `yes` for each value lived by, `words-{id}` = how.
+    #[serde(flatten)]
+    pub values: HashMap<String, String>,
 }
 
 impl ProfileInput {
-    pub fn from_profile(profile: &Profile) -> Self {
+    pub fn lives(&self, value: &ValueId) -> bool {
+        self.values.get(&format!("value-{value}")).is_some_and(|v| v == "yes")
+    }
+
+    pub fn words(&self, value: &ValueId) -> String {
+        self.values.get(&format!("words-{value}")).cloned().unwrap_or_default()
+    }
+}
+
+impl ProfileInput {
+    pub fn from_profile(profile: &Profile, lived: &[(CommunityValue, String)]) -> Self {
+        let mut values = HashMap::new();
+        for (value, words) in lived {
+            values.insert(format!("value-{}", value.id), "yes".to_owned());
+            values.insert(format!("words-{}", value.id), words.clone());
+        }
         Self {
+            values,
             name: profile.name.clone(),
             tagline: profile.tagline.clone(),
             description: profile.description.clone(),
@@ -265,6 +292,7 @@ pub async fn edit(state: &AppState, ctx: &Ctx, id: &str, input: &ProfileInput) -
     if visibility.is_none() {
         check.fail("contact_visibility", "contact_visibility_required", "Choose who can see your contact details");
     }
+    let lived = lived_values(state, input, &mut check).await?;
     check.finish()?;
     let (
         Some(name),
@@ -298,12 +326,88 @@ pub async fn edit(state: &AppState, ctx: &Ctx, id: &str, input: &ProfileInput) -
     let now = state.now();
     let txn = state.store().begin().await?;
     people::update_profile(&txn, profile.id, fields, now).await?;
+    people::set_values(&txn, profile.id, &lived).await?;
     let me = ctx.member()?.id;
     if !manages(state, me, &profile).await? {
         audit::record(&txn, Some(me), "profile.edited_by_steward", &profile.name, "", now).await?;
     }
     state.commit(txn).await?;
     people::profile(state.db(), profile.id).await?.ok_or_else(AppError::not_found)
+}
+
+/// The community's values the form says the entry lives by, each with its words. A value the
+/// community does not keep (or no longer keeps) is refused.
+async fn lived_values(state: &AppState, input: &ProfileInput, check: &mut Check) -> AppResult<Vec<(ValueId, String)>> {
+    let known = people::community_values(state.db()).await?;
+    let mut lived = Vec::new();
+    for (key, answer) in &input.values {
+        let Some(id) = key.strip_prefix("value-") else {
+            if !key.starts_with("words-") {
+                check.fail("values", "unknown_field", "The form had a field we do not know. Please reload the page.");
+            }
+            continue;
+        };
+        let Some(value) = id.parse::<ValueId>().ok().and_then(|id| known.iter().find(|v| v.id == id)) else {
+            check.fail(
+                "values",
+                "unknown_value",
+                "One of the values is not one the community keeps. Please reload the page.",
+            );
+            continue;
+        };
+        if answer != "yes" {
+            continue;
+        }
+        match ProfileText::parse(&input.words(&value.id)) {
+            Ok(words) => lived.push((value.id, words.into_string())),
+            Err(e) => check.fail("values", e.code, &format!("{} ({})", e.message, value.name)),
+        }
+    }
+    lived.sort();
+    Ok(lived)
+}
+
+/// The community's values.
+pub async fn community_values(state: &AppState, ctx: &Ctx) -> AppResult<Vec<CommunityValue>> {
+    ctx.require(Action::ViewDirectory)?;
+    Ok(people::community_values(state.db()).await?)
+}
+
+/// Stewards add a value to the list.
+pub async fn add_value(state: &AppState, ctx: &Ctx, name: &str, description: &str) -> AppResult<()> {
+    ctx.require(Action::KeepValues)?;
+    let mut check = Check::new();
+    let name = check.field("name", LabelName::parse(name));
+    let description = check.field("description", ProfileText::parse(description));
+    check.finish()?;
+    let (Some(name), Some(description)) = (name, description) else {
+        return Err(AppError::Internal("value parse".to_owned()));
+    };
+    let now = state.now();
+    let txn = state.store().begin().await?;
+    match people::add_community_value(&txn, ValueId::new_v7(), name.as_str(), description.as_str(), now).await {
+        Err(StoreError::Conflict(_)) => {
+            return Err(AppError::invalid("name", "value_exists", format!("There is already a value called {name}.")));
+        }
+        other => other?,
+    }
+    audit::record(&txn, Some(ctx.member()?.id), "values.added", name.as_str(), "", now).await?;
+    state.commit(txn).await?;
+    Ok(())
+}
+
+/// Stewards retire a value: it is no longer offered or shown.
+pub async fn retire_value(state: &AppState, ctx: &Ctx, id: &str) -> AppResult<()> {
+    ctx.require(Action::KeepValues)?;
+    let id: ValueId = id.parse().map_err(|_| AppError::not_found())?;
+    let now = state.now();
+    let txn = state.store().begin().await?;
+    if !people::retire_community_value(&txn, id, now).await? {
+        return Err(AppError::not_found());
+    }
+    audit::record(&txn, Some(ctx.member()?.id), "values.retired", &id.to_string(), "", now).await?;
+    state.commit(txn).await?;
+    Ok(())
 }
 
 /// Add a business or organisation, run by the member who adds it.

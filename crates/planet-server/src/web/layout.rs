@@ -59,6 +59,8 @@ pub fn flash_message(code: Option<&str>) -> Option<&'static str> {
         "manager_added" => "They can now help run this entry.",
         "manager_removed" => "They no longer help run this entry.",
         "removed" => "The member has been removed. Those who vouched for them cannot vouch for six months.",
+        "value_added" => "The value has been added. Members can now say how they live it.",
+        "value_retired" => "The value has been retired. It is no longer shown.",
         "rule_saved" => "The admission rule has been saved. It applies to every vouch from now on.",
         _ => return None,
     })

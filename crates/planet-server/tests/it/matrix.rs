@@ -97,6 +97,9 @@ fn expected(method: &str, path: &str) -> Option<[Outcome; 7]> {
         // The statement is the member's own: everyone else is told it does not exist.
         ("POST", "/trust/statements/{id}/withdraw") | ("POST", "/trust/statements/{id}/renew") => [L, A, F, N, P, N, N],
         ("GET", "/admin/admission-rule") | ("POST", "/admin/admission-rule") => STEWARDS,
+        ("GET", "/admin/values") | ("POST", "/admin/values") => STEWARDS,
+        // No value has that id: the steward is told it does not exist.
+        ("POST", "/admin/values/{id}/retire") => [L, A, F, F, F, F, N],
         ("GET", "/api/v1/people") | ("GET", "/api/v1/people/{id}") => MEMBERS,
         ("GET", "/api/v1/people/{id}/connections") | ("POST", "/api/v1/people/{id}/statements") => MEMBERS,
         ("GET", "/api/v1/trust") => MEMBERS,

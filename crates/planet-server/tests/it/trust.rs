@@ -57,7 +57,7 @@ struct Community {
 /// A community whose `n` members have been members for 31 days.
 async fn community(n: usize) -> Community {
     let app = spawn_app().await;
-    let steward = app.set_up().await;
+    let _ = app.set_up().await;
     let mut ids = Vec::new();
     for i in 0..n {
         ids.push(
@@ -65,6 +65,8 @@ async fn community(n: usize) -> Community {
         );
     }
     app.clock.advance(Duration::days(31));
+    let margaret = accounts::member_by_email(app.db(), "margaret@diss.example").await.unwrap().unwrap().id;
+    let steward = app.session_for(margaret).await;
     let mut members = Vec::new();
     for id in ids {
         members.push((id, app.session_for(id).await));
@@ -243,6 +245,8 @@ proptest! {
             let Community { app, members, .. } = community(4).await;
             let p = applicant(&app, "Pat Newcomer", "pat@diss.example", members[0].0).await;
             for step in steps {
+                // Time moves on between two things people do (the rule orders events by time).
+                app.clock.advance(Duration::seconds(1));
                 match step {
                     Step::Vouch { member, in_person } => {
                         let status = vouch(&members[member].1, p, in_person).await.status().as_u16();
@@ -344,4 +348,53 @@ async fn removing_a_fake_member_pauses_its_vouchers_and_lists_whom_it_admitted()
     app.clock.advance(Duration::days(184));
     let a_again = app.session_for(a.0).await;
     assert_eq!(vouch(&a_again, next, true).await.status().as_u16(), 303);
+}
+
+#[tokio::test]
+async fn members_say_how_they_live_the_communitys_values() {
+    let Community { app, members, steward } = community(2).await;
+    let a = &members[0];
+    assert_eq!(
+        location(&steward.post("/admin/values", &[("name", "Local food"), ("description", "Grown near Diss")]).await),
+        "/admin/values?done=value_added"
+    );
+    let (status, page) = steward.post_text("/admin/values", &[("name", "Local food")]).await;
+    assert_eq!(status, 422);
+    assert!(page.contains("already a value called Local food"), "{page}");
+    let (status, _) = a.1.post_text("/admin/values", &[("name", "Sneaky")]).await;
+    assert_eq!(status, 403);
+    let value = planet_store::queries::people::community_values(app.db()).await.unwrap().remove(0).id;
+    let (value_key, words_key) = (format!("value-{value}"), format!("words-{value}"));
+    let mut form = vec![
+        ("tagline", "Grower"),
+        ("description", ""),
+        ("offers", ""),
+        ("needs", ""),
+        ("area", "Roydon"),
+        ("skills", ""),
+        ("website", ""),
+        ("phone", ""),
+        ("contact_email", ""),
+        ("contact_visibility", "members"),
+        (value_key.as_str(), "yes"),
+        (words_key.as_str(), "Veg boxes from my allotment"),
+    ];
+    assert_eq!(a.1.post(&format!("/people/{}/edit", a.0), &form).await.status().as_u16(), 303);
+    let (_, profile) = members[1].1.get_text(&format!("/people/{}", a.0)).await;
+    assert!(profile.contains("Local food") && profile.contains("Veg boxes from my allotment"), "{profile}");
+    let (_, found) = members[1].1.get_text(&format!("/who-we-are?value={value}")).await;
+    assert!(found.contains("Member 0") && !found.contains("Member 1</a>"), "{found}");
+    // A value the community does not keep is refused, and nothing changes.
+    let unknown = format!("value-{}", planet_domain::ValueId::new_v7());
+    form.push((unknown.as_str(), "yes"));
+    form[0] = ("tagline", "Changed");
+    let (status, page) = a.1.post_text(&format!("/people/{}/edit", a.0), &form).await;
+    assert_eq!(status, 422);
+    assert!(page.contains("not one the community keeps"), "{page}");
+    let (_, profile) = members[1].1.get_text(&format!("/people/{}", a.0)).await;
+    assert!(profile.contains("Grower") && !profile.contains("Changed"));
+    // Retired, it is no longer shown.
+    steward.post(&format!("/admin/values/{value}/retire"), &[]).await;
+    let (_, profile) = members[1].1.get_text(&format!("/people/{}", a.0)).await;
+    assert!(!profile.contains("Veg boxes from my allotment"));
 }
