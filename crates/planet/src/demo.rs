@@ -3,11 +3,15 @@
 use anyhow::bail;
 use chrono::{DateTime, Duration, Utc};
 use planet_domain::admission::INVITATION_LIFETIME;
+use planet_domain::profile::{ContactVisibility, ProfileKind};
 use planet_domain::space::{AccountStatus, JoinPolicy, Role, Visibility};
-use planet_domain::{ApplicationId, Clock, InvitationId, MemberId, SpaceId};
+use planet_domain::trust::{STATEMENT_LIFETIME, StatementKind, TrustVisibility};
+use planet_domain::{ApplicationId, Clock, InvitationId, MemberId, ProfileId, SpaceId, StatementId, ValueId};
 use planet_server::identity::crypto::{hash_password, random_token, token_hash};
 use planet_store::queries::accounts::{self, NewMember};
+use planet_store::queries::people::{self, ProfileFields};
 use planet_store::queries::spaces::SpaceFields;
+use planet_store::queries::trust::{self, NewStatement};
 use planet_store::queries::{admission, audit, community, spaces};
 use planet_store::{DatabaseTransaction, Store};
 use rand::rngs::StdRng;
@@ -247,14 +251,32 @@ pub async fn seed(store: &Store, clock: &dyn Clock) -> anyhow::Result<String> {
         create(&txn, id, &name, &email, &hash, ago(now, &mut rng, 380), root).await?;
         people.push((id, name));
     }
+    // Businesses and organisations are directory entries, each run by one of the people.
     let mut organisations = Vec::new();
-    for business in BUSINESSES {
-        let slug: String = business.to_lowercase().chars().filter(|c| c.is_ascii_alphanumeric()).collect();
-        let id = MemberId::from_uuid(next_id(&mut rng, &mut counter));
-        create(&txn, id, business, &format!("hello@{slug}.example"), &hash, ago(now, &mut rng, 380), root).await?;
+    for (i, business) in BUSINESSES.iter().enumerate() {
+        let id = ProfileId::from_uuid(next_id(&mut rng, &mut counter));
+        let kind = if i % 3 == 2 { ProfileKind::Organisation } else { ProfileKind::Business };
+        let listed = ago(now, &mut rng, 380);
+        people::create_profile(&txn, id, kind, None, business, listed).await?;
+        let owner = people_list_pick(&people, &mut rng);
+        people::add_manager(&txn, id, owner, true, listed).await?;
+        let tags = vec![SKILLS[i % SKILLS.len()].to_owned()];
+        let fields = ProfileFields {
+            name: business,
+            tagline: TAGLINES[i % TAGLINES.len()],
+            description: "",
+            offers: "",
+            needs: "",
+            area: AREAS[i % AREAS.len()],
+            website: None,
+            phone: None,
+            contact_email: None,
+            contact_visibility: ContactVisibility::Members,
+            tags: &tags,
+        };
+        people::update_profile(&txn, id, fields, listed).await?;
         organisations.push((id, (*business).to_owned()));
     }
-
     let mut group_ids: Vec<(&str, SpaceId)> = Vec::new();
     for spec in GROUPS {
         let id = SpaceId::from_uuid(next_id(&mut rng, &mut counter));
@@ -289,15 +311,9 @@ pub async fn seed(store: &Store, clock: &dyn Clock) -> anyhow::Result<String> {
             let role = if i < 2 && *member != tom { Role::Coordinator } else { Role::Member };
             spaces::add_member(&txn, id, *member, role, ago(now, &mut rng, 200)).await?;
         }
-        if matches!(spec.name, "Repair and reuse" | "Food") {
-            for (org, _) in organisations.iter().take(6) {
-                if !members.contains(org) {
-                    spaces::add_member(&txn, id, *org, Role::Member, ago(now, &mut rng, 200)).await?;
-                }
-            }
-        }
         audit::record(&txn, Some(steward), "space.created", spec.name, "demo", created).await?;
     }
+    trust_network(&txn, &mut rng, &mut counter, &people, &organisations, now).await?;
     // A few people asking to join, and applications waiting for the stewards.
     if let Some((_, veg)) = group_ids.iter().find(|(n, _)| *n == "Veg-box rota") {
         for (member, _) in people.iter().rev().take(3) {
@@ -360,6 +376,152 @@ pub async fn seed(store: &Store, clock: &dyn Clock) -> anyhow::Result<String> {
         organisations.len(),
         GROUPS.len()
     ))
+}
+
+fn people_list_pick(people: &[(MemberId, String)], rng: &mut StdRng) -> MemberId {
+    people.get(rng.random_range(1..people.len())).map_or(people[0].0, |(id, _)| *id)
+}
+
+const VALUES: &[(&str, &str)] = &[
+    ("Local food", "Growing, buying and sharing food from near Diss"),
+    ("Repair and reuse", "Mending things and passing them on"),
+    ("Renewable energy", "Sun, wind and saving energy"),
+    ("Care", "Looking out for each other"),
+    ("Fair trade", "Paying and being paid fairly"),
+    ("Nature", "Making room for wildlife"),
+];
+const AREAS: &[&str] = &["Town centre", "Mere Street", "Roydon", "Palgrave", "Scole", "Heywood", "Denmark Street"];
+const SKILLS: &[&str] = &[
+    "bread",
+    "gardening",
+    "bike repair",
+    "sewing",
+    "solar panels",
+    "cooking",
+    "carpentry",
+    "choir",
+    "walking",
+    "knitting",
+    "beekeeping",
+    "maths tutoring",
+    "first aid",
+    "electrics",
+    "history",
+    "pottery",
+];
+const TAGLINES: &[&str] = &[
+    "Fresh every morning",
+    "Mending and making do",
+    "Happy to lend a hand",
+    "Growing more than we eat",
+    "Here on market days",
+    "Volunteer on Saturdays",
+];
+const WORDS: &[&str] = &[
+    "I buy my veg from the market and grow the rest.",
+    "I fix what I can and pass on the rest.",
+    "We put panels on the roof last spring.",
+    "I visit two neighbours every week.",
+    "I choose fairly traded tea and coffee.",
+    "Our garden has a pond and a wild corner.",
+];
+
+/// Profiles for the people, the community's values, and a believable web of trust: people
+/// vouch for and trust those they know (more often those who have been here longest) and are
+/// regular customers of a few local businesses.
+async fn trust_network(
+    txn: &DatabaseTransaction,
+    rng: &mut StdRng,
+    counter: &mut u64,
+    everyone: &[(MemberId, String)],
+    organisations: &[(ProfileId, String)],
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    let mut values = Vec::new();
+    for (name, description) in VALUES {
+        let id = ValueId::from_uuid(next_id(rng, counter));
+        people::add_community_value(txn, id, name, description, now - Duration::days(390)).await?;
+        values.push(id);
+    }
+    for (i, (member, name)) in everyone.iter().enumerate() {
+        let profile = people::person_profile(*member);
+        let tags: Vec<String> = {
+            let mut tags = vec![SKILLS[i % SKILLS.len()].to_owned(), SKILLS[(i * 7 + 3) % SKILLS.len()].to_owned()];
+            tags.dedup();
+            tags
+        };
+        let fields = ProfileFields {
+            name,
+            tagline: TAGLINES[(i * 5) % TAGLINES.len()],
+            description: "",
+            offers: if i % 3 == 0 { "Lifts to Norwich on Tuesdays." } else { "" },
+            needs: if i % 4 == 0 { "Help with the garden now and then." } else { "" },
+            area: AREAS[(i * 3) % AREAS.len()],
+            website: None,
+            phone: None,
+            contact_email: None,
+            contact_visibility: ContactVisibility::Trusted,
+            tags: &tags,
+        };
+        people::update_profile(txn, profile, fields, now - Duration::days(200)).await?;
+        let lived: Vec<(ValueId, String)> =
+            (0..2).map(|k| (values[(i + k * 2) % values.len()], WORDS[(i + k * 2) % WORDS.len()].to_owned())).collect();
+        people::set_values(txn, profile, &lived).await?;
+    }
+    for (i, (author, _)) in everyone.iter().enumerate() {
+        let mut known = std::collections::HashSet::new();
+        for _ in 0..rng.random_range(3..9) {
+            // Earlier members are better known: pick from the front more often.
+            let u: f64 = rng.random();
+            let j = ((everyone.len() as f64) * u * u) as usize;
+            let (subject, _) = everyone[j.min(everyone.len() - 1)];
+            if subject == *author || !known.insert(subject) {
+                continue;
+            }
+            let kind = if rng.random_range(0..3) == 0 { StatementKind::Vouch } else { StatementKind::Trust };
+            let visibility = match rng.random_range(0..10) {
+                0 => TrustVisibility::Private,
+                1 | 2 => TrustVisibility::Paths,
+                _ => TrustVisibility::Members,
+            };
+            let made = ago(now, rng, 300);
+            trust::create_statement(
+                txn,
+                NewStatement {
+                    id: StatementId::from_uuid(next_id(rng, counter)),
+                    author: *author,
+                    subject: people::person_profile(subject),
+                    kind,
+                    visibility,
+                    note: "",
+                    met_in_person: kind == StatementKind::Vouch,
+                    now: made,
+                    expires_at: made + STATEMENT_LIFETIME,
+                },
+            )
+            .await?;
+        }
+        for k in 0..(i % 3) {
+            let (business, _) = &organisations[(i * 5 + k * 11) % organisations.len()];
+            let made = ago(now, rng, 300);
+            trust::create_statement(
+                txn,
+                NewStatement {
+                    id: StatementId::from_uuid(next_id(rng, counter)),
+                    author: *author,
+                    subject: *business,
+                    kind: StatementKind::Customer,
+                    visibility: TrustVisibility::Members,
+                    note: "",
+                    met_in_person: false,
+                    now: made,
+                    expires_at: made + STATEMENT_LIFETIME,
+                },
+            )
+            .await?;
+        }
+    }
+    Ok(())
 }
 
 async fn create(
