@@ -81,6 +81,8 @@ pub enum Action {
     DecideJoinRequests,
     InviteToSpace,
     ManageSpaceRoles,
+    /// Define the space's badges and award them.
+    ManageBadges,
 }
 
 impl Action {
@@ -111,6 +113,7 @@ impl Action {
         Action::DecideJoinRequests,
         Action::InviteToSpace,
         Action::ManageSpaceRoles,
+        Action::ManageBadges,
     ];
 
     /// Actions that a space's coordinators (and stewards) may take.
@@ -122,6 +125,7 @@ impl Action {
                 | Action::DecideJoinRequests
                 | Action::InviteToSpace
                 | Action::ManageSpaceRoles
+                | Action::ManageBadges
         )
     }
 

@@ -98,6 +98,8 @@ fn book() -> RouteBook {
         .post("/spaces/{id}/requests/{member}", spaces::pages::decide_request)
         .post("/spaces/{id}/invite", spaces::pages::invite)
         .post("/spaces/{id}/members/{member}/role", spaces::pages::set_role)
+        .get("/spaces/{id}/badges", people::pages::space_badges)
+        .post("/spaces/{id}/badges", people::pages::create_badge)
         // Who We Are.
         .get("/who-we-are", people::pages::directory)
         .get("/who-we-are/print", people::pages::print)
@@ -110,6 +112,8 @@ fn book() -> RouteBook {
         .post("/people/{id}/managers", people::pages::add_manager)
         .post("/people/{id}/managers/{member}/remove", people::pages::remove_manager)
         .post("/people/{id}/statements", people::pages::make_statement)
+        .post("/people/{id}/badges", people::pages::award_badge)
+        .post("/people/{id}/badges/{badge}/withdraw", people::pages::withdraw_badge)
         .get("/trust", trust::pages::mine)
         .post("/trust/statements/{id}/withdraw", trust::pages::withdraw)
         .post("/trust/statements/{id}/renew", trust::pages::renew)

@@ -6,6 +6,8 @@ pub mod admission_vouch;
 pub mod api_token;
 pub mod application;
 pub mod audit_entry;
+pub mod badge;
+pub mod badge_award;
 pub mod community;
 pub mod community_value;
 pub mod invitation;

@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod admission;
 pub mod audit;
+pub mod badges;
 pub mod community;
 pub mod outbox;
 pub mod people;

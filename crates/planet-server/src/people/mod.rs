@@ -1,5 +1,6 @@
 //! Who We Are: the green directory of people, businesses and organisations.
 
 pub mod api;
+pub mod badges;
 pub mod pages;
 pub mod service;

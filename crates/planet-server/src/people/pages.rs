@@ -1,5 +1,6 @@
 //! Pages of the green directory: search, profiles, editing, businesses and organisations.
 
+use super::badges;
 use super::service::{self, DirectorySearch, Order, ProfileInput};
 use crate::admission::pages::day;
 use crate::error::AppResult;
@@ -185,6 +186,19 @@ struct ShowPage {
     form: StatementForm,
     manager_errors: FormErrors,
     manager_email: String,
+    awards: Vec<AwardView>,
+    awardable: Vec<(String, String)>,
+    badge_errors: FormErrors,
+}
+
+pub struct AwardView {
+    badge: String,
+    name: String,
+    description: String,
+    awarded_by: String,
+    awarded: String,
+    note: String,
+    can_withdraw: bool,
 }
 
 #[derive(Deserialize, Default)]
@@ -202,6 +216,7 @@ struct ShowForms {
     form: StatementForm,
     manager_errors: FormErrors,
     manager_email: String,
+    badge_errors: FormErrors,
 }
 
 async fn show_page(state: &AppState, ctx: &Ctx, id: &str, forms: ShowForms) -> AppResult<ShowPage> {
@@ -214,6 +229,20 @@ async fn show_page(state: &AppState, ctx: &Ctx, id: &str, forms: ShowForms) -> A
     if form.kind.is_empty() && view.statement_kinds.len() == 1 {
         form.kind = view.statement_kinds[0].as_str().to_owned();
     }
+    let awardable = if view.subject.is_applicant() { Vec::new() } else { badges::awardable(state, ctx).await? };
+    let awards = badges::awards_of(state, ctx, profile.id)
+        .await?
+        .into_iter()
+        .map(|a| AwardView {
+            can_withdraw: awardable.iter().any(|b| b.id == a.badge),
+            badge: a.badge.to_string(),
+            name: a.name,
+            description: a.description,
+            awarded_by: a.awarded_by,
+            awarded: day(a.awarded_at),
+            note: a.note,
+        })
+        .collect();
     Ok(ShowPage {
         layout: ctx.layout(profile.name.clone()),
         id: profile.id.to_string(),
@@ -245,6 +274,9 @@ async fn show_page(state: &AppState, ctx: &Ctx, id: &str, forms: ShowForms) -> A
         form,
         manager_errors: forms.manager_errors,
         manager_email: forms.manager_email,
+        awards,
+        awardable: awardable.into_iter().map(|b| (b.id.to_string(), b.name)).collect(),
+        badge_errors: forms.badge_errors,
     })
 }
 
@@ -476,4 +508,85 @@ pub async fn add_value(State(state): State<AppState>, ctx: Ctx, Form(form): Form
 pub async fn retire_value(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> AppResult<Response> {
     service::retire_value(&state, &ctx, &id).await?;
     Ok(Redirect::to("/admin/values?done=value_retired").into_response())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct AwardForm {
+    badge: String,
+    note: String,
+}
+
+pub async fn award_badge(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(form): Form<AwardForm>,
+) -> AppResult<Response> {
+    match badges::award(&state, &ctx, &id, &form.badge, &form.note).await {
+        Ok(()) => Ok(Redirect::to(&format!("/people/{id}?done=badge_awarded#badges")).into_response()),
+        Err(err) => {
+            let page = show_page(&state, &ctx, &id, ShowForms::default()).await?;
+            form_again(err, |badge_errors| ShowPage { badge_errors, ..page })
+        }
+    }
+}
+
+pub async fn withdraw_badge(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, badge)): Path<(String, String)>,
+) -> AppResult<Response> {
+    badges::withdraw(&state, &ctx, &id, &badge).await?;
+    Ok(Redirect::to(&format!("/people/{id}?done=badge_withdrawn#badges")).into_response())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "people/badges.html")]
+struct BadgesPage {
+    layout: Layout,
+    space_id: String,
+    space_name: String,
+    badges: Vec<(String, String)>,
+    errors: FormErrors,
+    name: String,
+    description: String,
+}
+
+async fn badges_page(
+    state: &AppState,
+    ctx: &Ctx,
+    space: &str,
+    errors: FormErrors,
+    form: ValueForm,
+) -> AppResult<BadgesPage> {
+    let (space_name, space_id, list) = badges::space_badges(state, ctx, space).await?;
+    Ok(BadgesPage {
+        layout: ctx.layout(format!("Badges of {space_name}")),
+        space_id: space_id.to_string(),
+        space_name,
+        badges: list.into_iter().map(|b| (b.name, b.description)).collect(),
+        errors,
+        name: form.name,
+        description: form.description,
+    })
+}
+
+pub async fn space_badges(State(state): State<AppState>, ctx: Ctx, Path(space): Path<String>) -> AppResult<Response> {
+    Ok(badges_page(&state, &ctx, &space, FormErrors::none(), ValueForm::default()).await?.into_response())
+}
+
+pub async fn create_badge(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(space): Path<String>,
+    Form(form): Form<ValueForm>,
+) -> AppResult<Response> {
+    match badges::create_badge(&state, &ctx, &space, &form.name, &form.description).await {
+        Ok(()) => Ok(Redirect::to(&format!("/spaces/{space}/badges?done=badge_created")).into_response()),
+        Err(err) => {
+            let page = badges_page(&state, &ctx, &space, FormErrors::none(), form).await?;
+            form_again(err, |errors| BadgesPage { errors, ..page })
+        }
+    }
 }

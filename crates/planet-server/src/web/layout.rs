@@ -61,6 +61,9 @@ pub fn flash_message(code: Option<&str>) -> Option<&'static str> {
         "removed" => "The member has been removed. Those who vouched for them cannot vouch for six months.",
         "value_added" => "The value has been added. Members can now say how they live it.",
         "value_retired" => "The value has been retired. It is no longer shown.",
+        "badge_created" => "The badge has been made. Award it from a member's profile.",
+        "badge_awarded" => "The badge has been awarded.",
+        "badge_withdrawn" => "The badge has been taken back.",
         "rule_saved" => "The admission rule has been saved. It applies to every vouch from now on.",
         _ => return None,
     })

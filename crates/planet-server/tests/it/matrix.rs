@@ -93,6 +93,9 @@ fn expected(method: &str, path: &str) -> Option<[Outcome; 7]> {
         // The member is not among its managers: nothing to remove.
         ("POST", "/people/{id}/managers/{member}/remove") => [L, A, F, F, F, N, N],
         ("POST", "/people/{id}/statements") => MEMBERS,
+        // No badge with that id: nobody can award or take it back.
+        ("POST", "/people/{id}/badges") | ("POST", "/people/{id}/badges/{badge}/withdraw") => [L, A, F, N, N, N, N],
+        ("GET", "/spaces/{id}/badges") | ("POST", "/spaces/{id}/badges") => SPACE_COORD,
         ("GET", "/trust") => MEMBERS,
         // The statement is the member's own: everyone else is told it does not exist.
         ("POST", "/trust/statements/{id}/withdraw") | ("POST", "/trust/statements/{id}/renew") => [L, A, F, N, P, N, N],
@@ -241,6 +244,7 @@ impl Fixture {
             .replace("{*path}", "planet.css")
             .replace("{token}", &self.invitation_token)
             .replace("{member}", &member)
+            .replace("{badge}", &uuid::Uuid::now_v7().to_string())
             .replace("{id}", &id);
         if (route.method == "POST" && path == "/spaces") || path == "/spaces/new" {
             concrete.push_str(&format!("?parent={}", self.secret));

@@ -5,12 +5,13 @@ use crate::helpers::{Browser, TestApp, location, spawn_app};
 use chrono::Duration;
 use planet_domain::admission::{ApplicationStatus, VouchFact, application_outcome};
 use planet_domain::profile::ProfileKind;
-use planet_domain::space::AccountStatus;
+use planet_domain::space::{AccountStatus, JoinPolicy, Role, Visibility};
 use planet_domain::trust::graph::{EdgeFacts, TrustGraph};
 use planet_domain::trust::{StatementKind, TrustVisibility};
-use planet_domain::{ApplicationId, InvitationId, MemberId, ProfileId, StatementId};
+use planet_domain::{ApplicationId, InvitationId, MemberId, ProfileId, SpaceId, StatementId};
 use planet_server::identity::crypto::token_hash;
 use planet_store::queries::people::person_profile;
+use planet_store::queries::spaces::{self, SpaceFields};
 use planet_store::queries::trust::{self, NewStatement};
 use planet_store::queries::{accounts, admission};
 use proptest::prelude::*;
@@ -397,4 +398,51 @@ async fn members_say_how_they_live_the_communitys_values() {
     steward.post(&format!("/admin/values/{value}/retire"), &[]).await;
     let (_, profile) = members[1].1.get_text(&format!("/people/{}", a.0)).await;
     assert!(!profile.contains("Veg boxes from my allotment"));
+}
+
+#[tokio::test]
+async fn coordinators_award_badges_that_profiles_show() {
+    let Community { app, members, steward } = community(3).await;
+    let (colin, mary, olive) = (&members[0], &members[1], &members[2]);
+    // Colin coordinates the Repair café group.
+    let group = SpaceId::new_v7();
+    let now = app.clock_now();
+    let fields = SpaceFields {
+        name: "Repair café",
+        description: "",
+        visibility: Visibility::Community,
+        join_policy: JoinPolicy::Open,
+    };
+    spaces::create_space(app.db(), group, Some(app.root()), fields, Some(colin.0), now).await.unwrap();
+    spaces::add_member(app.db(), group, colin.0, Role::Coordinator, now).await.unwrap();
+    app.state.changed();
+    let made =
+        colin.1.post(&format!("/spaces/{group}/badges"), &[("name", "Repair café host"), ("description", "")]).await;
+    assert_eq!(location(&made), format!("/spaces/{group}/badges?done=badge_created"));
+    let (status, page) = colin.1.post_text(&format!("/spaces/{group}/badges"), &[("name", "Repair café host")]).await;
+    assert_eq!(status, 422);
+    assert!(page.contains("already has a badge called"), "{page}");
+    assert_eq!(mary.1.post(&format!("/spaces/{group}/badges"), &[("name", "Mine")]).await.status().as_u16(), 403);
+    let badge = planet_store::queries::badges::badges_in(app.db(), &[group]).await.unwrap().remove(0).id.to_string();
+    // Colin awards it to Mary from her profile; she and everyone else see who and when.
+    let (_, profile) = colin.1.get_text(&format!("/people/{}", mary.0)).await;
+    assert!(profile.contains("Award a badge to Member 1"), "{profile}");
+    let award = [("badge", badge.as_str()), ("note", "Fixed twenty kettles")];
+    assert_eq!(
+        location(&colin.1.post(&format!("/people/{}/badges", mary.0), &award).await),
+        format!("/people/{}?done=badge_awarded#badges", mary.0)
+    );
+    let (_, profile) = olive.1.get_text(&format!("/people/{}", mary.0)).await;
+    assert!(profile.contains("Repair café host") && profile.contains("awarded by Member 0"), "{profile}");
+    assert!(!profile.contains("Award a badge"), "only coordinators award");
+    // Twice is refused; a member who does not coordinate the group cannot award it.
+    let (status, page) = colin.1.post_text(&format!("/people/{}/badges", mary.0), &award).await;
+    assert_eq!(status, 422);
+    assert!(page.contains("already has the badge"), "{page}");
+    assert_eq!(olive.1.post(&format!("/people/{}/badges", colin.0), &award).await.status().as_u16(), 403);
+    // A steward may take it back.
+    let back = steward.post(&format!("/people/{}/badges/{badge}/withdraw", mary.0), &[]).await;
+    assert_eq!(location(&back), format!("/people/{}?done=badge_withdrawn#badges", mary.0));
+    let (_, profile) = olive.1.get_text(&format!("/people/{}", mary.0)).await;
+    assert!(!profile.contains("Repair café host"));
 }

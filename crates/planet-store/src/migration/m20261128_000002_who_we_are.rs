@@ -93,6 +93,38 @@ impl MigrationTrait for Migration {
         manager.create_index(index("profile_values", &["value_id"], false)).await?;
         manager
             .create_table(
+                table("badges")
+                    .col(id_pk())
+                    .col(id("space_id"))
+                    .col(text("name"))
+                    .col(text("description"))
+                    .col(id("created_by"))
+                    .col(time("created_at"))
+                    .foreign_key(&mut fk("badges", "space_id", "spaces", true))
+                    .foreign_key(&mut fk("badges", "created_by", "members", false))
+                    .to_owned(),
+            )
+            .await?;
+        manager.create_index(index("badges", &["space_id", "name"], true)).await?;
+        manager
+            .create_table(
+                table("badge_awards")
+                    .col(id_pk())
+                    .col(id("badge_id"))
+                    .col(id("profile_id"))
+                    .col(id("awarded_by"))
+                    .col(text("note"))
+                    .col(time("awarded_at"))
+                    .foreign_key(&mut fk("badge_awards", "badge_id", "badges", true))
+                    .foreign_key(&mut fk("badge_awards", "profile_id", "profiles", true))
+                    .foreign_key(&mut fk("badge_awards", "awarded_by", "members", false))
+                    .to_owned(),
+            )
+            .await?;
+        manager.create_index(index("badge_awards", &["badge_id", "profile_id"], true)).await?;
+        manager.create_index(index("badge_awards", &["profile_id"], false)).await?;
+        manager
+            .create_table(
                 table("trust_statements")
                     .col(id_pk())
                     .col(id("author_id"))
