@@ -371,3 +371,40 @@ pub fn kinds_for(kind: ProfileKind, applicant: bool) -> Vec<StatementKind> {
         .filter(|k| !applicant || *k == StatementKind::Vouch)
         .collect()
 }
+
+/// My neighbourhood in the network: whom I trust, and whom they trust openly.
+pub struct Neighbourhood {
+    /// Entries I have made a (usable) statement about.
+    pub first: Vec<(ProfileId, String)>,
+    /// Entries they have made an open statement about: (entry, name, index into `first`).
+    pub second: Vec<(ProfileId, String, usize)>,
+}
+
+/// At most this many people in each ring of the picture.
+const FIRST_RING: usize = 12;
+const SECOND_RING: usize = 24;
+
+pub async fn neighbourhood(state: &AppState, ctx: &Ctx) -> AppResult<Neighbourhood> {
+    ctx.require(Action::MakeStatements)?;
+    let me = person_profile(ctx.member()?.id);
+    let now = state.now();
+    let graph = state.trust_graph().await?;
+    let first: Vec<ProfileId> = graph.made_by(me, now).into_iter().map(|(id, _)| id).take(FIRST_RING).collect();
+    let mut second: Vec<(ProfileId, usize)> = Vec::new();
+    for (i, near) in first.iter().enumerate() {
+        // Only statements anyone may see: `paths` ones would be revealed by a line.
+        for (far, facts) in graph.made_by(*near, now) {
+            let taken = far == me || first.contains(&far) || second.iter().any(|(id, _)| *id == far);
+            if facts.visibility == TrustVisibility::Members && !taken && second.len() < SECOND_RING {
+                second.push((far, i));
+            }
+        }
+    }
+    let ids: Vec<ProfileId> = first.iter().copied().chain(second.iter().map(|(id, _)| *id)).collect();
+    let names = people::names(state.db(), &ids).await?;
+    let name = |id: &ProfileId| names.get(id).map(|(n, _)| n.clone()).unwrap_or_default();
+    Ok(Neighbourhood {
+        first: first.iter().map(|id| (*id, name(id))).collect(),
+        second: second.iter().map(|(id, via)| (*id, name(id), *via)).collect(),
+    })
+}
