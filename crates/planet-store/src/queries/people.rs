@@ -331,10 +331,13 @@ pub struct DirectoryQuery {
 fn listed() -> Condition {
     // People appear once admitted and while in good standing; businesses (no account) always.
     // Written as NOT EXISTS, not as an OR, so that the planner can still walk the name index.
-    Condition::all().add(Expr::cust_with_values(
-        "NOT EXISTS (SELECT 1 FROM members WHERE members.id = profiles.member_id AND members.status <> ?)",
-        [AccountStatus::Member.as_str()],
-    ))
+    let not_in_good_standing = Query::select()
+        .expr(Expr::val(1))
+        .from(member::Entity)
+        .and_where(Expr::col((member::Entity, member::Column::Id)).equals((profile::Entity, profile::Column::MemberId)))
+        .and_where(Expr::col((member::Entity, member::Column::Status)).ne(AccountStatus::Member.as_str()))
+        .to_owned();
+    Condition::all().add(Expr::exists(not_in_good_standing).not())
 }
 
 fn directory_filter(db: &impl ConnectionTrait, query: &DirectoryQuery, broad: bool) -> Condition {
