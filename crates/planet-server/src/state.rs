@@ -35,6 +35,9 @@ struct Inner {
 struct TrustCache {
     graph: Arc<TrustGraph<ProfileId>>,
     loaded: Option<std::time::Instant>,
+    /// Counts every change and every "stale": a reload that saw the count move while it read
+    /// the database does not count as fresh (it may have missed the change).
+    changes: u64,
 }
 
 /// How long the trust network is trusted before it is read again (other processes' changes).
@@ -157,16 +160,20 @@ impl AppState {
             return Ok(graph);
         }
         let started = std::time::Instant::now();
+        let before = self.0.trust.read().unwrap_or_else(|p| p.into_inner()).changes;
         let edges = planet_store::queries::trust::usable_edges(self.db(), self.now()).await?;
         let graph = Arc::new(TrustGraph::from_edges(edges));
         let mut cache = self.0.trust.write().unwrap_or_else(|p| p.into_inner());
-        *cache = TrustCache { graph: graph.clone(), loaded: Some(started) };
+        let missed_nothing = cache.changes == before;
+        cache.graph = graph.clone();
+        cache.loaded = missed_nothing.then_some(started);
         Ok(graph)
     }
 
     /// Change the trust network in place after a committed statement change.
     pub fn update_trust(&self, change: impl FnOnce(&mut TrustGraph<ProfileId>)) {
         let mut cache = self.0.trust.write().unwrap_or_else(|p| p.into_inner());
+        cache.changes += 1;
         if cache.loaded.is_some() {
             change(Arc::make_mut(&mut cache.graph));
         }
@@ -175,6 +182,7 @@ impl AppState {
     /// Someone's standing changed (admitted, suspended, removed): read the network again.
     pub fn trust_stale(&self) {
         let mut cache = self.0.trust.write().unwrap_or_else(|p| p.into_inner());
+        cache.changes += 1;
         cache.loaded = None;
     }
 

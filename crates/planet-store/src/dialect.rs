@@ -174,6 +174,34 @@ pub async fn lock_stewards(db: &impl ConnectionTrait) -> StoreResult<()> {
     Ok(())
 }
 
+/// Rows that a use case locks for the rest of its transaction, so that two requests deciding
+/// on the same thing at once are served one after the other.
+#[derive(Debug, Clone, Copy)]
+pub enum Lockable {
+    /// A member's account (their vouching limits).
+    Member(Uuid),
+    /// The application of this applicant (so that two vouches at once both count).
+    ApplicationOf(Uuid),
+    /// A directory entry (who runs it).
+    Profile(Uuid),
+}
+
+/// Lock a row for the rest of the transaction. PostgreSQL needs `FOR UPDATE`; SQLite already
+/// runs one writing transaction at a time, and callers write before they read what the lock
+/// protects.
+pub async fn lock(db: &impl ConnectionTrait, what: Lockable) -> StoreResult<()> {
+    if db.get_database_backend() != DbBackend::Postgres {
+        return Ok(());
+    }
+    let (sql, id) = match what {
+        Lockable::Member(id) => ("SELECT id FROM members WHERE id = $1 FOR UPDATE", id),
+        Lockable::ApplicationOf(id) => ("SELECT id FROM applications WHERE member_id = $1 FOR UPDATE", id),
+        Lockable::Profile(id) => ("SELECT id FROM profiles WHERE id = $1 FOR UPDATE", id),
+    };
+    db.execute_raw(Statement::from_sql_and_values(DbBackend::Postgres, sql, [id.into()])).await?;
+    Ok(())
+}
+
 /// A new, empty database for one test: a new SQLite file in the temp dir, or a new database on
 /// the PostgreSQL server that `PLANET_TEST_DATABASE_URL` names.
 pub async fn fresh_test_database() -> StoreResult<DatabaseUrl> {

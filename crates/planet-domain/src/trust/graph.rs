@@ -89,26 +89,30 @@ impl<K: Copy + Eq> Route<K> {
 
     /// The route as a viewer may see it. A step is hidden when it uses a `paths` statement made
     /// by someone other than the viewer; an entry next to a hidden step is shown only as
-    /// "someone", so the statement cannot be read off the names either side of it.
+    /// "someone", so the statement cannot be read off the names either side of it; and the
+    /// steps either side of "someone" lose their kind and year, which could name them too.
     pub fn shown(&self) -> Vec<ShownStep<K>> {
         let nodes = self.nodes();
-        let hidden: Vec<bool> = self
+        let last = self.steps.len();
+        let anonymous_step: Vec<bool> = self
             .steps
             .iter()
             .enumerate()
             .map(|(i, step)| step.facts.visibility == TrustVisibility::Paths && i > 0)
             .collect();
-        let last = self.steps.len();
+        // named[k]: whether node k (0 = the viewer) may be named.
+        let named: Vec<bool> = (0..=last)
+            .map(|k| k == 0 || k == last || !(anonymous_step[k - 1] || anonymous_step.get(k).copied().unwrap_or(false)))
+            .collect();
         self.steps
             .iter()
             .enumerate()
             .map(|(i, step)| {
-                let node_index = i + 1;
-                let named = node_index == last || !(hidden[i] || hidden.get(node_index).copied().unwrap_or(false));
+                let detailed = !anonymous_step[i] && named[i] && named[i + 1];
                 ShownStep {
-                    to: named.then_some(nodes[node_index]),
-                    kind: (!hidden[i]).then_some(step.facts.kind),
-                    year: (!hidden[i]).then(|| step.facts.year()),
+                    to: named[i + 1].then_some(nodes[i + 1]),
+                    kind: detailed.then_some(step.facts.kind),
+                    year: detailed.then(|| step.facts.year()),
                 }
             })
             .collect()
@@ -620,11 +624,19 @@ mod tests {
                         if i + 1 < route.steps.len() {
                             prop_assert_eq!(shown[i].to, None, "subject of an anonymous step is named");
                         }
-                    } else {
+                    } else if shown[i].to.is_some() && (i == 0 || shown[i - 1].to.is_some()) {
                         prop_assert_eq!(shown[i].kind, Some(step.facts.kind));
                     }
                 }
                 prop_assert_eq!(shown.last().and_then(|step| step.to), Some(t));
+                // Beside "someone", no kind or year either: they could name them.
+                for (i, step) in shown.iter().enumerate() {
+                    if step.to.is_none() {
+                        prop_assert_eq!(step.kind, None);
+                        prop_assert_eq!(shown[i + 1].kind, None);
+                        prop_assert_eq!(shown[i + 1].year, None);
+                    }
+                }
             }
         }
 

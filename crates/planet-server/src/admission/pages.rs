@@ -4,6 +4,7 @@ use super::service::{self, ApplyInput};
 use crate::error::{AppError, AppResult};
 use crate::identity::session::{Ctx, session_cookie};
 use crate::state::AppState;
+use crate::trust::service::VouchSummary;
 use crate::web::forms::{FormErrors, form_again};
 use crate::web::layout::Layout;
 use askama::Template;
@@ -229,15 +230,15 @@ fn view(a: &Application) -> ApplicationView {
 struct OwnApplicationPage {
     layout: Layout,
     application: Option<ApplicationView>,
-    vouches: Vec<(String, bool)>,
+    vouches: Option<VouchSummary>,
     rule: VouchingRule,
 }
 
 pub async fn own_application(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
     let application = service::own_application(&state, &ctx).await?;
     let vouches = match &application {
-        Some(a) => crate::trust::service::vouches_for_applicant(&state, a.member).await?,
-        None => Vec::new(),
+        Some(a) => Some(crate::trust::service::vouches_for_applicant(&state, &ctx, a).await?),
+        None => None,
     };
     Ok(OwnApplicationPage {
         layout: ctx.layout("Your application"),
@@ -323,7 +324,7 @@ struct DecidePage {
     errors: FormErrors,
     note: String,
     a: ApplicationView,
-    vouches: Vec<(String, bool)>,
+    vouches: VouchSummary,
 }
 
 pub async fn application(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> AppResult<Response> {
@@ -332,7 +333,7 @@ pub async fn application(State(state): State<AppState>, ctx: Ctx, Path(id): Path
         layout: ctx.layout(format!("Application from {}", application.applicant_name)),
         errors: FormErrors::none(),
         note: String::new(),
-        vouches: crate::trust::service::vouches_for_applicant(&state, application.member).await?,
+        vouches: crate::trust::service::vouches_for_applicant(&state, &ctx, &application).await?,
         a: view(&application),
     }
     .into_response())
@@ -366,7 +367,7 @@ pub async fn decide(
                     layout: ctx.layout("Application"),
                     errors: fields.into(),
                     note: form.note.clone(),
-                    vouches: crate::trust::service::vouches_for_applicant(&state, application.member).await?,
+                    vouches: crate::trust::service::vouches_for_applicant(&state, &ctx, &application).await?,
                     a: view(&application),
                 },
             )

@@ -286,7 +286,7 @@ pub(crate) async fn admit_if_vouched(
     }
     let rule = trust::admission_rule(txn).await?;
     let vouches: Vec<_> =
-        trust::vouches_for(txn, people::person_profile(applicant)).await?.into_iter().map(|(v, _)| v).collect();
+        trust::vouches_for(txn, people::person_profile(applicant)).await?.into_iter().map(|v| v.fact).collect();
     let Some(admission) = admission_by_vouches(&rule, application.created_at, &vouches, now) else {
         return Ok(false);
     };

@@ -9,10 +9,11 @@ use crate::trust::service::{self as trust_service, Subject};
 use planet_domain::policy::{Action, Resource, authorize};
 use planet_domain::profile::{ContactVisibility, ProfileKind, Website, may_see_contacts, parse_phone, parse_tags};
 use planet_domain::text::{AreaName, Description, EmailAddress, LabelName, OrganisationName, ProfileText, Tagline};
-use planet_domain::trust::StatementKind;
+use planet_domain::trust::{StatementKind, TrustVisibility};
 use planet_domain::{MemberId, ProfileId, ValueId};
 use planet_store::StoreError;
 use planet_store::dialect::SearchTerms;
+use planet_store::dialect::{self, Lockable};
 use planet_store::queries::people::{
     self, CommunityValue, DirectoryOrder, DirectoryQuery, Manager, Profile, ProfileFields, person_profile,
 };
@@ -98,7 +99,8 @@ pub async fn directory(
 ) -> AppResult<DirectoryPage> {
     ctx.require(Action::ViewDirectory)?;
     let order = Order::parse(&search.order);
-    let page = search.page.max(1);
+    // Far pages are empty anyway; the bound keeps offsets sane whatever is typed.
+    let page = search.page.clamp(1, 10_000);
     let nonempty = |text: &str| Some(text.trim().to_lowercase()).filter(|t| !t.is_empty());
     let mut query = DirectoryQuery {
         terms: SearchTerms::parse(&search.q),
@@ -108,7 +110,7 @@ pub async fn directory(
         value: search.value.parse::<ValueId>().ok().map(ValueId::uuid),
         order: if order == Order::Newest { DirectoryOrder::Newest } else { DirectoryOrder::Name },
         limit: per_page,
-        offset: (page - 1) * per_page,
+        offset: (page - 1).saturating_mul(per_page),
     };
     let (entries, total) = if order == Order::Closeness {
         query.limit = CLOSENESS_POOL;
@@ -121,7 +123,7 @@ pub async fn directory(
             let (x, y) = (scores.get(&a.id).copied().unwrap_or(0.0), scores.get(&b.id).copied().unwrap_or(0.0));
             y.total_cmp(&x)
         });
-        let start = usize::try_from((page - 1) * per_page).unwrap_or(usize::MAX).min(all.len());
+        let start = usize::try_from((page - 1).saturating_mul(per_page)).unwrap_or(usize::MAX).min(all.len());
         let end = start.saturating_add(usize::try_from(per_page).unwrap_or(usize::MAX)).min(all.len());
         (all.drain(start..end).collect(), total)
     } else {
@@ -144,6 +146,8 @@ pub struct ProfileView {
     pub managers: Vec<Manager>,
     pub runs: Vec<Profile>,
     pub can_edit: bool,
+    /// The viewer's own entry, or one they run.
+    pub runs_it: bool,
     pub is_me: bool,
     pub contacts_visible: bool,
     pub connections: trust_service::ConnectionsView,
@@ -174,12 +178,15 @@ pub async fn view(state: &AppState, ctx: &Ctx, id: &str) -> AppResult<ProfileVie
         Some(member) => vec![member],
         None => managers.iter().map(|m| m.member).collect(),
     };
-    let mut owner_trusts_viewer = false;
-    for statement in trust::statements_about(state.db(), person_profile(me)).await? {
-        if owners.contains(&statement.author) && statement.kind != StatementKind::Customer {
-            owner_trusts_viewer = true;
-        }
-    }
+    // Only standing, unexpired statements count, and not private ones: showing the contact
+    // details would tell the viewer what the owner chose to keep to themselves.
+    let now = state.now();
+    let owner_trusts_viewer = trust::statements_about(state.db(), person_profile(me)).await?.iter().any(|s| {
+        owners.contains(&s.author)
+            && s.kind != StatementKind::Customer
+            && s.visibility != TrustVisibility::Private
+            && s.expires_at > now
+    });
     let contacts_visible = may_see_contacts(profile.contact_visibility, is_mine, owner_trusts_viewer);
     let connections = if is_mine || profile.member == Some(me) {
         trust_service::ConnectionsView::default()
@@ -192,6 +199,7 @@ pub async fn view(state: &AppState, ctx: &Ctx, id: &str) -> AppResult<ProfileVie
     let values = people::values_of(state.db(), profile.id).await?;
     Ok(ProfileView {
         values,
+        runs_it: is_mine,
         is_me: profile.member == Some(me),
         managers,
         runs,
@@ -463,8 +471,22 @@ pub async fn add_manager(state: &AppState, ctx: &Ctx, id: &str, email: &str) -> 
         }
         other => other?,
     }
-    audit::record(&txn, Some(ctx.member()?.id), "profile.manager_added", &profile.name, &member.name, now).await?;
+    let adder = ctx.member()?;
+    audit::record(&txn, Some(adder.id), "profile.manager_added", &profile.name, &member.name, now).await?;
+    // They are told, and can take themselves off if it is a mistake.
+    let body = format!(
+        "Hello {},\n\n{} has added you as someone who helps run \u{201c}{}\u{201d} in the directory of {}.\n\n\
+         If that is a mistake, open its page and remove yourself: {}/people/{}\n",
+        member.name,
+        adder.name,
+        profile.name,
+        state.community_name(),
+        state.public_base(),
+        profile.id
+    );
+    crate::notify::mail::queue(&txn, &member.email, &format!("You help run {}", profile.name), &body, now).await?;
     state.commit(txn).await?;
+    state.wake_mailer();
     Ok(profile)
 }
 
@@ -472,7 +494,12 @@ pub async fn add_manager(state: &AppState, ctx: &Ctx, id: &str, email: &str) -> 
 pub async fn remove_manager(state: &AppState, ctx: &Ctx, id: &str, member: &str) -> AppResult<Profile> {
     let profile = editable(state, ctx, id).await?;
     let member: MemberId = member.parse().map_err(|_| AppError::not_found())?;
-    let managers = people::managers(state.db(), profile.id).await?;
+    let now = state.now();
+    let txn = state.store().begin().await?;
+    // Checked inside the transaction, with the entry locked: two managers removing each other
+    // at once must still leave one.
+    dialect::lock(&txn, Lockable::Profile(profile.id.uuid())).await?;
+    let managers = people::managers(&txn, profile.id).await?;
     let Some(leaving) = managers.iter().find(|m| m.member == member) else {
         return Err(AppError::not_found());
     };
@@ -482,8 +509,6 @@ pub async fn remove_manager(state: &AppState, ctx: &Ctx, id: &str, member: &str)
             "A business or organisation must always be linked to at least one member. Add someone else first.",
         ));
     }
-    let now = state.now();
-    let txn = state.store().begin().await?;
     people::remove_manager(&txn, profile.id, member).await?;
     audit::record(&txn, Some(ctx.member()?.id), "profile.manager_removed", &profile.name, &leaving.name, now).await?;
     state.commit(txn).await?;

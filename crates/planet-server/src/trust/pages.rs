@@ -47,7 +47,16 @@ pub struct Picture {
     nodes: Vec<Node>,
     lines: Vec<(i32, i32, i32, i32)>,
     /// The same as a table: each person I trust and whom they trust.
-    rows: Vec<(String, String, Vec<(String, String)>)>,
+    rows: Vec<Row>,
+}
+
+/// (profile id, name) of someone on the picture.
+type Link = (String, String);
+
+/// Someone I trust, and whom they trust.
+pub struct Row {
+    who: Link,
+    theirs: Vec<Link>,
 }
 
 pub struct Node {
@@ -105,7 +114,7 @@ fn picture(hood: &service::Neighbourhood) -> Picture {
                 .filter(|(_, _, via)| *via == i)
                 .map(|(id, name, _)| (id.to_string(), name.clone()))
                 .collect();
-            (id.to_string(), name.clone(), theirs)
+            Row { who: (id.to_string(), name.clone()), theirs }
         })
         .collect();
     Picture { nodes, lines, rows }

@@ -16,6 +16,7 @@ use planet_domain::trust::{
 };
 use planet_domain::{MemberId, ProfileId, StatementId};
 use planet_store::StoreError;
+use planet_store::dialect::{self, Lockable};
 use planet_store::queries::accounts;
 use planet_store::queries::admission as applications;
 use planet_store::queries::people::{self, Profile, person_profile};
@@ -95,19 +96,14 @@ pub async fn make_statement(
         ));
     }
     let now = state.now();
-    if subject.is_applicant() {
-        let rule = trust::admission_rule(state.db()).await?;
-        let (recent, active) = trust::vouch_counts(state.db(), author.id, now - chrono::Duration::days(7), now).await?;
-        let facts = VoucherFacts {
-            vouches_this_week: u32::try_from(recent).unwrap_or(u32::MAX),
-            active_vouches: u32::try_from(active).unwrap_or(u32::MAX),
-            banned_until: trust::banned_until(state.db(), author.id, now).await?,
-            admitted_at: author.admitted_at,
-        };
-        may_vouch_for_applicant(&rule, &facts, now).map_err(|e| AppError::refused(e.code(), e.to_string()))?;
-    }
     let expires_at = now + STATEMENT_LIFETIME;
+    let applicant = subject.profile.member.filter(|_| subject.is_applicant());
     let txn = state.store().begin().await?;
+    // One vouch at a time per voucher and per applicant (limits and admission see each other).
+    dialect::lock(&txn, Lockable::Member(author.id.uuid())).await?;
+    if let Some(applicant) = applicant {
+        dialect::lock(&txn, Lockable::ApplicationOf(applicant.uuid())).await?;
+    }
     let created = trust::create_statement(
         &txn,
         NewStatement {
@@ -135,6 +131,20 @@ pub async fn make_statement(
             ));
         }
         other => other?,
+    }
+    if applicant.is_some() {
+        // Counted after writing, inside the transaction, so two vouches at once cannot both
+        // slip under the limit; the new vouch itself is not held against it.
+        let rule = trust::admission_rule(&txn).await?;
+        let (recent, active) = trust::vouch_counts(&txn, author.id, now - chrono::Duration::days(7), now).await?;
+        let facts = VoucherFacts {
+            vouches_this_week: u32::try_from(recent.saturating_sub(1)).unwrap_or(u32::MAX),
+            active_vouches: u32::try_from(active.saturating_sub(1)).unwrap_or(u32::MAX),
+            banned_until: trust::banned_until(&txn, author.id, now).await?,
+            admitted_at: author.admitted_at,
+        };
+        // Refused: the transaction is dropped, so the vouch is not kept.
+        may_vouch_for_applicant(&rule, &facts, now).map_err(|e| AppError::refused(e.code(), e.to_string()))?;
     }
     let admitted = match subject.profile.member {
         Some(applicant) if subject.is_applicant() => admit_if_vouched(state, &txn, applicant, now).await?,
@@ -324,16 +334,20 @@ async fn applicants_i_might_know(state: &AppState, me: MemberId, made: &[Stateme
     for application in waiting {
         let profile = person_profile(application.member);
         let vouchers = trust::vouches_for(state.db(), profile).await?;
-        if vouchers.iter().any(|(v, _)| v.voucher == me && v.revoked_at.is_none()) {
+        if vouchers.iter().any(|v| v.fact.voucher == me && v.fact.revoked_at.is_none()) {
             continue;
         }
+        // Only vouches anyone may see, and still standing, can be given as a reason.
+        let open: Vec<_> = vouchers
+            .iter()
+            .filter(|v| v.visibility == TrustVisibility::Members && v.fact.revoked_at.is_none())
+            .collect();
         let reason = if application.inviter == me {
             Some("You invited them".to_owned())
         } else if let Some(name) = trusted.get(&person_profile(application.inviter)) {
             Some(format!("Invited by {name}, whom you know"))
-        } else if let Some((_, name)) = vouchers.iter().find(|(v, _)| trusted.contains_key(&person_profile(v.voucher)))
-        {
-            Some(format!("{name}, whom you know, has vouched for them"))
+        } else if let Some(v) = open.iter().find(|v| trusted.contains_key(&person_profile(v.fact.voucher))) {
+            Some(format!("{}, whom you know, has vouched for them", v.voucher_name))
         } else {
             areas
                 .get(&profile)
@@ -352,14 +366,43 @@ async fn applicants_i_might_know(state: &AppState, me: MemberId, made: &[Stateme
     Ok(found)
 }
 
-/// Who has vouched for an applicant (shown to the applicant on their application page).
-pub async fn vouches_for_applicant(state: &AppState, applicant: MemberId) -> AppResult<Vec<(String, bool)>> {
-    Ok(trust::vouches_for(state.db(), person_profile(applicant))
-        .await?
-        .into_iter()
-        .filter(|(v, _)| v.revoked_at.is_none())
-        .map(|(v, name)| (name, v.met_in_person))
-        .collect())
+/// The vouches for an applicant as the applicant (or a steward) may see them: open ones by
+/// name, the others only as a number, and how many count under the rule now.
+pub struct VouchSummary {
+    /// (voucher, met in person)
+    pub named: Vec<(String, bool)>,
+    pub anonymous: usize,
+    pub counting: usize,
+}
+
+pub async fn vouches_for_applicant(
+    state: &AppState,
+    ctx: &Ctx,
+    application: &planet_store::queries::admission::Application,
+) -> AppResult<VouchSummary> {
+    if ctx.member()?.id == application.member {
+        ctx.require(Action::ViewOwnApplication)?;
+    } else {
+        ctx.require(Action::DecideApplications)?;
+    }
+    let rule = trust::admission_rule(state.db()).await?;
+    let now = state.now();
+    let mut summary = VouchSummary { named: Vec::new(), anonymous: 0, counting: 0 };
+    let mut counted = std::collections::HashSet::new();
+    for vouch in trust::vouches_for(state.db(), person_profile(application.member)).await? {
+        if vouch.fact.revoked_at.is_some() {
+            continue;
+        }
+        if vouch.fact.counts_at(&rule, application.created_at, now) && counted.insert(vouch.fact.voucher) {
+            summary.counting += 1;
+        }
+        if vouch.visibility == TrustVisibility::Members {
+            summary.named.push((vouch.voucher_name, vouch.fact.met_in_person));
+        } else {
+            summary.anonymous += 1;
+        }
+    }
+    Ok(summary)
 }
 
 /// Whether an entry is a person (vouching makes sense) — for forms.

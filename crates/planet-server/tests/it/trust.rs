@@ -44,7 +44,7 @@ async fn stored_and_recomputed(app: &TestApp, who: MemberId) -> (ApplicationStat
     let application = admission::application_of(app.db(), who).await.unwrap().unwrap();
     let rule = trust::admission_rule(app.db()).await.unwrap();
     let vouches: Vec<VouchFact> =
-        trust::vouches_for(app.db(), person_profile(who)).await.unwrap().into_iter().map(|(v, _)| v).collect();
+        trust::vouches_for(app.db(), person_profile(who)).await.unwrap().into_iter().map(|v| v.fact).collect();
     let (recomputed, _) = application_outcome(&rule, application.created_at, None, &vouches, app.clock_now());
     (application.status, recomputed)
 }
@@ -83,13 +83,17 @@ async fn two_vouches_admit_an_applicant() {
     // Members see them among "applicants you might know" (A invited them).
     let (_, mine) = a.1.get_text("/trust").await;
     assert!(mine.contains("Pat Newcomer") && mine.contains("You invited them"), "{mine}");
-    let first = vouch(&a.1, p, true).await;
+    // A's vouch is kept private: it counts, but A is not named to anyone.
+    let private = [("kind", "vouch"), ("visibility", "private"), ("note", ""), ("met_in_person", "yes")];
+    let first = a.1.post(&format!("/people/{p}/statements"), &private).await;
     assert_eq!(location(&first), format!("/people/{p}?done=statement_made#say"));
     assert_eq!(stored_and_recomputed(&app, p).await, (ApplicationStatus::Waiting, ApplicationStatus::Waiting));
     // The applicant sees who has vouched.
     let pat = app.session_for(p).await;
     let (_, page) = pat.get_text("/application").await;
-    assert!(page.contains("Member 0") && page.contains("1 of 2 vouches"), "{page}");
+    assert!(!page.contains("<li>Member 0"), "{page}");
+    assert!(page.contains("One more member has vouched for you without showing their name"), "{page}");
+    assert!(page.contains("1 of the 2 vouches needed count"), "{page}");
     let second = vouch(&b.1, p, false).await;
     assert_eq!(location(&second), format!("/people/{p}?done=admitted_by_vouches#say"));
     assert_eq!(stored_and_recomputed(&app, p).await, (ApplicationStatus::Approved, ApplicationStatus::Approved));
@@ -102,13 +106,21 @@ async fn two_vouches_admit_an_applicant() {
     let mut expected = vec![a.0, b.0];
     expected.sort();
     assert_eq!(vouchers, expected);
-    // Now in the directory, and reachable: Member 2 trusts A, so 2 → A → Pat.
+    // Now in the directory, and reachable through B's open vouch (A's private one is never
+    // used): Member 2 trusts A and B, and sees 2 → B → Pat only.
     let c = &members[2];
-    let trust_a =
-        c.1.post(&format!("/people/{}/statements", a.0), &[("kind", "trust"), ("visibility", "members")]).await;
-    assert_eq!(trust_a.status().as_u16(), 303);
+    for whom in [a.0, b.0] {
+        let made =
+            c.1.post(&format!("/people/{whom}/statements"), &[("kind", "trust"), ("visibility", "members")]).await;
+        assert_eq!(made.status().as_u16(), 303);
+    }
     let (_, profile) = c.1.get_text(&format!("/people/{p}")).await;
-    assert!(profile.contains("Member 0") && profile.contains("(vouch, "), "{profile}");
+    assert!(
+        profile.contains("Member 1</a> <span class=\"muted\">(trust, ") && profile.contains("(vouch, "),
+        "{profile}"
+    );
+    assert!(profile.contains("There is one shortest way"), "{profile}");
+    assert!(!profile.contains("Member 0"), "{profile}");
 }
 
 #[tokio::test]
@@ -445,4 +457,24 @@ async fn coordinators_award_badges_that_profiles_show() {
     assert_eq!(location(&back), format!("/people/{}?done=badge_withdrawn#badges", mary.0));
     let (_, profile) = olive.1.get_text(&format!("/people/{}", mary.0)).await;
     assert!(!profile.contains("Repair café host"));
+}
+
+#[tokio::test]
+async fn vouching_limits_hold_after_a_decision_and_suspended_vouchers_do_not_count() {
+    let Community { app, members, steward } = community(3).await;
+    let (a, b, c) = (&members[0], &members[1], &members[2]);
+    let p = applicant(&app, "Pat Newcomer", "pat@diss.example", a.0).await;
+    let q = applicant(&app, "Quin Newcomer", "quin@diss.example", a.0).await;
+    assert_eq!(vouch(&a.1, p, true).await.status().as_u16(), 303);
+    app.clock.advance(Duration::minutes(5));
+    // Pat is declined; A's vouch for her still counts against A's weekly limit.
+    let application = admission::application_of(app.db(), p).await.unwrap().unwrap().id;
+    let decided = steward.post(&format!("/admin/applications/{application}/decide"), &[("decision", "decline")]).await;
+    assert_eq!(decided.status().as_u16(), 303);
+    assert_eq!(vouch(&a.1, q, true).await.status().as_u16(), 409);
+    // B vouches for Quin, then is suspended: B's vouch no longer counts, so C's does not admit.
+    assert_eq!(vouch(&b.1, q, true).await.status().as_u16(), 303);
+    assert_eq!(steward.post(&format!("/admin/members/{}/suspend", b.0), &[]).await.status().as_u16(), 303);
+    assert_eq!(location(&vouch(&c.1, q, true).await), format!("/people/{q}?done=statement_made#say"));
+    assert_eq!(stored_and_recomputed(&app, q).await, (ApplicationStatus::Waiting, ApplicationStatus::Waiting));
 }

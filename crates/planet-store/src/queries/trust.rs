@@ -1,14 +1,14 @@
 //! Trust statements, the admission rule, the vouches that admitted someone, and vouching bans.
 
 use super::corrupt;
-use crate::entities::{admission_rule, admission_vouch, member, profile, trust_statement, vouching_ban};
+use crate::entities::{admission_rule, admission_vouch, application, member, profile, trust_statement, vouching_ban};
 use crate::{StoreError, StoreResult};
 use chrono::{DateTime, Utc};
 use planet_domain::admission::{VouchFact, VouchingRule};
 use planet_domain::trust::graph::EdgeFacts;
 use planet_domain::trust::{StatementKind, TrustVisibility};
 use planet_domain::{ApplicationId, MemberId, ProfileId, StatementId};
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, JoinType, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect, RelationDef, Set,
@@ -266,16 +266,28 @@ pub async fn usable_edges(
         .collect()
 }
 
-/// Every vouch ever made for a person (withdrawn ones too), with what is needed to judge it.
-pub async fn vouches_for(db: &impl ConnectionTrait, subject: ProfileId) -> StoreResult<Vec<(VouchFact, String)>> {
+/// A vouch for a person, with what is needed to judge it and to show it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VouchRecord {
+    /// `voucher_admitted_at` is `None` when the voucher is not (or no longer) a member in good
+    /// standing: a suspended or removed member's vouch does not count.
+    pub fact: VouchFact,
+    pub voucher_name: String,
+    pub visibility: TrustVisibility,
+}
+
+/// Every vouch ever made for a person (withdrawn ones too), oldest first.
+pub async fn vouches_for(db: &impl ConnectionTrait, subject: ProfileId) -> StoreResult<Vec<VouchRecord>> {
     #[derive(FromQueryResult)]
     struct Vouch {
         author_id: Uuid,
         author_name: String,
+        author_status: String,
         admitted_at: Option<DateTime<Utc>>,
         made_at: DateTime<Utc>,
         revoked_at: Option<DateTime<Utc>>,
         met_in_person: bool,
+        visibility: String,
     }
     let rows = trust_statement::Entity::find()
         .select_only()
@@ -284,8 +296,10 @@ pub async fn vouches_for(db: &impl ConnectionTrait, subject: ProfileId) -> Store
             trust_statement::Column::MadeAt,
             trust_statement::Column::RevokedAt,
             trust_statement::Column::MetInPerson,
+            trust_statement::Column::Visibility,
         ])
         .column_as(member::Column::Name, "author_name")
+        .column_as(member::Column::Status, "author_status")
         .column_as(member::Column::AdmittedAt, "admitted_at")
         .join(JoinType::InnerJoin, author())
         .filter(trust_statement::Column::SubjectId.eq(subject.uuid()))
@@ -294,21 +308,24 @@ pub async fn vouches_for(db: &impl ConnectionTrait, subject: ProfileId) -> Store
         .into_model::<Vouch>()
         .all(db)
         .await?;
-    Ok(rows
-        .into_iter()
+    rows.into_iter()
         .map(|row| {
-            (
-                VouchFact {
+            let visibility = TrustVisibility::parse(&row.visibility)
+                .ok_or_else(|| corrupt("statement visibility", &row.visibility))?;
+            let in_good_standing = row.author_status == planet_domain::space::AccountStatus::Member.as_str();
+            Ok(VouchRecord {
+                fact: VouchFact {
                     voucher: MemberId::from_uuid(row.author_id),
-                    voucher_admitted_at: row.admitted_at,
+                    voucher_admitted_at: row.admitted_at.filter(|_| in_good_standing),
                     made_at: row.made_at,
                     revoked_at: row.revoked_at,
                     met_in_person: row.met_in_person,
                 },
-                row.author_name,
-            )
+                voucher_name: row.author_name,
+                visibility,
+            })
         })
-        .collect())
+        .collect()
 }
 
 /// Vouches a member has made for applicants since `since`, and vouches standing now.
@@ -318,10 +335,21 @@ pub async fn vouch_counts(
     since: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> StoreResult<(u64, u64)> {
+    // Vouches for people who were applicants when vouched for (whatever became of them since).
     let applicants = sea_orm::sea_query::Query::select()
-        .column(member::Column::Id)
-        .from(member::Entity)
-        .and_where(member::Column::Status.eq(planet_domain::space::AccountStatus::Applicant.as_str()))
+        .column(application::Column::MemberId)
+        .from(application::Entity)
+        .and_where(
+            Expr::col((application::Entity, application::Column::CreatedAt))
+                .lte(Expr::col((trust_statement::Entity, trust_statement::Column::MadeAt))),
+        )
+        .and_where(
+            Expr::col((application::Entity, application::Column::DecidedAt)).is_null().or(Expr::col((
+                application::Entity,
+                application::Column::DecidedAt,
+            ))
+            .gt(Expr::col((trust_statement::Entity, trust_statement::Column::MadeAt)))),
+        )
         .to_owned();
     let vouches = || {
         trust_statement::Entity::find()
@@ -467,7 +495,7 @@ pub async fn banned_until(
 /// Everyone who ever vouched for a person (withdrawn vouches too: they still vouched).
 pub async fn vouchers_of(db: &impl ConnectionTrait, subject: ProfileId) -> StoreResult<Vec<(MemberId, String)>> {
     let mut vouchers: Vec<(MemberId, String)> =
-        vouches_for(db, subject).await?.into_iter().map(|(v, name)| (v.voucher, name)).collect();
+        vouches_for(db, subject).await?.into_iter().map(|v| (v.fact.voucher, v.voucher_name)).collect();
     vouchers.sort_by_key(|(id, _)| *id);
     vouchers.dedup_by_key(|(id, _)| *id);
     Ok(vouchers)
