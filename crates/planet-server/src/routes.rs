@@ -45,6 +45,15 @@ impl RouteBook {
     {
         self.add("POST", path, post(handler))
     }
+
+    /// A POST that may carry an upload larger than the usual body limit.
+    fn post_upload<H, T>(self, path: &'static str, handler: H, limit: usize) -> Self
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        self.add("POST", path, post(handler).layer(axum::extract::DefaultBodyLimit::max(limit)))
+    }
 }
 
 fn book() -> RouteBook {
@@ -112,6 +121,9 @@ fn book() -> RouteBook {
         .post("/people/{id}/managers", people::pages::add_manager)
         .post("/people/{id}/managers/{member}/remove", people::pages::remove_manager)
         .post("/people/{id}/statements", people::pages::make_statement)
+        .post_upload("/people/{id}/photo", people::pages::upload_photo, people::photos::MAX_UPLOAD + 64 * 1024)
+        .post("/people/{id}/photo/remove", people::pages::remove_photo)
+        .get("/photos/{id}/{size}", people::pages::photo)
         .post("/people/{id}/badges", people::pages::award_badge)
         .post("/people/{id}/badges/{badge}/withdraw", people::pages::withdraw_badge)
         .get("/trust", trust::pages::mine)

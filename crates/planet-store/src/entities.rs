@@ -15,6 +15,7 @@ pub mod join_request;
 pub mod member;
 pub mod outbox_message;
 pub mod password_reset;
+pub mod photo;
 pub mod profile;
 pub mod profile_manager;
 pub mod profile_tag;

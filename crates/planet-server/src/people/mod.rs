@@ -3,4 +3,5 @@
 pub mod api;
 pub mod badges;
 pub mod pages;
+pub mod photos;
 pub mod service;

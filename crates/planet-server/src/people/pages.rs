@@ -3,7 +3,7 @@
 use super::badges;
 use super::service::{self, DirectorySearch, Order, ProfileInput};
 use crate::admission::pages::day;
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::identity::session::Ctx;
 use crate::state::AppState;
 use crate::trust::service::{ConnectionsView, StatementInput};
@@ -23,6 +23,7 @@ use serde::Deserialize;
 /// A directory entry in a list.
 pub struct EntryView {
     pub id: String,
+    pub photo: Option<String>,
     pub name: String,
     pub kind: &'static str,
     pub tagline: String,
@@ -33,6 +34,7 @@ pub struct EntryView {
 pub fn entry_view(profile: &Profile) -> EntryView {
     EntryView {
         id: profile.id.to_string(),
+        photo: None,
         name: profile.name.clone(),
         kind: profile.kind.label(),
         tagline: profile.tagline.clone(),
@@ -97,7 +99,11 @@ async fn directory_page(state: &AppState, ctx: &Ctx, search: DirectorySearch, pr
     let title = if print { "Directory (printable)" } else { "Who We Are" };
     Ok(DirectoryPage {
         layout: ctx.layout(title),
-        entries: found.entries.iter().map(entry_view).collect(),
+        entries: found
+            .entries
+            .iter()
+            .map(|p| EntryView { photo: found.photos.get(&p.id).map(|id| id.to_string()), ..entry_view(p) })
+            .collect(),
         total: found.total,
         page: found.page,
         pages: found.total.div_ceil(service::PAGE_SIZE).max(1),
@@ -162,6 +168,7 @@ struct ShowPage {
     name: String,
     kind: &'static str,
     is_person: bool,
+    photo: Option<String>,
     applicant: bool,
     is_me: bool,
     can_edit: bool,
@@ -250,6 +257,7 @@ async fn show_page(state: &AppState, ctx: &Ctx, id: &str, forms: ShowForms) -> A
         name: profile.name.clone(),
         kind: profile.kind.label(),
         is_person: !profile.kind.is_organisation(),
+        photo: view.photo.map(|id| id.to_string()),
         applicant: view.subject.is_applicant(),
         is_me: view.is_me,
         can_edit: view.can_edit,
@@ -327,6 +335,8 @@ struct EditPage {
     visibilities: Vec<(&'static str, &'static str)>,
     areas: Vec<String>,
     values: Vec<ValueChoice>,
+    photo: Option<String>,
+    photo_errors: FormErrors,
 }
 
 pub struct ValueChoice {
@@ -359,7 +369,13 @@ async fn edit_page(
             description: v.description,
         })
         .collect();
+    let photo = planet_store::queries::people::photo_ids(state.db(), &[profile.id])
+        .await?
+        .get(&profile.id)
+        .map(|id| id.to_string());
     Ok(EditPage {
+        photo,
+        photo_errors: FormErrors::none(),
         values,
         layout: ctx.layout(format!("Edit {}", profile.name)),
         id: profile.id.to_string(),
@@ -591,4 +607,103 @@ pub async fn create_badge(
             form_again(err, |errors| BadgesPage { errors, ..page })
         }
     }
+}
+
+/// Upload a photo or logo (a multipart form with one file field, `photo`).
+pub async fn upload_photo(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    multipart: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+) -> AppResult<Response> {
+    // Who may change this entry is decided before anything sent is looked at.
+    service::editable(&state, &ctx, &id).await?;
+    let Ok(mut multipart) = multipart else {
+        return photo_again(
+            &state,
+            &ctx,
+            &id,
+            AppError::invalid("photo", "photo_required", "Choose a photo to upload"),
+        )
+        .await;
+    };
+    let too_big =
+        || AppError::invalid("photo", "photo_too_big", "This picture is too big. Please choose one under 10 MB.");
+    let mut bytes = None;
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(err) if err.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE => {
+                return photo_again(&state, &ctx, &id, too_big()).await;
+            }
+            Err(_) => {
+                return photo_again(
+                    &state,
+                    &ctx,
+                    &id,
+                    AppError::invalid("photo", "photo_required", "Choose a photo to upload"),
+                )
+                .await;
+            }
+        };
+        if field.name() == Some("photo") {
+            match field.bytes().await {
+                Ok(data) => bytes = Some(data.to_vec()),
+                Err(err) if err.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE => {
+                    return photo_again(&state, &ctx, &id, too_big()).await;
+                }
+                Err(_) => {
+                    return photo_again(
+                        &state,
+                        &ctx,
+                        &id,
+                        AppError::invalid("photo", "photo_required", "Choose a photo to upload"),
+                    )
+                    .await;
+                }
+            }
+        }
+    }
+    let bytes = bytes.filter(|b| !b.is_empty());
+    let Some(bytes) = bytes else {
+        return photo_again(
+            &state,
+            &ctx,
+            &id,
+            AppError::invalid("photo", "photo_required", "Choose a photo to upload"),
+        )
+        .await;
+    };
+    match service::upload_photo(&state, &ctx, &id, bytes).await {
+        Ok(()) => Ok(Redirect::to(&format!("/people/{id}/edit?done=photo_saved")).into_response()),
+        Err(err) => photo_again(&state, &ctx, &id, err).await,
+    }
+}
+
+async fn photo_again(state: &AppState, ctx: &Ctx, id: &str, err: AppError) -> AppResult<Response> {
+    let page = edit_page(state, ctx, id, FormErrors::none(), None).await?;
+    form_again(err, |photo_errors| EditPage { photo_errors, ..page })
+}
+
+pub async fn remove_photo(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> AppResult<Response> {
+    service::remove_photo(&state, &ctx, &id).await?;
+    Ok(Redirect::to(&format!("/people/{id}/edit?done=photo_removed")).into_response())
+}
+
+/// A photo, cached by the browser for good: a new photo has a new address.
+pub async fn photo(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, size)): Path<(String, String)>,
+) -> AppResult<Response> {
+    let bytes = service::photo(&state, &ctx, &id, &size).await?;
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "image/jpeg"),
+            (axum::http::header::CACHE_CONTROL, "private, max-age=31536000, immutable"),
+        ],
+        bytes,
+    )
+        .into_response())
 }

@@ -88,6 +88,8 @@ pub struct DirectoryPage {
     pub areas: Vec<String>,
     pub skills: Vec<String>,
     pub values: Vec<CommunityValue>,
+    /// Entry → photo id, for thumbnails.
+    pub photos: HashMap<ProfileId, uuid::Uuid>,
 }
 
 /// One page of `per_page` entries (the printable list asks for up to [`PRINT_SIZE`]).
@@ -129,7 +131,9 @@ pub async fn directory(
     } else {
         people::directory(state.db(), &query).await?
     };
+    let ids: Vec<ProfileId> = entries.iter().map(|p| p.id).collect();
     Ok(DirectoryPage {
+        photos: people::photo_ids(state.db(), &ids).await?,
         entries,
         total,
         page,
@@ -154,6 +158,7 @@ pub struct ProfileView {
     pub about: trust_service::StatementsAbout,
     pub statement_kinds: Vec<StatementKind>,
     pub values: Vec<(CommunityValue, String)>,
+    pub photo: Option<uuid::Uuid>,
 }
 
 async fn manages(state: &AppState, member: MemberId, profile: &Profile) -> AppResult<bool> {
@@ -197,7 +202,9 @@ pub async fn view(state: &AppState, ctx: &Ctx, id: &str) -> AppResult<ProfileVie
     let statement_kinds =
         if is_mine { Vec::new() } else { trust_service::kinds_for(profile.kind, subject.is_applicant()) };
     let values = people::values_of(state.db(), profile.id).await?;
+    let photo = people::photo_ids(state.db(), &[profile.id]).await?.get(&profile.id).copied();
     Ok(ProfileView {
+        photo,
         values,
         runs_it: is_mine,
         is_me: profile.member == Some(me),
@@ -513,6 +520,54 @@ pub async fn remove_manager(state: &AppState, ctx: &Ctx, id: &str, member: &str)
     audit::record(&txn, Some(ctx.member()?.id), "profile.manager_removed", &profile.name, &leaving.name, now).await?;
     state.commit(txn).await?;
     Ok(profile)
+}
+
+/// Put up a photo (a person) or logo (a business): checked and re-encoded off the async
+/// threads, then stored in place of any earlier one.
+pub async fn upload_photo(state: &AppState, ctx: &Ctx, id: &str, bytes: Vec<u8>) -> AppResult<()> {
+    let profile = editable(state, ctx, id).await?;
+    let processed = tokio::task::spawn_blocking(move || super::photos::process(&bytes))
+        .await
+        .map_err(|e| AppError::Internal(format!("photo task: {e}")))?
+        .map_err(|e| AppError::invalid("photo", e.code(), e.message()))?;
+    let me = ctx.member()?.id;
+    let now = state.now();
+    let txn = state.store().begin().await?;
+    people::set_photo(&txn, profile.id, processed.full, processed.thumb, processed.width, processed.height, me, now)
+        .await?;
+    if !manages(state, me, &profile).await? {
+        audit::record(&txn, Some(me), "profile.photo_by_steward", &profile.name, "", now).await?;
+    }
+    state.commit(txn).await?;
+    Ok(())
+}
+
+pub async fn remove_photo(state: &AppState, ctx: &Ctx, id: &str) -> AppResult<()> {
+    let profile = editable(state, ctx, id).await?;
+    let me = ctx.member()?.id;
+    let now = state.now();
+    let txn = state.store().begin().await?;
+    people::remove_photo(&txn, profile.id).await?;
+    if !manages(state, me, &profile).await? {
+        audit::record(&txn, Some(me), "profile.photo_removed_by_steward", &profile.name, "", now).await?;
+    }
+    state.commit(txn).await?;
+    Ok(())
+}
+
+/// A photo's JPEG bytes, for members.
+pub async fn photo(state: &AppState, ctx: &Ctx, id: &str, size: &str) -> AppResult<Vec<u8>> {
+    ctx.require(Action::ViewDirectory)?;
+    let id: uuid::Uuid = id.parse().map_err(|_| AppError::not_found())?;
+    let size = match size {
+        "full" => people::PhotoSize::Full,
+        "thumb" => people::PhotoSize::Thumb,
+        _ => return Err(AppError::not_found()),
+    };
+    let (profile, bytes) = people::photo_bytes(state.db(), id, size).await?.ok_or_else(AppError::not_found)?;
+    // Only the photos of entries the member may see.
+    trust_service::subject(state, ctx, &profile.to_string()).await?;
+    Ok(bytes)
 }
 
 /// The member's own entry.

@@ -64,6 +64,8 @@ pub fn flash_message(code: Option<&str>) -> Option<&'static str> {
         "badge_created" => "The badge has been made. Award it from a member's profile.",
         "badge_awarded" => "The badge has been awarded.",
         "badge_withdrawn" => "The badge has been taken back.",
+        "photo_saved" => "Your picture has been saved.",
+        "photo_removed" => "The picture has been removed.",
         "rule_saved" => "The admission rule has been saved. It applies to every vouch from now on.",
         _ => return None,
     })

@@ -35,7 +35,8 @@ fn with_security_headers(mut response: Response, is_asset: bool) -> Response {
         "permissions-policy",
         HeaderValue::from_static("camera=(), microphone=(), geolocation=(), interest-cohort=()"),
     );
-    if !is_asset {
+    // Pages are never cached; assets and photos say for themselves how long they keep.
+    if !is_asset && !headers.contains_key(header::CACHE_CONTROL) {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     response

@@ -93,6 +93,9 @@ fn expected(method: &str, path: &str) -> Option<[Outcome; 7]> {
         // The member is not among its managers: nothing to remove.
         ("POST", "/people/{id}/managers/{member}/remove") => [L, A, F, F, F, N, N],
         ("POST", "/people/{id}/statements") => MEMBERS,
+        // No picture is sent: the coordinator (who runs the entry) and stewards are told so.
+        ("POST", "/people/{id}/photo") | ("POST", "/people/{id}/photo/remove") => [L, A, F, F, F, P, P],
+        ("GET", "/photos/{id}/{size}") => [L, A, F, N, N, N, N],
         // No badge with that id: nobody can award or take it back.
         ("POST", "/people/{id}/badges") | ("POST", "/people/{id}/badges/{badge}/withdraw") => [L, A, F, N, N, N, N],
         ("GET", "/spaces/{id}/badges") | ("POST", "/spaces/{id}/badges") => SPACE_COORD,

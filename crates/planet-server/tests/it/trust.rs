@@ -478,3 +478,87 @@ async fn vouching_limits_hold_after_a_decision_and_suspended_vouchers_do_not_cou
     assert_eq!(location(&vouch(&c.1, q, true).await), format!("/people/{q}?done=statement_made#say"));
     assert_eq!(stored_and_recomputed(&app, q).await, (ApplicationStatus::Waiting, ApplicationStatus::Waiting));
 }
+
+/// A multipart form with one file, as a browser sends it.
+async fn upload(browser: &Browser, path: &str, bytes: &[u8]) -> (u16, String, String) {
+    let boundary = "----planet-test-boundary";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"photo\"; filename=\"me.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let response = browser
+        .client
+        .post(format!("{}{path}", browser.base))
+        .header("content-type", format!("multipart/form-data; boundary={boundary}"))
+        .header("sec-fetch-site", "same-origin")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    let place = location(&response);
+    (status, place, response.text().await.unwrap_or_default())
+}
+
+fn photo_with_gps() -> Vec<u8> {
+    let mut plain = Vec::new();
+    let picture = image::RgbImage::from_pixel(1000, 700, image::Rgb([90, 140, 60]));
+    image::codecs::jpeg::JpegEncoder::new(&mut plain).encode_image(&picture).unwrap();
+    let payload = b"Exif\0\0MM\0*\0\0\0\x08GPSLatitude 52.3763N";
+    let mut app1 = vec![0xFF, 0xE1];
+    app1.extend_from_slice(&((payload.len() + 2) as u16).to_be_bytes());
+    app1.extend_from_slice(payload);
+    [&plain[..2], &app1[..], &plain[2..]].concat()
+}
+
+#[tokio::test]
+async fn photos_are_cleaned_and_bad_uploads_refused() {
+    let Community { app, members, .. } = community(2).await;
+    let (a, b) = (&members[0], &members[1]);
+    let path = format!("/people/{}/photo", a.0);
+    let (status, place, _) = upload(&a.1, &path, &photo_with_gps()).await;
+    assert_eq!((status, place.as_str()), (303, format!("/people/{}/edit?done=photo_saved", a.0).as_str()));
+    let (_, profile) = b.1.get_text(&format!("/people/{}", a.0)).await;
+    let src = profile.split("src=\"/photos/").nth(1).unwrap().split('"').next().unwrap().to_owned();
+    for size in [src.clone(), src.replace("/full", "/thumb")] {
+        let response = b.1.get(&format!("/photos/{size}")).await;
+        assert_eq!(response.status().as_u16(), 200);
+        assert_eq!(response.headers()["content-type"], "image/jpeg");
+        let bytes = response.bytes().await.unwrap();
+        assert!(!bytes.windows(4).any(|w| w == b"Exif") && !bytes.windows(11).any(|w| w == b"GPSLatitude"));
+    }
+    // Someone else's profile: refused before anything is read.
+    assert_eq!(upload(&b.1, &path, &photo_with_gps()).await.0, 403);
+    // Logged out: no photos.
+    assert_eq!(location(&app.browser().get(&format!("/photos/{src}")).await), "/login");
+    // Not a picture, far too big, or a decompression bomb: a clear message, and the photo stays.
+    let (status, _, page) = upload(&a.1, &path, b"%PDF-1.7 this is not a picture").await;
+    assert_eq!(status, 422);
+    assert!(page.contains("Please choose a photo"), "{page}");
+    let (status, _, page) = upload(&a.1, &path, &vec![0xFFu8; 50 * 1024 * 1024]).await;
+    assert_eq!(status, 422);
+    assert!(page.contains("too big"), "{page}");
+    let mut bomb = Vec::new();
+    image::DynamicImage::new_rgb8(1, 1)
+        .write_to(&mut std::io::Cursor::new(&mut bomb), image::ImageFormat::Png)
+        .unwrap();
+    bomb[16..24].copy_from_slice(&[0, 0, 0xC3, 0x50, 0, 0, 0xC3, 0x50]);
+    let crc = {
+        let mut crc = 0xFFFF_FFFFu32;
+        for &byte in &bomb[12..29] {
+            crc ^= u32::from(byte);
+            for _ in 0..8 {
+                crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+            }
+        }
+        !crc
+    };
+    bomb[29..33].copy_from_slice(&crc.to_be_bytes());
+    let (status, _, page) = upload(&a.1, &path, &bomb).await;
+    assert_eq!(status, 422);
+    assert!(page.contains("too many pixels"), "{page}");
+    let (_, profile) = b.1.get_text(&format!("/people/{}", a.0)).await;
+    assert!(profile.contains(&src), "the earlier photo stays");
+}

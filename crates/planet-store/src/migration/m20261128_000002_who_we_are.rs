@@ -93,6 +93,22 @@ impl MigrationTrait for Migration {
         manager.create_index(index("profile_values", &["value_id"], false)).await?;
         manager
             .create_table(
+                table("photos")
+                    .col(id_pk())
+                    .col(id("profile_id").unique_key())
+                    .col(ColumnDef::new(Alias::new("full_jpeg")).binary().not_null())
+                    .col(ColumnDef::new(Alias::new("thumb_jpeg")).binary().not_null())
+                    .col(int("width"))
+                    .col(int("height"))
+                    .col(id("uploaded_by"))
+                    .col(time("uploaded_at"))
+                    .foreign_key(&mut fk("photos", "profile_id", "profiles", true))
+                    .foreign_key(&mut fk("photos", "uploaded_by", "members", false))
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_table(
                 table("badges")
                     .col(id_pk())
                     .col(id("space_id"))
