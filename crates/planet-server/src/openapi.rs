@@ -21,8 +21,12 @@ use utoipa::{Modify, OpenApi};
         crate::people::api::search,
         crate::people::api::get,
         crate::people::api::connections,
+        crate::people::api::badges,
+        crate::people::api::values,
         crate::trust::api::mine,
         crate::trust::api::make,
+        crate::trust::api::withdraw,
+        crate::trust::api::renew,
     ),
     modifiers(&TokenAuth),
 )]

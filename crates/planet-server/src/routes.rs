@@ -162,7 +162,11 @@ fn book() -> RouteBook {
         .get("/api/v1/people/{id}", people::api::get)
         .get("/api/v1/people/{id}/connections", people::api::connections)
         .post("/api/v1/people/{id}/statements", trust::api::make)
+        .get("/api/v1/people/{id}/badges", people::api::badges)
+        .get("/api/v1/values", people::api::values)
         .get("/api/v1/trust", trust::api::mine)
+        .post("/api/v1/trust/{id}/withdraw", trust::api::withdraw)
+        .post("/api/v1/trust/{id}/renew", trust::api::renew)
 }
 
 /// Every route the server answers.

@@ -65,7 +65,7 @@ pub(crate) async fn walk(j: &mut Journey) -> WebDriverResult<()> {
     j.fill("tagline", "Bread baked every morning on Mere Street").await?;
     j.fill("skills", "sourdough, cakes").await?;
     j.fill("area", "Town centre").await?;
-    j.submit("main form button[type=submit]").await?;
+    j.submit("main form[action$='/edit'] button[type=submit]").await?;
     assert!(j.text().await?.contains("Bread baked every morning"));
     j.visit("/invitations").await?;
     j.fill("note", "Pat from the choir").await?;

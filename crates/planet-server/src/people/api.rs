@@ -83,3 +83,55 @@ pub async fn connections(
     let subject = crate::trust::service::subject(&state, &ctx, &id).await?;
     Ok(Json(crate::trust::service::connections(&state, &ctx, subject.profile.id).await?))
 }
+
+#[derive(Serialize, ToSchema)]
+pub struct AwardDto {
+    #[schema(value_type = String, format = Uuid)]
+    pub badge: planet_domain::BadgeId,
+    pub name: String,
+    pub description: String,
+    pub awarded_by: String,
+    pub note: String,
+    pub awarded_at: DateTime<Utc>,
+}
+
+/// The badges on a directory entry, with who awarded each and when.
+#[utoipa::path(get, path = "/api/v1/people/{id}/badges", tag = "people", params(("id" = String, Path)),
+    responses((status = 200, body = Vec<AwardDto>), (status = 404, body = ErrorBody)), security(("token" = [])))]
+pub async fn badges(
+    State(state): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+) -> ApiResult<Vec<AwardDto>> {
+    let subject = crate::trust::service::subject(&state, &ctx, &id).await?;
+    let awards = super::badges::awards_of(&state, &ctx, subject.profile.id).await?;
+    Ok(Json(
+        awards
+            .into_iter()
+            .map(|a| AwardDto {
+                badge: a.badge,
+                name: a.name,
+                description: a.description,
+                awarded_by: a.awarded_by,
+                note: a.note,
+                awarded_at: a.awarded_at,
+            })
+            .collect(),
+    ))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ValueDto {
+    #[schema(value_type = String, format = Uuid)]
+    pub id: planet_domain::ValueId,
+    pub name: String,
+    pub description: String,
+}
+
+/// The community's values (filter the directory by one with `?value=ID`).
+#[utoipa::path(get, path = "/api/v1/values", tag = "people",
+    responses((status = 200, body = Vec<ValueDto>), (status = 401, body = ErrorBody)), security(("token" = [])))]
+pub async fn values(State(state): State<AppState>, ApiCtx(ctx): ApiCtx) -> ApiResult<Vec<ValueDto>> {
+    let values = service::community_values(&state, &ctx).await?;
+    Ok(Json(values.into_iter().map(|v| ValueDto { id: v.id, name: v.name, description: v.description }).collect()))
+}

@@ -85,3 +85,27 @@ pub async fn make(
     };
     Ok(Json(MadeDto { admitted: service::make_statement(&state, &ctx, &id, input).await? }))
 }
+
+/// Withdraw one of my statements.
+#[utoipa::path(post, path = "/api/v1/trust/{id}/withdraw", tag = "trust", params(("id" = String, Path)),
+    responses((status = 200, body = StatementDto), (status = 404, body = ErrorBody)), security(("token" = [])))]
+pub async fn withdraw(
+    State(state): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+) -> ApiResult<StatementDto> {
+    let statement = service::revoke(&state, &ctx, &id).await?;
+    Ok(Json(dto(&statement)))
+}
+
+/// Renew one of my statements for another two years.
+#[utoipa::path(post, path = "/api/v1/trust/{id}/renew", tag = "trust", params(("id" = String, Path)),
+    responses((status = 200, body = StatementDto), (status = 404, body = ErrorBody)), security(("token" = [])))]
+pub async fn renew(
+    State(state): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+) -> ApiResult<StatementDto> {
+    let statement = service::renew(&state, &ctx, &id).await?;
+    Ok(Json(dto(&statement)))
+}

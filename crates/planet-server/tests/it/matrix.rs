@@ -108,7 +108,8 @@ fn expected(method: &str, path: &str) -> Option<[Outcome; 7]> {
         ("POST", "/admin/values/{id}/retire") => [L, A, F, F, F, F, N],
         ("GET", "/api/v1/people") | ("GET", "/api/v1/people/{id}") => MEMBERS,
         ("GET", "/api/v1/people/{id}/connections") | ("POST", "/api/v1/people/{id}/statements") => MEMBERS,
-        ("GET", "/api/v1/trust") => MEMBERS,
+        ("GET", "/api/v1/trust") | ("GET", "/api/v1/values") | ("GET", "/api/v1/people/{id}/badges") => MEMBERS,
+        ("POST", "/api/v1/trust/{id}/withdraw") | ("POST", "/api/v1/trust/{id}/renew") => [L, A, F, N, P, N, N],
         _ => return None,
     })
 }
@@ -237,7 +238,7 @@ impl Fixture {
             self.email.to_string()
         } else if path.starts_with("/people/") || path.starts_with("/api/v1/people/") {
             self.business.to_string()
-        } else if path.starts_with("/trust/statements") {
+        } else if path.starts_with("/trust/statements") || path.starts_with("/api/v1/trust/") {
             self.statement.to_string()
         } else {
             self.secret.to_string()
