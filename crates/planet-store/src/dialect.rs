@@ -1,7 +1,7 @@
 //! Everything that differs between SQLite and PostgreSQL, in one place.
 
 use crate::{StoreError, StoreResult};
-use sea_orm::sea_query::{Expr, SimpleExpr};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, JoinType, Order, SelectStatement};
 use sea_orm::sqlx::postgres::PgPoolOptions;
 use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, SqlxPostgresConnector, SqlxSqliteConnector, Statement};
@@ -232,25 +232,51 @@ pub(crate) fn backend_of(backend: DbBackend) -> Backend {
 pub trait FullTextSearch {
     /// The statements that make the index (run once, by the migration).
     fn search_schema(&self) -> &'static [&'static str];
-    /// A condition on `profiles` that holds for entries matching every word of the query.
-    /// `broad` (more than [`BROAD_MATCHES`] matches) asks for a plan that walks the entries in
-    /// name order and stops at the page's end, instead of sorting every match.
-    fn profile_matches(&self, query: &SearchTerms, broad: bool) -> SimpleExpr;
-    /// How many entries match the words alone, counting no further than `cap`.
-    fn count_matches(&self, query: &SearchTerms, cap: u64) -> Statement;
-    /// The statements that replace an entry's words in the index.
-    fn index_profile(&self, id: Uuid, name: &str, body: &str) -> Vec<Statement>;
+    /// Keep only the entries (`profiles`) matching every word of the query.
+    fn keep_matches(&self, select: &mut SelectStatement, query: &SearchTerms);
+    /// Order the matches by name. On SQLite the index hands them over in name order itself
+    /// (see [`search_rowid`]), so one page is read without sorting every match.
+    fn order_matches_by_name(&self, select: &mut SelectStatement);
+    /// The statements that replace an entry's words in the index. `old_key` is the entry's
+    /// search key before (its name may have changed), `key` the one now.
+    fn index_profile(&self, old_key: Option<i64>, key: i64, id: Uuid, name: &str, body: &str) -> Vec<Statement>;
 }
 
-/// The FTS5 row of an entry. FTS5 finds rows quickly only by rowid, so each entry's rowid is
-/// taken from the random half of its UUIDv7 (62 random bits: a clash is vanishingly unlikely,
-/// and would be refused by the index rather than mix two entries up). Unlike `profiles.rowid`,
-/// it survives `VACUUM` and backups.
-pub(crate) fn search_rowid(id: Uuid) -> i64 {
+/// The search key of an entry: its row in the SQLite FTS5 index, and `profiles.search_key`.
+///
+/// FTS5 returns matches in rowid order and can stop after a page, so the key follows the order
+/// of names: the first nine characters of the name, folded to lower case without accents, are
+/// read as a number in base 37 (end or space, a–z, 0–9) in the high bits, and 16 bits of the
+/// entry's random id tell apart entries whose names start alike (in any order; a clash is
+/// resolved by the caller trying the next key). Unlike `profiles.rowid`, it survives `VACUUM` and backups.
+pub fn search_rowid(id: Uuid, name: &str) -> i64 {
+    let mut key: i64 = 0;
+    let mut chars = name.trim().chars().flat_map(char::to_lowercase).map(fold_accent);
+    for _ in 0..9 {
+        let symbol = match chars.next() {
+            Some(c @ 'a'..='z') => c as i64 - 'a' as i64 + 1,
+            Some(c @ '0'..='9') => c as i64 - '0' as i64 + 27,
+            _ => 0,
+        };
+        key = key * 37 + symbol;
+    }
+    // 37^9 < 2^47, so with 16 more bits the key stays positive.
     let bytes = id.as_bytes();
-    let mut low = [0u8; 8];
-    low.copy_from_slice(&bytes[8..16]);
-    (u64::from_be_bytes(low) & 0x3fff_ffff_ffff_ffff) as i64
+    (key << 16) | (i64::from(bytes[14]) << 8) | i64::from(bytes[15])
+}
+
+fn fold_accent(c: char) -> char {
+    match c {
+        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'æ' => 'a',
+        'ç' => 'c',
+        'è' | 'é' | 'ê' | 'ë' => 'e',
+        'ì' | 'í' | 'î' | 'ï' => 'i',
+        'ñ' => 'n',
+        'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'œ' => 'o',
+        'ù' | 'ú' | 'û' | 'ü' => 'u',
+        'ý' | 'ÿ' => 'y',
+        other => other,
+    }
 }
 
 impl FullTextSearch for Backend {
@@ -267,18 +293,18 @@ impl FullTextSearch for Backend {
         }
     }
 
-    fn index_profile(&self, id: Uuid, name: &str, body: &str) -> Vec<Statement> {
+    fn index_profile(&self, old_key: Option<i64>, key: i64, id: Uuid, name: &str, body: &str) -> Vec<Statement> {
         match self {
             Backend::Sqlite => vec![
                 Statement::from_sql_and_values(
                     DbBackend::Sqlite,
-                    "DELETE FROM profile_search WHERE rowid = ?",
-                    [search_rowid(id).into()],
+                    "DELETE FROM profile_search WHERE rowid = ? OR rowid = ?",
+                    [old_key.unwrap_or(key).into(), key.into()],
                 ),
                 Statement::from_sql_and_values(
                     DbBackend::Sqlite,
                     "INSERT INTO profile_search (rowid, profile_id, name, body) VALUES (?, ?, ?, ?)",
-                    [search_rowid(id).into(), id.into(), name.into(), body.into()],
+                    [key.into(), id.into(), name.into(), body.into()],
                 ),
             ],
             Backend::Postgres => vec![Statement::from_sql_and_values(
@@ -290,45 +316,41 @@ impl FullTextSearch for Backend {
         }
     }
 
-    fn profile_matches(&self, query: &SearchTerms, broad: bool) -> SimpleExpr {
+    fn keep_matches(&self, select: &mut SelectStatement, query: &SearchTerms) {
         match self {
-            // `+` keeps SQLite from using the search_key index, so it walks `profiles` in name
-            // order (ix_profiles_name_id) and stops after one page: fast when most entries
-            // match, slow when few do — hence the choice by `broad`.
-            Backend::Sqlite => Expr::cust_with_values(
-                if broad {
-                    "+profiles.search_key IN (SELECT rowid FROM profile_search WHERE profile_search MATCH ?)"
-                } else {
-                    "profiles.search_key IN (SELECT rowid FROM profile_search WHERE profile_search MATCH ?)"
-                },
-                [query.fts5()],
-            ),
-            Backend::Postgres => Expr::cust_with_values(
-                "profiles.id IN (SELECT profile_id FROM profile_search WHERE document @@ to_tsquery('english', $1))",
-                [query.tsquery()],
-            ),
+            Backend::Sqlite => {
+                let search = Alias::new("profile_search");
+                select
+                    .join(
+                        JoinType::InnerJoin,
+                        search.clone(),
+                        Expr::col((search, Alias::new("rowid")))
+                            .equals((Alias::new("profiles"), Alias::new("search_key"))),
+                    )
+                    .and_where(Expr::cust_with_values("profile_search MATCH ?", [query.fts5()]));
+            }
+            Backend::Postgres => {
+                select.and_where(Expr::cust_with_values(
+                    "profiles.id IN (SELECT profile_id FROM profile_search WHERE document @@ to_tsquery('english', $1))",
+                    [query.tsquery()],
+                ));
+            }
         }
     }
 
-    fn count_matches(&self, query: &SearchTerms, cap: u64) -> Statement {
-        let cap = i64::try_from(cap).unwrap_or(i64::MAX);
+    fn order_matches_by_name(&self, select: &mut SelectStatement) {
         match self {
-            Backend::Sqlite => Statement::from_sql_and_values(
-                DbBackend::Sqlite,
-                "SELECT COUNT(*) AS n FROM (SELECT 1 FROM profile_search WHERE profile_search MATCH ? LIMIT ?)",
-                [query.fts5().into(), cap.into()],
-            ),
-            Backend::Postgres => Statement::from_sql_and_values(
-                DbBackend::Postgres,
-                "SELECT COUNT(*) AS n FROM (SELECT 1 FROM profile_search WHERE document @@ to_tsquery('english', $1) LIMIT $2) AS matches",
-                [query.tsquery().into(), cap.into()],
-            ),
+            Backend::Sqlite => {
+                select.order_by((Alias::new("profile_search"), Alias::new("rowid")), Order::Asc);
+            }
+            Backend::Postgres => {
+                select
+                    .order_by((Alias::new("profiles"), Alias::new("name")), Order::Asc)
+                    .order_by((Alias::new("profiles"), Alias::new("id")), Order::Asc);
+            }
         }
     }
 }
-
-/// Above this many matches a search is "broad" (see [`FullTextSearch::profile_matches`]).
-pub const BROAD_MATCHES: u64 = 10_000;
 
 pub(crate) fn search_schema(backend: Backend) -> &'static [&'static str] {
     backend.search_schema()
@@ -371,6 +393,24 @@ fn db_backend(backend: Backend) -> DbBackend {
     match backend {
         Backend::Sqlite => DbBackend::Sqlite,
         Backend::Postgres => DbBackend::Postgres,
+    }
+}
+
+#[cfg(test)]
+mod search_key_tests {
+    use super::search_rowid;
+    use uuid::Uuid;
+
+    #[test]
+    fn search_keys_follow_the_order_of_names() {
+        let id = Uuid::now_v7();
+        let names = ["", "Ann", "Ann Baker", "Anna Bell", "Émile Zola", "Stall0002", "Stall0010", "Zoë", "zz9"];
+        let keys: Vec<i64> = names.iter().map(|n| search_rowid(id, n)).collect();
+        let mut sorted = keys.clone();
+        sorted.sort();
+        assert_eq!(keys, sorted);
+        assert!(keys.iter().all(|k| *k >= 0));
+        assert_eq!(search_rowid(id, "ANN BAKER"), search_rowid(id, "ann baker"));
     }
 }
 

@@ -60,6 +60,7 @@ struct DirectoryPage {
     values: Vec<(String, String)>,
     query_without_page: String,
     print: bool,
+    count_cap: u64,
 }
 
 fn query_string(search: &DirectorySearch) -> String {
@@ -115,6 +116,7 @@ async fn directory_page(state: &AppState, ctx: &Ctx, search: DirectorySearch, pr
         values: found.values.iter().map(|v| (v.id.to_string(), v.name.clone())).collect(),
         query_without_page: query_string(&search),
         print,
+        count_cap: planet_store::queries::people::COUNT_CAP,
         search,
     }
     .into_response())

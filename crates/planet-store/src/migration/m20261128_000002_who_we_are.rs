@@ -222,22 +222,26 @@ impl MigrationTrait for Migration {
              SELECT id, 'person', id, name, '', '', '', '', '', 'nobody', created_at, created_at FROM members",
         )
         .await?;
-        // Their names go into the search index (one row at a time: SQLite's rowid is worked out
-        // from the id, which SQL cannot do portably).
-        for row in
-            db.query_all_raw(Statement::from_string(db.get_database_backend(), "SELECT id, name FROM profiles")).await?
-        {
+        // Their names go into the search index, one row at a time: the search key is worked
+        // out from the id and the name (`dialect::search_rowid`), which SQL cannot do portably.
+        let mut used = std::collections::HashSet::new();
+        let everyone = Statement::from_string(db.get_database_backend(), "SELECT id, name FROM profiles");
+        for row in db.query_all_raw(everyone).await? {
             let id: uuid::Uuid = row.try_get("", "id")?;
             let name: String = row.try_get("", "name")?;
-            for statement in backend.index_profile(id, &name, "") {
+            let mut key = dialect::search_rowid(id, &name);
+            while !used.insert(key) {
+                key += 1;
+            }
+            for statement in backend.index_profile(None, key, id, &name, "") {
                 db.execute_raw(statement).await?;
             }
-            let key = Query::update()
+            let set_key = Query::update()
                 .table(Alias::new("profiles"))
-                .value(Alias::new("search_key"), dialect::search_rowid(id))
+                .value(Alias::new("search_key"), key)
                 .and_where(Expr::col(Alias::new("id")).eq(id))
                 .to_owned();
-            db.execute(&key).await?;
+            db.execute(&set_key).await?;
         }
         Ok(())
     }

@@ -2,7 +2,7 @@
 //! skills, and full-text search (through [`crate::dialect::FullTextSearch`]).
 
 use super::corrupt;
-use crate::dialect::{BROAD_MATCHES, FullTextSearch, SearchTerms, backend_of, search_rowid};
+use crate::dialect::{FullTextSearch, SearchTerms, backend_of, search_rowid};
 use crate::entities::{community_value, member, photo, profile, profile_manager, profile_tag, profile_value};
 use crate::{StoreError, StoreResult};
 use chrono::{DateTime, Utc};
@@ -12,7 +12,7 @@ use planet_domain::{MemberId, ProfileId, ValueId};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, JoinType, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, RelationDef, Set,
+    QueryFilter, QueryOrder, QuerySelect, QueryTrait, RelationDef, Set,
 };
 use std::collections::HashMap;
 
@@ -108,11 +108,29 @@ pub async fn create_profile(
         contact_visibility: Set(ContactVisibility::Nobody.as_str().to_owned()),
         created_at: Set(now),
         updated_at: Set(now),
-        search_key: Set(Some(search_rowid(id.uuid()))),
+        search_key: Set(Some(free_search_key(db, id, name).await?)),
     }
     .insert(db)
     .await?;
-    reindex(db, id, name, "").await
+    reindex(db, id, None, name, "").await
+}
+
+/// The entry's search key for this name, stepping past any other entry's (see
+/// `dialect::search_rowid`).
+async fn free_search_key(db: &impl ConnectionTrait, id: ProfileId, name: &str) -> StoreResult<i64> {
+    let first = search_rowid(id.uuid(), name);
+    for key in first..first + 1000 {
+        let taken = profile::Entity::find()
+            .filter(profile::Column::SearchKey.eq(key))
+            .filter(profile::Column::Id.ne(id.uuid()))
+            .count(db)
+            .await?
+            > 0;
+        if !taken {
+            return Ok(key);
+        }
+    }
+    Err(StoreError::Conflict(format!("no free search key for {name:?}")))
 }
 
 pub async fn update_profile(
@@ -121,8 +139,17 @@ pub async fn update_profile(
     fields: ProfileFields<'_>,
     now: DateTime<Utc>,
 ) -> StoreResult<bool> {
+    let Some(before) = profile::Entity::find_by_id(id.uuid()).one(db).await? else {
+        return Ok(false);
+    };
+    let key = if before.name == fields.name && before.search_key.is_some() {
+        before.search_key.unwrap_or_default()
+    } else {
+        free_search_key(db, id, fields.name).await?
+    };
     let result = profile::Entity::update_many()
         .col_expr(profile::Column::Name, Expr::value(fields.name))
+        .col_expr(profile::Column::SearchKey, Expr::value(key))
         .col_expr(profile::Column::Tagline, Expr::value(fields.tagline))
         .col_expr(profile::Column::Description, Expr::value(fields.description))
         .col_expr(profile::Column::Offers, Expr::value(fields.offers))
@@ -152,23 +179,26 @@ pub async fn update_profile(
     }
     let body = [fields.tagline, fields.description, fields.offers, fields.needs, fields.area, &fields.tags.join(" ")]
         .join("\n");
-    reindex(db, id, fields.name, &body).await?;
+    reindex(db, id, before.search_key.map(|old| (old, key)), fields.name, &body).await?;
     Ok(true)
 }
 
-/// Keep a person's entry named as their account is.
-pub async fn rename_person(db: &impl ConnectionTrait, member: MemberId, name: &str) -> StoreResult<()> {
-    profile::Entity::update_many()
-        .col_expr(profile::Column::Name, Expr::value(name))
-        .filter(profile::Column::MemberId.eq(member.uuid()))
-        .exec(db)
-        .await?;
-    Ok(())
-}
-
-/// Replace an entry's words in the search index.
-pub(crate) async fn reindex(db: &impl ConnectionTrait, id: ProfileId, name: &str, body: &str) -> StoreResult<()> {
-    for statement in backend_of(db.get_database_backend()).index_profile(id.uuid(), name, body) {
+/// Replace an entry's words in the search index. `keys` is (the search key before, now).
+async fn reindex(
+    db: &impl ConnectionTrait,
+    id: ProfileId,
+    keys: Option<(i64, i64)>,
+    name: &str,
+    body: &str,
+) -> StoreResult<()> {
+    let (old, key) = match keys {
+        Some((old, key)) => (Some(old), key),
+        None => {
+            let row = profile::Entity::find_by_id(id.uuid()).one(db).await?;
+            (None, row.and_then(|r| r.search_key).unwrap_or_else(|| search_rowid(id.uuid(), name)))
+        }
+    };
+    for statement in backend_of(db.get_database_backend()).index_profile(old, key, id.uuid(), name, body) {
         db.execute_raw(statement).await?;
     }
     Ok(())
@@ -340,11 +370,8 @@ fn listed() -> Condition {
     Condition::all().add(Expr::exists(not_in_good_standing).not())
 }
 
-fn directory_filter(db: &impl ConnectionTrait, query: &DirectoryQuery, broad: bool) -> Condition {
+fn directory_filter(query: &DirectoryQuery) -> Condition {
     let mut condition = Condition::all().add(listed());
-    if let Some(terms) = &query.terms {
-        condition = condition.add(backend_of(db.get_database_backend()).profile_matches(terms, broad));
-    }
     if let Some(kind) = query.kind {
         condition = condition.add(profile::Column::Kind.eq(kind.as_str()));
     }
@@ -370,35 +397,31 @@ fn directory_filter(db: &impl ConnectionTrait, query: &DirectoryQuery, broad: bo
     condition
 }
 
-/// Directory totals are counted up to this many; beyond, pages say "more than 1,000".
-pub const COUNT_CAP: u64 = 1000;
+/// Directory totals are counted up to this many; beyond, pages say "more than 300" and ask for
+/// another word or a filter (counting every match of a common word costs more than the page).
+pub const COUNT_CAP: u64 = 300;
 
 /// One page of the directory and how many entries match in all, counted up to [`COUNT_CAP`]
 /// (a total above it means "more").
 pub async fn directory(db: &impl ConnectionTrait, query: &DirectoryQuery) -> StoreResult<(Vec<Profile>, u64)> {
-    let broad = match &query.terms {
-        Some(terms) => {
-            let backend = backend_of(db.get_database_backend());
-            let row = db.query_one_raw(backend.count_matches(terms, BROAD_MATCHES + 1)).await?;
-            row.map(|r| r.try_get::<i64>("", "n")).transpose()?.unwrap_or(0) > BROAD_MATCHES as i64
+    let backend = backend_of(db.get_database_backend());
+    let mut select = profile::Entity::find().filter(directory_filter(query));
+    if let Some(terms) = &query.terms {
+        backend.keep_matches(QueryTrait::query(&mut select), terms);
+    }
+    select = match (query.order, &query.terms) {
+        (DirectoryOrder::Name, Some(_)) => {
+            backend.order_matches_by_name(QueryTrait::query(&mut select));
+            select
         }
-        None => false,
+        (DirectoryOrder::Name, None) => select.order_by_asc(profile::Column::Name).order_by_asc(profile::Column::Id),
+        (DirectoryOrder::Newest, _) => {
+            select.order_by_desc(profile::Column::CreatedAt).order_by_asc(profile::Column::Id)
+        }
     };
-    let filter = directory_filter(db, query, broad);
-    let only_words = query.kind.is_none() && query.tag.is_none() && query.area.is_none() && query.value.is_none();
-    // Broad means more than BROAD_MATCHES (which is above COUNT_CAP), so the total is capped.
-    let total = if broad && only_words {
-        // More than the cap match the words alone: no need to count them again.
-        COUNT_CAP + 1
-    } else {
-        profile::Entity::find().filter(filter.clone()).limit(COUNT_CAP + 1).count(db).await?
-    };
-    let mut select = profile::Entity::find().filter(filter);
-    select = match query.order {
-        DirectoryOrder::Name => select.order_by_asc(profile::Column::Name),
-        DirectoryOrder::Newest => select.order_by_desc(profile::Column::CreatedAt),
-    };
-    let rows = select.order_by_asc(profile::Column::Id).limit(query.limit).offset(query.offset).all(db).await?;
+    // Counted in the same order, so that SQLite reads the matches as they come and stops.
+    let total = select.clone().limit(COUNT_CAP + 1).count(db).await?;
+    let rows = select.limit(query.limit).offset(query.offset).all(db).await?;
     let profiles = with_tags(db, rows.into_iter().map(Profile::try_from).collect::<StoreResult<_>>()?).await?;
     Ok((profiles, total))
 }

@@ -285,9 +285,9 @@ async fn the_directory_searches_names_descriptions_and_skills() {
 async fn a_broad_search_is_one_page_in_name_order() {
     let store = fresh_store().await;
     let txn = sea_orm::TransactionTrait::begin(store.db()).await.unwrap();
-    for n in (0..1005).rev() {
+    for n in (0..(people::COUNT_CAP as usize + 5)).rev() {
         let id = ProfileId::new_v7();
-        let name = format!("Stall {n:04}");
+        let name = format!("Stall{n:04}");
         people::create_profile(&txn, id, ProfileKind::Business, None, &name, now()).await.unwrap();
         let fields = ProfileFields {
             name: &name,
@@ -308,9 +308,9 @@ async fn a_broad_search_is_one_page_in_name_order() {
     let query = DirectoryQuery { limit: 3, offset: 2, ..search("market") };
     let (page, total) = people::directory(store.db(), &query).await.unwrap();
     let names: Vec<_> = page.into_iter().map(|p| p.name).collect();
-    assert_eq!(names, ["Stall 0002", "Stall 0003", "Stall 0004"]);
+    assert_eq!(names, ["Stall0002", "Stall0003", "Stall0004"]);
     assert_eq!(total, people::COUNT_CAP + 1);
     // A narrow search in the same directory.
-    let (page, total) = people::directory(store.db(), &search("stall 1003")).await.unwrap();
+    let (page, total) = people::directory(store.db(), &search("stall0303")).await.unwrap();
     assert_eq!((page.len(), total), (1, 1));
 }
