@@ -620,67 +620,39 @@ pub async fn upload_photo(
 ) -> AppResult<Response> {
     // Who may change this entry is decided before anything sent is looked at.
     service::editable(&state, &ctx, &id).await?;
-    let Ok(mut multipart) = multipart else {
-        return photo_again(
-            &state,
-            &ctx,
-            &id,
-            AppError::invalid("photo", "photo_required", "Choose a photo to upload"),
-        )
-        .await;
+    let uploaded = match multipart {
+        Ok(mut multipart) => read_photo(&mut multipart).await,
+        Err(_) => Err(AppError::invalid("photo", "photo_required", "Choose a photo to upload")),
     };
-    let too_big =
-        || AppError::invalid("photo", "photo_too_big", "This picture is too big. Please choose one under 10 MB.");
-    let mut bytes = None;
-    loop {
-        let field = match multipart.next_field().await {
-            Ok(Some(field)) => field,
-            Ok(None) => break,
-            Err(err) if err.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE => {
-                return photo_again(&state, &ctx, &id, too_big()).await;
-            }
-            Err(_) => {
-                return photo_again(
-                    &state,
-                    &ctx,
-                    &id,
-                    AppError::invalid("photo", "photo_required", "Choose a photo to upload"),
-                )
-                .await;
-            }
-        };
-        if field.name() == Some("photo") {
-            match field.bytes().await {
-                Ok(data) => bytes = Some(data.to_vec()),
-                Err(err) if err.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE => {
-                    return photo_again(&state, &ctx, &id, too_big()).await;
-                }
-                Err(_) => {
-                    return photo_again(
-                        &state,
-                        &ctx,
-                        &id,
-                        AppError::invalid("photo", "photo_required", "Choose a photo to upload"),
-                    )
-                    .await;
-                }
-            }
-        }
-    }
-    let bytes = bytes.filter(|b| !b.is_empty());
-    let Some(bytes) = bytes else {
-        return photo_again(
-            &state,
-            &ctx,
-            &id,
-            AppError::invalid("photo", "photo_required", "Choose a photo to upload"),
-        )
-        .await;
+    let saved = match uploaded {
+        Ok(bytes) => service::upload_photo(&state, &ctx, &id, bytes).await,
+        Err(err) => Err(err),
     };
-    match service::upload_photo(&state, &ctx, &id, bytes).await {
+    match saved {
         Ok(()) => Ok(Redirect::to(&format!("/people/{id}/edit?done=photo_saved")).into_response()),
         Err(err) => photo_again(&state, &ctx, &id, err).await,
     }
+}
+
+/// The bytes of the form's `photo` field, or why there are none.
+async fn read_photo(multipart: &mut axum::extract::Multipart) -> AppResult<Vec<u8>> {
+    let refused = |status: axum::http::StatusCode| {
+        if status == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+            AppError::invalid("photo", "photo_too_big", "This picture is too big. Please choose one under 10 MB.")
+        } else {
+            AppError::invalid("photo", "photo_required", "Choose a photo to upload")
+        }
+    };
+    let mut bytes = Vec::new();
+    while let Some(field) = multipart.next_field().await.map_err(|e| refused(e.status()))? {
+        if field.name() == Some("photo") {
+            bytes = field.bytes().await.map_err(|e| refused(e.status()))?.to_vec();
+        }
+    }
+    if bytes.is_empty() {
+        return Err(refused(axum::http::StatusCode::BAD_REQUEST));
+    }
+    Ok(bytes)
 }
 
 async fn photo_again(state: &AppState, ctx: &Ctx, id: &str, err: AppError) -> AppResult<Response> {
