@@ -45,11 +45,24 @@ pub(crate) async fn walk(j: &mut Journey) -> WebDriverResult<()> {
     j.fill("password", PASSWORD).await?;
     j.fill("password_again", PASSWORD).await?;
     j.submit("main form button[type=submit]").await?;
-    let margaret = j.state.community().map(|_| ()).is_some();
-    assert!(margaret);
-    add_member(j, "Ann Baker", "ann@diss.example").await;
+    let root = j.state.community().unwrap().root_space_id;
+    let ann = add_member(j, "Ann Baker", "ann@diss.example").await;
     add_member(j, "Bob Smith", "bob@diss.example").await;
     add_member(j, "Cath Jones", "cath@diss.example").await;
+
+    // The stewards' pages of Who We Are: values, badges, removing a fake account, review.
+    j.visit("/admin/values").await?;
+    j.fill("name", "Local food").await?;
+    j.fill("description", "Grown near Diss").await?;
+    j.submit("main form button[type=submit]").await?;
+    assert!(j.text().await?.contains("Local food"));
+    j.visit(&format!("/spaces/{root}/badges")).await?;
+    j.fill("name", "Green Fair volunteer").await?;
+    j.submit("main form button[type=submit]").await?;
+    assert!(j.text().await?.contains("Green Fair volunteer"));
+    j.visit(&format!("/admin/members/{ann}/remove")).await?;
+    assert!(j.text().await?.contains("What will happen"));
+    j.visit("/admin/review").await?;
 
     // The community is new: members may vouch from their first day.
     j.visit("/admin/admission-rule").await?;
@@ -120,5 +133,9 @@ pub(crate) async fn walk(j: &mut Journey) -> WebDriverResult<()> {
     j.visit("/who-we-are/print").await?;
     j.visit("/people/me").await?;
     click_link(j, "Edit your profile").await?;
+    // A form sent with mistakes: the error summary passes axe too.
+    j.fill("website", "javascript:alert(1)").await?;
+    j.submit("main form[action$='/edit'] button[type=submit]").await?;
+    assert!(j.text().await?.contains("There is a problem"));
     Ok(())
 }
