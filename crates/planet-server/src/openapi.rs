@@ -22,6 +22,8 @@ use utoipa::{Modify, OpenApi};
         crate::people::api::get,
         crate::people::api::connections,
         crate::people::api::badges,
+        crate::people::api::edit,
+        crate::people::api::create,
         crate::people::api::values,
         crate::trust::api::mine,
         crate::trust::api::make,

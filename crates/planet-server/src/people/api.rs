@@ -135,3 +135,86 @@ pub async fn values(State(state): State<AppState>, ApiCtx(ctx): ApiCtx) -> ApiRe
     let values = service::community_values(&state, &ctx).await?;
     Ok(Json(values.into_iter().map(|v| ValueDto { id: v.id, name: v.name, description: v.description }).collect()))
 }
+
+#[derive(serde::Deserialize, Serialize, ToSchema, Default)]
+#[serde(default)]
+pub struct ProfileBody {
+    /// Businesses and organisations only: a person's name is their account's.
+    pub name: String,
+    pub tagline: String,
+    pub description: String,
+    pub offers: String,
+    pub needs: String,
+    pub area: String,
+    /// Skills and interests.
+    pub skills: Vec<String>,
+    pub website: String,
+    pub phone: String,
+    pub contact_email: String,
+    /// `nobody`, `trusted` or `members`.
+    pub contact_visibility: String,
+    /// The community's values lived by, each with a few words.
+    pub values: Vec<LivedValue>,
+}
+
+#[derive(serde::Deserialize, Serialize, ToSchema, Default)]
+#[serde(default)]
+pub struct LivedValue {
+    #[schema(value_type = String, format = Uuid)]
+    pub value: String,
+    pub words: String,
+}
+
+/// Change a directory entry (my own, or one I run).
+#[utoipa::path(post, path = "/api/v1/people/{id}", tag = "people", params(("id" = String, Path)),
+    request_body = ProfileBody,
+    responses((status = 200, body = ProfileDto), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody)),
+    security(("token" = [])))]
+pub async fn edit(
+    State(state): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+    Json(body): Json<ProfileBody>,
+) -> ApiResult<ProfileDto> {
+    let mut values = std::collections::HashMap::new();
+    for lived in body.values {
+        values.insert(format!("value-{}", lived.value), "yes".to_owned());
+        values.insert(format!("words-{}", lived.value), lived.words);
+    }
+    let input = service::ProfileInput {
+        name: body.name,
+        tagline: body.tagline,
+        description: body.description,
+        offers: body.offers,
+        needs: body.needs,
+        area: body.area,
+        skills: body.skills.join(", "),
+        website: body.website,
+        phone: body.phone,
+        contact_email: body.contact_email,
+        contact_visibility: body.contact_visibility,
+        values,
+    };
+    Ok(Json(dto(&service::edit(&state, &ctx, &id, &input).await?)))
+}
+
+#[derive(serde::Deserialize, Serialize, ToSchema, Default)]
+#[serde(default)]
+pub struct NewOrganisationBody {
+    /// `business` or `organisation`.
+    pub kind: String,
+    pub name: String,
+}
+
+/// Add a business or organisation, run by me.
+#[utoipa::path(post, path = "/api/v1/people", tag = "people", request_body = NewOrganisationBody,
+    responses((status = 200, body = ProfileDto), (status = 422, body = ErrorBody)), security(("token" = [])))]
+pub async fn create(
+    State(state): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Json(body): Json<NewOrganisationBody>,
+) -> ApiResult<ProfileDto> {
+    let id = service::list_organisation(&state, &ctx, &body.kind, &body.name).await?;
+    let subject = crate::trust::service::subject(&state, &ctx, &id.to_string()).await?;
+    Ok(Json(dto(&subject.profile)))
+}

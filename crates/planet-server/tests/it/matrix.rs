@@ -106,7 +106,8 @@ fn expected(method: &str, path: &str) -> Option<[Outcome; 7]> {
         ("GET", "/admin/values") | ("POST", "/admin/values") => STEWARDS,
         // No value has that id: the steward is told it does not exist.
         ("POST", "/admin/values/{id}/retire") => [L, A, F, F, F, F, N],
-        ("GET", "/api/v1/people") | ("GET", "/api/v1/people/{id}") => MEMBERS,
+        ("GET", "/api/v1/people") | ("GET", "/api/v1/people/{id}") | ("POST", "/api/v1/people") => MEMBERS,
+        ("POST", "/api/v1/people/{id}") => [L, A, F, F, F, P, P],
         ("GET", "/api/v1/people/{id}/connections") | ("POST", "/api/v1/people/{id}/statements") => MEMBERS,
         ("GET", "/api/v1/trust") | ("GET", "/api/v1/values") | ("GET", "/api/v1/people/{id}/badges") => MEMBERS,
         ("POST", "/api/v1/trust/{id}/withdraw") | ("POST", "/api/v1/trust/{id}/renew") => [L, A, F, N, P, N, N],

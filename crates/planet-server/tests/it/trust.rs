@@ -562,3 +562,26 @@ async fn photos_are_cleaned_and_bad_uploads_refused() {
     let (_, profile) = b.1.get_text(&format!("/people/{}", a.0)).await;
     assert!(profile.contains(&src), "the earlier photo stays");
 }
+
+#[tokio::test]
+async fn profiles_can_be_changed_through_the_api() {
+    let Community { app, members, .. } = community(2).await;
+    let (a, b) = (&members[0], &members[1]);
+    let url = format!("{}/api/v1/people/{}", app.base, a.0);
+    let body = serde_json::json!({ "tagline": "Grower", "area": "Roydon", "skills": ["Eggs", "honey"], "contact_visibility": "members" });
+    let response = a.1.client.post(&url).json(&body).send().await.unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    let profile: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(profile["tagline"], "Grower");
+    assert_eq!(profile["skills"], serde_json::json!(["eggs", "honey"]));
+    let bad = serde_json::json!({ "website": "javascript:alert(1)", "contact_visibility": "members" });
+    let response = a.1.client.post(&url).json(&bad).send().await.unwrap();
+    assert_eq!(response.status().as_u16(), 422);
+    let error: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(error["error"]["fields"][0]["code"], "website_invalid");
+    assert_eq!(b.1.client.post(&url).json(&body).send().await.unwrap().status().as_u16(), 403);
+    let listed = serde_json::json!({ "kind": "business", "name": "Roydon Eggs" });
+    let response = a.1.client.post(format!("{}/api/v1/people", app.base)).json(&listed).send().await.unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    assert_eq!(response.json::<serde_json::Value>().await.unwrap()["kind"], "business");
+}
