@@ -139,7 +139,18 @@ async fn search_store(profiles: usize, now: DateTime<Utc>) -> anyhow::Result<(St
         .clone()
         .unwrap_or_else(|| std::env::temp_dir().join(format!("planet-bench-search-{}.db", std::process::id())));
     let reuse = kept.is_some() && path.exists();
-    let store = Store::open(&DatabaseUrl::sqlite_file(&path)).await?;
+    // `--postgres URL` measures a fresh database on that PostgreSQL server instead.
+    let postgres = args.iter().position(|a| a == "--postgres").and_then(|i| args.get(i + 1));
+    let url = match postgres {
+        Some(server) => {
+            let server = DatabaseUrl::parse(server).map_err(anyhow::Error::msg)?;
+            let name = format!("planet_bench_{}", std::process::id());
+            planet_store::dialect::create_postgres_database(&server, &name).await?
+        }
+        None => DatabaseUrl::sqlite_file(&path),
+    };
+    let reuse = reuse && postgres.is_none();
+    let store = Store::open(&url).await?;
     if reuse {
         println!("  reusing {}", path.display());
         return Ok((store, path));
@@ -219,7 +230,8 @@ async fn main() -> anyhow::Result<()> {
     }
     println!("  Personalised closeness for one viewer (50 viewers): {}", summary(times));
 
-    println!("Directory search: {profiles} profiles on SQLite");
+    let on = if std::env::args().any(|a| a == "--postgres") { "PostgreSQL" } else { "SQLite" };
+    println!("Directory search: {profiles} profiles on {on}");
     let (store, path) = search_store(profiles, now).await?;
     let mut times = Vec::new();
     let mut by_kind: [Vec<f64>; 3] = [Vec::new(), Vec::new(), Vec::new()];
