@@ -50,6 +50,16 @@ impl Journey {
         self.browser.find(By::Tag("main")).await?.text().await
     }
 
+    /// On the setup page: PlaNet Diss, with Margaret as its first steward.
+    pub(crate) async fn fill_setup(&mut self) -> WebDriverResult<()> {
+        self.fill("community_name", "PlaNet Diss").await?;
+        self.fill("name", "Margaret Thompson").await?;
+        self.fill("email", "margaret@diss.example").await?;
+        self.fill("password", PASSWORD).await?;
+        self.fill("password_again", PASSWORD).await?;
+        self.submit("main form button[type=submit]").await
+    }
+
     pub(crate) async fn log_in(&mut self, email: &str) -> WebDriverResult<()> {
         self.browser.delete_all_cookies().await?;
         self.visit("/login").await?;
@@ -63,12 +73,7 @@ async fn walk(j: &mut Journey) -> WebDriverResult<()> {
     // First run: every page leads to setup.
     j.visit("/").await?;
     assert!(j.browser.current_url().await?.path().ends_with("/setup"));
-    j.fill("community_name", "PlaNet Diss").await?;
-    j.fill("name", "Margaret Thompson").await?;
-    j.fill("email", "margaret@diss.example").await?;
-    j.fill("password", PASSWORD).await?;
-    j.fill("password_again", PASSWORD).await?;
-    j.submit("main form button[type=submit]").await?;
+    j.fill_setup().await?;
     assert!(j.text().await?.contains("Hello, Margaret"));
 
     // The steward starts a group.

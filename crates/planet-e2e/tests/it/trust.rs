@@ -39,12 +39,7 @@ async fn say(j: &mut Journey, kind: &str, in_person: bool) -> WebDriverResult<()
 pub(crate) async fn walk(j: &mut Journey) -> WebDriverResult<()> {
     // Setup, then three members of the community.
     j.visit("/setup").await?;
-    j.fill("community_name", "PlaNet Diss").await?;
-    j.fill("name", "Margaret Thompson").await?;
-    j.fill("email", "margaret@diss.example").await?;
-    j.fill("password", PASSWORD).await?;
-    j.fill("password_again", PASSWORD).await?;
-    j.submit("main form button[type=submit]").await?;
+    j.fill_setup().await?;
     let root = j.state.community().unwrap().root_space_id;
     let ann = add_member(j, "Ann Baker", "ann@diss.example").await;
     add_member(j, "Bob Smith", "bob@diss.example").await;

@@ -445,17 +445,6 @@ pub async fn admission_vouchers(db: &impl ConnectionTrait, application: Applicat
         .collect())
 }
 
-/// Applications a member's vouch helped admit.
-pub async fn admitted_through(db: &impl ConnectionTrait, voucher: MemberId) -> StoreResult<Vec<ApplicationId>> {
-    Ok(admission_vouch::Entity::find()
-        .filter(admission_vouch::Column::VoucherId.eq(voucher.uuid()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|row| ApplicationId::from_uuid(row.application_id))
-        .collect())
-}
-
 pub async fn ban_voucher(
     db: &impl ConnectionTrait,
     member: MemberId,
