@@ -83,6 +83,18 @@ id_type!(
     /// One of the community's values (local food, repair and reuse, …).
     ValueId
 );
+id_type!(
+    /// A topic of conversation in a space.
+    TopicId
+);
+id_type!(
+    /// A message in a topic.
+    MessageId
+);
+id_type!(
+    /// A member's report of a message to the moderators.
+    ReportId
+);
 
 #[cfg(test)]
 mod tests {

@@ -35,8 +35,12 @@ pub mod ids;
 pub mod policy;
 pub mod profile;
 pub mod space;
+pub mod talk;
 pub mod text;
 pub mod trust;
 
 pub use clock::{Clock, FixedClock, SystemClock};
-pub use ids::{ApplicationId, BadgeId, InvitationId, MemberId, ProfileId, SpaceId, StatementId, TokenId, ValueId};
+pub use ids::{
+    ApplicationId, BadgeId, InvitationId, MemberId, MessageId, ProfileId, ReportId, SpaceId, StatementId, TokenId,
+    TopicId, ValueId,
+};

@@ -83,6 +83,20 @@ pub enum Action {
     ManageSpaceRoles,
     /// Define the space's badges and award them.
     ManageBadges,
+    // Talk in a space (`Resource::Talk`).
+    /// Open a new topic.
+    StartTopic,
+    /// Write in a topic.
+    PostMessage,
+    /// Change or delete one's own message.
+    EditOwnMessage,
+    React,
+    /// Report a message to the moderators.
+    ReportMessage,
+    /// Hide and restore messages, approve first messages, warn, mute, pin, lock, move.
+    ModerateTalk,
+    /// The space's moderation log (without the hidden text).
+    ReadModerationLog,
 }
 
 impl Action {
@@ -114,6 +128,13 @@ impl Action {
         Action::InviteToSpace,
         Action::ManageSpaceRoles,
         Action::ManageBadges,
+        Action::StartTopic,
+        Action::PostMessage,
+        Action::EditOwnMessage,
+        Action::React,
+        Action::ReportMessage,
+        Action::ModerateTalk,
+        Action::ReadModerationLog,
     ];
 
     /// Actions that a space's coordinators (and stewards) may take.
@@ -126,6 +147,21 @@ impl Action {
                 | Action::InviteToSpace
                 | Action::ManageSpaceRoles
                 | Action::ManageBadges
+                | Action::ModerateTalk
+        )
+    }
+
+    /// Actions on talk, asked with `Resource::Talk`.
+    pub fn is_talk(self) -> bool {
+        matches!(
+            self,
+            Action::StartTopic
+                | Action::PostMessage
+                | Action::EditOwnMessage
+                | Action::React
+                | Action::ReportMessage
+                | Action::ModerateTalk
+                | Action::ReadModerationLog
         )
     }
 
@@ -169,6 +205,18 @@ impl SpaceFacts {
     }
 }
 
+/// Talk in a space: the space, and the actor's standing in its conversation.
+#[derive(Debug, Clone, Copy)]
+pub struct TalkFacts<'a> {
+    pub space: &'a SpaceFacts,
+    /// A moderator has muted the actor in this space.
+    pub actor_muted: bool,
+    /// The topic asked about is locked (no new messages but from moderators).
+    pub topic_locked: bool,
+    /// The message asked about is the actor's own.
+    pub actor_is_author: bool,
+}
+
 /// What it is about.
 #[derive(Debug, Clone, Copy)]
 pub enum Resource<'a> {
@@ -178,6 +226,7 @@ pub enum Resource<'a> {
     Profile {
         actor_manages: bool,
     },
+    Talk(TalkFacts<'a>),
 }
 
 /// Why not.
@@ -232,7 +281,14 @@ pub fn authorize(actor: Actor, action: Action, resource: Resource<'_>) -> Decisi
     };
     match resource {
         Resource::Community => community_action(steward, action),
+        // Talk is asked about with its own facts; asked about a bare space, it is refused in
+        // the words viewing the space would get (so a secret space stays unknown).
+        Resource::Space(facts) if action.is_talk() => match space_action(steward, Action::ViewSpaceContent, facts) {
+            Decision::Allow => Decision::Deny(Denial::Forbidden),
+            denied => denied,
+        },
         Resource::Space(facts) => space_action(steward, action, facts),
+        Resource::Talk(talk) => talk_action(steward, action, &talk),
         // Stewards may correct any entry (moderation); otherwise only its own people.
         Resource::Profile { actor_manages } => {
             allow_if(action == Action::EditProfile && (actor_manages || steward), Denial::Forbidden)
@@ -285,6 +341,29 @@ fn space_action(steward: bool, action: Action, facts: &SpaceFacts) -> Decision {
         Action::LeaveSpace => allow_if(is_member && !facts.is_root(), Denial::Forbidden),
         a if a.is_coordination() => allow_if(steward || is_coordinator, Denial::Forbidden),
         // Community actions asked about a space make no sense.
+        _ => Decision::Deny(Denial::Forbidden),
+    }
+}
+
+fn talk_action(steward: bool, action: Action, talk: &TalkFacts<'_>) -> Decision {
+    // Talk is content: whoever may not see inside the space may do nothing with it (and a
+    // secret space stays "not found").
+    let view = space_action(steward, Action::ViewSpaceContent, talk.space);
+    if !view.is_allowed() || !action.is_talk() {
+        return if view.is_allowed() { Decision::Deny(Denial::Forbidden) } else { view };
+    }
+    let Some(this) = talk.space.this() else {
+        return Decision::Deny(Denial::NotFound);
+    };
+    let moderator = steward || this.actor_role == Some(Role::Coordinator);
+    let may_write = this.actor_role.is_some() && !talk.actor_muted;
+    match action {
+        Action::StartTopic | Action::React => allow_if(may_write, Denial::Forbidden),
+        Action::PostMessage => allow_if(may_write && (!talk.topic_locked || moderator), Denial::Forbidden),
+        Action::EditOwnMessage => allow_if(talk.actor_is_author && !talk.actor_muted, Denial::Forbidden),
+        Action::ReportMessage => allow_if(!talk.actor_is_author, Denial::Forbidden),
+        Action::ReadModerationLog => Decision::Allow,
+        Action::ModerateTalk => allow_if(moderator, Denial::Forbidden),
         _ => Decision::Deny(Denial::Forbidden),
     }
 }
@@ -371,9 +450,35 @@ mod tests {
                 Action::LeaveSpace => this.actor_role.is_none() || facts.chain.len() == 1,
                 Action::JoinSpace => this.actor_role.is_some() || (facts.chain.len() == 1 && this.join_policy != JoinPolicy::Open && !this.actor_invited),
                 Action::RequestToJoinSpace => this.actor_role.is_some() || this.join_policy != JoinPolicy::ByRequest,
-                a => !matches!(a, Action::SeeSpace | Action::ViewSpaceContent) && !a.is_coordination(),
+                a => a.is_talk() || (!matches!(a, Action::SeeSpace | Action::ViewSpaceContent) && !a.is_coordination()),
             };
             prop_assert_eq!(decision.is_allowed(), !expected_denied, "{:?}", action);
+        }
+
+        /// Talk follows sight: whoever may not see inside a space may do nothing with its talk,
+        /// and a secret space they do not belong to stays "not found".
+        #[test]
+        fn talk_follows_sight(actor in any_actor(), facts in any_facts(), action in prop::sample::select(Action::ALL), muted: bool, locked: bool, author: bool) {
+            let talk = TalkFacts { space: &facts, actor_muted: muted, topic_locked: locked, actor_is_author: author };
+            let decision = authorize(actor, action, Resource::Talk(talk));
+            let sees = authorize(actor, Action::ViewSpaceContent, Resource::Space(&facts));
+            if !sees.is_allowed() {
+                prop_assert_eq!(decision, sees);
+            }
+            if decision.is_allowed() {
+                prop_assert!(action.is_talk());
+                let this = facts.chain.last().unwrap();
+                let moderator = actor.is_steward() || this.actor_role == Some(Role::Coordinator);
+                match action {
+                    // Writing needs membership of the space and no mute; a locked topic is for moderators.
+                    Action::StartTopic | Action::React => prop_assert!(this.actor_role.is_some() && !muted),
+                    Action::PostMessage => prop_assert!(this.actor_role.is_some() && !muted && (!locked || moderator)),
+                    Action::EditOwnMessage => prop_assert!(author && !muted),
+                    Action::ReportMessage => prop_assert!(!author),
+                    Action::ModerateTalk => prop_assert!(moderator),
+                    _ => {}
+                }
+            }
         }
 
         /// Leaving is always possible for a member of a group (not the community itself).

@@ -143,6 +143,20 @@ text_type!(
     LabelName, "a name", 2, 60, "label_name_required", false
 );
 
+text_type!(
+    /// A topic's title ("Veg-box rota for December").
+    TopicTitle, "a title", 2, 120, "title_required", false
+);
+text_type!(
+    /// A message in a topic (Markdown, sanitised when shown). Long enough for a proper letter,
+    /// short enough that nobody floods a topic with one post.
+    MessageText, "a message", 1, 10000, "message_required", true
+);
+text_type!(
+    /// Why a member reports a message.
+    ReportReason, "what is wrong with it", 3, 1000, "reason_required", true
+);
+
 /// An email address, lower-cased so that one address is one account.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 #[serde(transparent)]

@@ -6,12 +6,19 @@ use sea_orm_migration::prelude::*;
 mod columns;
 mod m20261128_000001_foundation;
 mod m20261128_000002_who_we_are;
+mod m20261128_000003_search_order;
+mod m20261128_000004_talk;
 
 pub struct Migrator;
 
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261128_000001_foundation::Migration), Box::new(m20261128_000002_who_we_are::Migration)]
+        vec![
+            Box::new(m20261128_000001_foundation::Migration),
+            Box::new(m20261128_000002_who_we_are::Migration),
+            Box::new(m20261128_000003_search_order::Migration),
+            Box::new(m20261128_000004_talk::Migration),
+        ]
     }
 }

@@ -9,6 +9,7 @@ pub mod community;
 pub mod outbox;
 pub mod people;
 pub mod spaces;
+pub mod talk;
 pub mod trust;
 
 use crate::StoreError;

@@ -141,15 +141,26 @@ async fn search_store(profiles: usize, now: DateTime<Utc>) -> anyhow::Result<(St
     let reuse = kept.is_some() && path.exists();
     // `--postgres URL` measures a fresh database on that PostgreSQL server instead.
     let postgres = args.iter().position(|a| a == "--postgres").and_then(|i| args.get(i + 1));
+    // With `--postgres`, `--keep NAME` names the database to keep (and reuse when it is there).
+    let mut reuse = reuse && postgres.is_none();
     let url = match postgres {
         Some(server) => {
             let server = DatabaseUrl::parse(server).map_err(anyhow::Error::msg)?;
-            let name = format!("planet_bench_{}", std::process::id());
-            planet_store::dialect::create_postgres_database(&server, &name).await?
+            let name = match &kept {
+                Some(name) => name.display().to_string(),
+                None => format!("planet_bench_{}", std::process::id()),
+            };
+            match planet_store::dialect::create_postgres_database(&server, &name).await {
+                Ok(url) => url,
+                Err(_) if kept.is_some() => {
+                    reuse = true;
+                    server.with_database(&name)
+                }
+                Err(e) => return Err(e.into()),
+            }
         }
         None => DatabaseUrl::sqlite_file(&path),
     };
-    let reuse = reuse && postgres.is_none();
     let store = Store::open(&url).await?;
     if reuse {
         println!("  reusing {}", path.display());

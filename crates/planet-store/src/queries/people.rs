@@ -198,7 +198,11 @@ async fn reindex(
             (None, row.and_then(|r| r.search_key).unwrap_or_else(|| search_rowid(id.uuid(), name)))
         }
     };
-    for statement in backend_of(db.get_database_backend()).index_profile(old, key, id.uuid(), name, body) {
+    let backend = backend_of(db.get_database_backend());
+    for statement in backend.index_profile(old, key, id.uuid(), name, body) {
+        db.execute_raw(statement).await?;
+    }
+    if let Some(statement) = backend.keep_name_order(id.uuid(), key) {
         db.execute_raw(statement).await?;
     }
     Ok(())
@@ -404,7 +408,22 @@ pub const COUNT_CAP: u64 = 300;
 /// One page of the directory and how many entries match in all, counted up to [`COUNT_CAP`]
 /// (a total above it means "more").
 pub async fn directory(db: &impl ConnectionTrait, query: &DirectoryQuery) -> StoreResult<(Vec<Profile>, u64)> {
+    directory_walking(db, query, backend_of(db.get_database_backend()).walk_limit()).await
+}
+
+/// [`directory`], walking `window` entries in name order before asking the full-text index
+/// (see [`FullTextSearch::walk_limit`]; tests try small windows).
+pub async fn directory_walking(
+    db: &impl ConnectionTrait,
+    query: &DirectoryQuery,
+    window: Option<u64>,
+) -> StoreResult<(Vec<Profile>, u64)> {
     let backend = backend_of(db.get_database_backend());
+    if let (DirectoryOrder::Name, Some(terms), Some(window)) = (query.order, &query.terms, window)
+        && let Some(found) = walk_directory(db, query, terms, window).await?
+    {
+        return Ok(found);
+    }
     let mut select = profile::Entity::find().filter(directory_filter(query));
     if let Some(terms) = &query.terms {
         backend.keep_matches(QueryTrait::query(&mut select), terms);
@@ -424,6 +443,57 @@ pub async fn directory(db: &impl ConnectionTrait, query: &DirectoryQuery) -> Sto
     let rows = select.limit(query.limit).offset(query.offset).all(db).await?;
     let profiles = with_tags(db, rows.into_iter().map(Profile::try_from).collect::<StoreResult<_>>()?).await?;
     Ok((profiles, total))
+}
+
+/// A page of matches in name order without sorting every match (where the index cannot hand
+/// them over in that order): first walk the first `window` entries in name order, testing
+/// each (quick when the words are common); else take the first `window` matches from the
+/// full-text index by key (quick when they are rare). `None` when neither settles the page
+/// and the count, which only selective filters on many matches cause.
+async fn walk_directory(
+    db: &impl ConnectionTrait,
+    query: &DirectoryQuery,
+    terms: &SearchTerms,
+    window: u64,
+) -> StoreResult<Option<(Vec<Profile>, u64)>> {
+    let backend = backend_of(db.get_database_backend());
+    let need = Ord::max(query.offset + query.limit, COUNT_CAP + 1);
+    let ids_of = |first_matches: bool| {
+        let mut select =
+            profile::Entity::find().select_only().column(profile::Column::Id).filter(directory_filter(query));
+        if first_matches {
+            backend.first_matches(QueryTrait::query(&mut select), terms, window);
+        } else {
+            backend.walk_matches(QueryTrait::query(&mut select), terms, window);
+        }
+        select.limit(need).into_tuple::<uuid::Uuid>()
+    };
+    let mut ids = ids_of(false).all(db).await?;
+    let mut settled = ids.len() as u64 == need || profile::Entity::find().limit(window + 1).count(db).await? <= window;
+    if !settled {
+        ids = ids_of(true).all(db).await?;
+        settled = ids.len() as u64 == need || count_matches(db, terms, window + 1).await? <= window;
+    }
+    if !settled {
+        return Ok(None);
+    }
+    let page: Vec<uuid::Uuid> = ids.iter().skip(query.offset as usize).take(query.limit as usize).copied().collect();
+    let mut rows: HashMap<uuid::Uuid, profile::Model> = profile::Entity::find()
+        .filter(profile::Column::Id.is_in(page.iter().copied()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|row| (row.id, row))
+        .collect();
+    let profiles =
+        page.iter().filter_map(|id| rows.remove(id)).map(Profile::try_from).collect::<StoreResult<Vec<_>>>()?;
+    Ok(Some((with_tags(db, profiles).await?, Ord::min(ids.len() as u64, COUNT_CAP + 1))))
+}
+
+async fn count_matches(db: &impl ConnectionTrait, terms: &SearchTerms, cap: u64) -> StoreResult<u64> {
+    let statement = backend_of(db.get_database_backend()).count_matches(terms, cap);
+    let row = db.query_one_raw(statement).await?;
+    Ok(row.and_then(|r| r.try_get::<i64>("", "n").ok()).map_or(0, |n| u64::try_from(n).unwrap_or(0)))
 }
 
 /// The areas and skills in use, most used first, for the directory's filters.

@@ -70,12 +70,26 @@ async fn an_empty_database_gets_the_whole_schema() {
         "admission_vouches",
         "vouching_bans",
         "profile_search",
+        "topics",
+        "messages",
+        "message_edits",
+        "reactions",
+        "topic_reads",
+        "message_reports",
+        "moderation_log",
+        "talk_restrictions",
+        "talk_settings",
     ] {
         assert!(tables.iter().any(|t| t == table), "missing table {table} in {tables:?}");
     }
     assert_eq!(
         store.applied_migrations().await.unwrap(),
-        ["m20261128_000001_foundation", "m20261128_000002_who_we_are"]
+        [
+            "m20261128_000001_foundation",
+            "m20261128_000002_who_we_are",
+            "m20261128_000003_search_order",
+            "m20261128_000004_talk"
+        ]
     );
     // Migrating again changes nothing.
     store.migrate().await.unwrap();
@@ -313,4 +327,23 @@ async fn a_broad_search_is_one_page_in_name_order() {
     // A narrow search in the same directory.
     let (page, total) = people::directory(store.db(), &search("stall0303")).await.unwrap();
     assert_eq!((page.len(), total), (1, 1));
+    // Every way of finding a page gives the same page: walking a window too small to settle
+    // it, the full-text index's first matches, and sorting every match.
+    for window in [None, Some(3), Some(50), Some(400)] {
+        for (words, offset, expected, expected_total) in [
+            ("market", 2, vec!["Stall0002", "Stall0003", "Stall0004"], people::COUNT_CAP + 1),
+            ("stall0303", 0, vec!["Stall0303"], 1),
+            ("stall030", 0, vec!["Stall0300", "Stall0301", "Stall0302"], 5),
+            ("nothing", 0, Vec::<&str>::new(), 0),
+        ] {
+            let query = DirectoryQuery { limit: 3, offset, ..search(words) };
+            let (page, total) = people::directory_walking(store.db(), &query, window).await.unwrap();
+            let names: Vec<_> = page.into_iter().map(|p| p.name).collect();
+            assert_eq!(
+                (names.iter().map(String::as_str).collect::<Vec<_>>(), total),
+                (expected, expected_total),
+                "{words} with window {window:?}"
+            );
+        }
+    }
 }

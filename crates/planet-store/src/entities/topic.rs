@@ -1,0 +1,23 @@
+//! The `topics` table: a topic of conversation in a space.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "topics")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub space_id: Uuid,
+    pub title: String,
+    pub author_id: Uuid,
+    pub created_at: DateTimeUtc,
+    pub last_message_at: DateTimeUtc,
+    pub last_number: i32,
+    pub pinned: bool,
+    pub locked: bool,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,790 @@
+//! Talk: topics, numbered messages, edits, reactions, read state, reports, the moderation log,
+//! limits on members and each space's settings.
+
+use super::corrupt;
+use crate::StoreResult;
+use crate::dialect::{Lockable, lock};
+use crate::entities::{
+    member, message, message_edit, message_report, moderation_entry, reaction, talk_restriction, talk_setting, topic,
+    topic_read,
+};
+use chrono::{DateTime, Utc};
+use planet_domain::talk::{ModerationKind, Reaction, RestrictionKind, TalkRules};
+use planet_domain::{MemberId, MessageId, ReportId, SpaceId, TopicId};
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
+};
+use std::collections::HashMap;
+use uuid::Uuid;
+
+/// A topic.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Topic {
+    pub id: TopicId,
+    pub space: SpaceId,
+    pub title: String,
+    pub author: MemberId,
+    pub created_at: DateTime<Utc>,
+    pub last_message_at: DateTime<Utc>,
+    /// The number of its last message.
+    pub last_number: i32,
+    pub pinned: bool,
+    pub locked: bool,
+}
+
+impl From<topic::Model> for Topic {
+    fn from(row: topic::Model) -> Self {
+        Self {
+            id: TopicId::from_uuid(row.id),
+            space: SpaceId::from_uuid(row.space_id),
+            title: row.title,
+            author: MemberId::from_uuid(row.author_id),
+            created_at: row.created_at,
+            last_message_at: row.last_message_at,
+            last_number: row.last_number,
+            pinned: row.pinned,
+            locked: row.locked,
+        }
+    }
+}
+
+/// A message, with its author's name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    pub id: MessageId,
+    pub topic: TopicId,
+    pub number: i32,
+    pub author: MemberId,
+    pub author_name: String,
+    pub body: String,
+    pub reply_to: Option<i32>,
+    pub created_at: DateTime<Utc>,
+    pub edited_at: Option<DateTime<Utc>>,
+    pub deleted_at: Option<DateTime<Utc>>,
+    pub hidden_at: Option<DateTime<Utc>>,
+    pub pending: bool,
+}
+
+fn message_from(row: message::Model, names: &HashMap<Uuid, String>) -> Message {
+    Message {
+        id: MessageId::from_uuid(row.id),
+        topic: TopicId::from_uuid(row.topic_id),
+        number: row.number,
+        author: MemberId::from_uuid(row.author_id),
+        author_name: names.get(&row.author_id).cloned().unwrap_or_default(),
+        body: row.body,
+        reply_to: row.reply_to,
+        created_at: row.created_at,
+        edited_at: row.edited_at,
+        deleted_at: row.deleted_at,
+        hidden_at: row.hidden_at,
+        pending: row.pending,
+    }
+}
+
+async fn names_of(db: &impl ConnectionTrait, ids: impl Iterator<Item = Uuid>) -> StoreResult<HashMap<Uuid, String>> {
+    let ids: Vec<Uuid> = ids.collect();
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(member::Entity::find()
+        .select_only()
+        .column(member::Column::Id)
+        .column(member::Column::Name)
+        .filter(member::Column::Id.is_in(ids))
+        .into_tuple::<(Uuid, String)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect())
+}
+
+async fn with_names(db: &impl ConnectionTrait, rows: Vec<message::Model>) -> StoreResult<Vec<Message>> {
+    let names = names_of(db, rows.iter().map(|r| r.author_id)).await?;
+    Ok(rows.into_iter().map(|row| message_from(row, &names)).collect())
+}
+
+pub async fn create_topic(
+    db: &impl ConnectionTrait,
+    id: TopicId,
+    space: SpaceId,
+    title: &str,
+    author: MemberId,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    topic::ActiveModel {
+        id: Set(id.uuid()),
+        space_id: Set(space.uuid()),
+        title: Set(title.to_owned()),
+        author_id: Set(author.uuid()),
+        created_at: Set(now),
+        last_message_at: Set(now),
+        last_number: Set(0),
+        pinned: Set(false),
+        locked: Set(false),
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+pub async fn topic(db: &impl ConnectionTrait, id: TopicId) -> StoreResult<Option<Topic>> {
+    Ok(topic::Entity::find_by_id(id.uuid()).one(db).await?.map(Topic::from))
+}
+
+/// A topic in a space's list, with how much the viewer has not read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TopicSummary {
+    pub topic: Topic,
+    pub author_name: String,
+    /// Messages after the viewer's last visit (None: never opened).
+    pub unread: Option<i32>,
+}
+
+/// A space's topics: pinned first, then the most recently active.
+pub async fn topics_in(
+    db: &impl ConnectionTrait,
+    space: SpaceId,
+    viewer: MemberId,
+    limit: u64,
+    offset: u64,
+) -> StoreResult<Vec<TopicSummary>> {
+    let rows = topic::Entity::find()
+        .filter(topic::Column::SpaceId.eq(space.uuid()))
+        .order_by_desc(topic::Column::Pinned)
+        .order_by_desc(topic::Column::LastMessageAt)
+        .order_by_asc(topic::Column::Id)
+        .limit(limit)
+        .offset(offset)
+        .all(db)
+        .await?;
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+    let reads: HashMap<Uuid, i32> = topic_read::Entity::find()
+        .filter(topic_read::Column::MemberId.eq(viewer.uuid()))
+        .filter(topic_read::Column::TopicId.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| (r.topic_id, r.last_read))
+        .collect();
+    let names = names_of(db, rows.iter().map(|r| r.author_id)).await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| TopicSummary {
+            author_name: names.get(&row.author_id).cloned().unwrap_or_default(),
+            unread: reads.get(&row.id).map(|read| Ord::max(row.last_number - read, 0)),
+            topic: Topic::from(row),
+        })
+        .collect())
+}
+
+pub async fn count_topics(db: &impl ConnectionTrait, space: SpaceId) -> StoreResult<u64> {
+    Ok(topic::Entity::find().filter(topic::Column::SpaceId.eq(space.uuid())).count(db).await?)
+}
+
+pub struct NewMessage<'a> {
+    pub id: MessageId,
+    pub topic: TopicId,
+    pub author: MemberId,
+    pub body: &'a str,
+    pub reply_to: Option<i32>,
+    pub pending: bool,
+    pub now: DateTime<Utc>,
+}
+
+/// Add a message at the end of its topic; returns its number (None: no such topic). Two
+/// messages at once get different numbers (the topic's row is locked; numbers are unique).
+pub async fn post_message(db: &impl ConnectionTrait, new: NewMessage<'_>) -> StoreResult<Option<i32>> {
+    lock(db, Lockable::Topic(new.topic.uuid())).await?;
+    let mut bump = topic::Entity::update_many()
+        .col_expr(topic::Column::LastNumber, Expr::col(topic::Column::LastNumber).add(1))
+        .filter(topic::Column::Id.eq(new.topic.uuid()));
+    if !new.pending {
+        bump = bump.col_expr(topic::Column::LastMessageAt, Expr::value(new.now));
+    }
+    if bump.exec(db).await?.rows_affected == 0 {
+        return Ok(None);
+    }
+    let Some(number) = topic::Entity::find_by_id(new.topic.uuid()).one(db).await?.map(|t| t.last_number) else {
+        return Ok(None);
+    };
+    message::ActiveModel {
+        id: Set(new.id.uuid()),
+        topic_id: Set(new.topic.uuid()),
+        number: Set(number),
+        author_id: Set(new.author.uuid()),
+        body: Set(new.body.to_owned()),
+        reply_to: Set(new.reply_to),
+        created_at: Set(new.now),
+        edited_at: Set(None),
+        deleted_at: Set(None),
+        hidden_at: Set(None),
+        pending: Set(new.pending),
+    }
+    .insert(db)
+    .await?;
+    Ok(Some(number))
+}
+
+pub async fn message(db: &impl ConnectionTrait, id: MessageId) -> StoreResult<Option<Message>> {
+    let Some(row) = message::Entity::find_by_id(id.uuid()).one(db).await? else {
+        return Ok(None);
+    };
+    Ok(with_names(db, vec![row]).await?.pop())
+}
+
+pub async fn message_by_number(db: &impl ConnectionTrait, topic: TopicId, number: i32) -> StoreResult<Option<Message>> {
+    let Some(row) = message::Entity::find()
+        .filter(message::Column::TopicId.eq(topic.uuid()))
+        .filter(message::Column::Number.eq(number))
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    Ok(with_names(db, vec![row]).await?.pop())
+}
+
+/// Messages of a topic with numbers in `from..=to`, in order.
+pub async fn messages(db: &impl ConnectionTrait, topic: TopicId, from: i32, to: i32) -> StoreResult<Vec<Message>> {
+    let rows = message::Entity::find()
+        .filter(message::Column::TopicId.eq(topic.uuid()))
+        .filter(message::Column::Number.gte(from))
+        .filter(message::Column::Number.lte(to))
+        .order_by_asc(message::Column::Number)
+        .all(db)
+        .await?;
+    with_names(db, rows).await
+}
+
+/// Change a message's text, keeping the text it had (for moderators).
+pub async fn edit_message(
+    db: &impl ConnectionTrait,
+    id: MessageId,
+    body: &str,
+    now: DateTime<Utc>,
+) -> StoreResult<bool> {
+    let Some(before) = message::Entity::find_by_id(id.uuid()).one(db).await? else {
+        return Ok(false);
+    };
+    message_edit::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        message_id: Set(id.uuid()),
+        body: Set(before.body),
+        edited_at: Set(now),
+    }
+    .insert(db)
+    .await?;
+    let done = message::Entity::update_many()
+        .col_expr(message::Column::Body, Expr::value(body))
+        .col_expr(message::Column::EditedAt, Expr::value(now))
+        .filter(message::Column::Id.eq(id.uuid()))
+        .filter(message::Column::DeletedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(done.rows_affected == 1)
+}
+
+/// Earlier texts of a message, newest first: (text before the edit, when it was edited).
+pub async fn edits(db: &impl ConnectionTrait, id: MessageId) -> StoreResult<Vec<(String, DateTime<Utc>)>> {
+    Ok(message_edit::Entity::find()
+        .filter(message_edit::Column::MessageId.eq(id.uuid()))
+        .order_by_desc(message_edit::Column::EditedAt)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|e| (e.body, e.edited_at))
+        .collect())
+}
+
+/// The author deletes a message: it shows as "message deleted"; its reactions go.
+pub async fn delete_message(db: &impl ConnectionTrait, id: MessageId, now: DateTime<Utc>) -> StoreResult<bool> {
+    let done = message::Entity::update_many()
+        .col_expr(message::Column::DeletedAt, Expr::value(now))
+        .filter(message::Column::Id.eq(id.uuid()))
+        .filter(message::Column::DeletedAt.is_null())
+        .exec(db)
+        .await?;
+    reaction::Entity::delete_many().filter(reaction::Column::MessageId.eq(id.uuid())).exec(db).await?;
+    Ok(done.rows_affected == 1)
+}
+
+/// Hide a message (a moderator, or reports reaching the threshold).
+pub async fn hide_message(db: &impl ConnectionTrait, id: MessageId, now: DateTime<Utc>) -> StoreResult<bool> {
+    let done = message::Entity::update_many()
+        .col_expr(message::Column::HiddenAt, Expr::value(now))
+        .filter(message::Column::Id.eq(id.uuid()))
+        .filter(message::Column::HiddenAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(done.rows_affected == 1)
+}
+
+/// Show a hidden message again.
+pub async fn restore_message(db: &impl ConnectionTrait, id: MessageId) -> StoreResult<bool> {
+    let done = message::Entity::update_many()
+        .col_expr(message::Column::HiddenAt, Expr::value(Option::<DateTime<Utc>>::None))
+        .filter(message::Column::Id.eq(id.uuid()))
+        .filter(message::Column::HiddenAt.is_not_null())
+        .exec(db)
+        .await?;
+    Ok(done.rows_affected == 1)
+}
+
+/// A coordinator approves a waiting message: it is published, and the topic shows activity.
+pub async fn approve_message(db: &impl ConnectionTrait, id: MessageId, now: DateTime<Utc>) -> StoreResult<bool> {
+    let Some(row) = message::Entity::find_by_id(id.uuid()).one(db).await? else {
+        return Ok(false);
+    };
+    let done = message::Entity::update_many()
+        .col_expr(message::Column::Pending, Expr::value(false))
+        .filter(message::Column::Id.eq(id.uuid()))
+        .filter(message::Column::Pending.eq(true))
+        .exec(db)
+        .await?;
+    if done.rows_affected == 1 {
+        topic::Entity::update_many()
+            .col_expr(topic::Column::LastMessageAt, Expr::value(now))
+            .filter(topic::Column::Id.eq(row.topic_id))
+            .exec(db)
+            .await?;
+    }
+    Ok(done.rows_affected == 1)
+}
+
+/// How many of a member's messages have been published in a space (for first-message approval).
+pub async fn published_count(db: &impl ConnectionTrait, space: SpaceId, author: MemberId) -> StoreResult<u64> {
+    let topics = sea_orm::sea_query::Query::select()
+        .column(topic::Column::Id)
+        .from(topic::Entity)
+        .and_where(topic::Column::SpaceId.eq(space.uuid()))
+        .to_owned();
+    Ok(message::Entity::find()
+        .filter(message::Column::TopicId.in_subquery(topics))
+        .filter(message::Column::AuthorId.eq(author.uuid()))
+        .filter(message::Column::Pending.eq(false))
+        .count(db)
+        .await?)
+}
+
+/// Messages sent by a member since `since` (for the flood limit).
+pub async fn count_messages_since(
+    db: &impl ConnectionTrait,
+    author: MemberId,
+    since: DateTime<Utc>,
+) -> StoreResult<u64> {
+    Ok(message::Entity::find()
+        .filter(message::Column::AuthorId.eq(author.uuid()))
+        .filter(message::Column::CreatedAt.gt(since))
+        .count(db)
+        .await?)
+}
+
+/// The reactions on some messages: per message, each reaction with its count and whether
+/// `viewer` gave it.
+pub async fn reactions(
+    db: &impl ConnectionTrait,
+    messages: &[MessageId],
+    viewer: MemberId,
+) -> StoreResult<HashMap<MessageId, Vec<(Reaction, u32, bool)>>> {
+    let rows = reaction::Entity::find()
+        .filter(reaction::Column::MessageId.is_in(messages.iter().map(|m| m.uuid())))
+        .all(db)
+        .await?;
+    let mut out: HashMap<MessageId, Vec<(Reaction, u32, bool)>> = HashMap::new();
+    for row in rows {
+        let kind = Reaction::parse(&row.reaction).ok_or_else(|| corrupt("reaction", &row.reaction))?;
+        let list = out.entry(MessageId::from_uuid(row.message_id)).or_default();
+        let mine = row.member_id == viewer.uuid();
+        match list.iter_mut().find(|(k, _, _)| *k == kind) {
+            Some(entry) => {
+                entry.1 += 1;
+                entry.2 |= mine;
+            }
+            None => list.push((kind, 1, mine)),
+        }
+    }
+    for list in out.values_mut() {
+        list.sort_by_key(|(kind, _, _)| *kind);
+    }
+    Ok(out)
+}
+
+/// Give or take back a reaction; returns whether anything changed.
+pub async fn set_reaction(
+    db: &impl ConnectionTrait,
+    message: MessageId,
+    member: MemberId,
+    kind: Reaction,
+    on: bool,
+    now: DateTime<Utc>,
+) -> StoreResult<bool> {
+    if on {
+        let inserted = reaction::Entity::insert(reaction::ActiveModel {
+            message_id: Set(message.uuid()),
+            member_id: Set(member.uuid()),
+            reaction: Set(kind.as_str().to_owned()),
+            created_at: Set(now),
+        })
+        .on_conflict(
+            OnConflict::columns([reaction::Column::MessageId, reaction::Column::MemberId, reaction::Column::Reaction])
+                .do_nothing()
+                .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
+        Ok(inserted == 1)
+    } else {
+        let done = reaction::Entity::delete_many()
+            .filter(reaction::Column::MessageId.eq(message.uuid()))
+            .filter(reaction::Column::MemberId.eq(member.uuid()))
+            .filter(reaction::Column::Reaction.eq(kind.as_str()))
+            .exec(db)
+            .await?;
+        Ok(done.rows_affected == 1)
+    }
+}
+
+/// How far a member has read a topic (0: never opened).
+pub async fn last_read(db: &impl ConnectionTrait, member: MemberId, topic: TopicId) -> StoreResult<Option<i32>> {
+    Ok(topic_read::Entity::find_by_id((member.uuid(), topic.uuid())).one(db).await?.map(|r| r.last_read))
+}
+
+/// Remember that a member has read a topic up to `number` (never moving back).
+pub async fn mark_read(db: &impl ConnectionTrait, member: MemberId, topic: TopicId, number: i32) -> StoreResult<()> {
+    topic_read::Entity::insert(topic_read::ActiveModel {
+        member_id: Set(member.uuid()),
+        topic_id: Set(topic.uuid()),
+        last_read: Set(number),
+        level: Set("normal".to_owned()),
+    })
+    .on_conflict(
+        OnConflict::columns([topic_read::Column::MemberId, topic_read::Column::TopicId]).do_nothing().to_owned(),
+    )
+    .exec_without_returning(db)
+    .await?;
+    topic_read::Entity::update_many()
+        .col_expr(topic_read::Column::LastRead, Expr::value(number))
+        .filter(topic_read::Column::MemberId.eq(member.uuid()))
+        .filter(topic_read::Column::TopicId.eq(topic.uuid()))
+        .filter(topic_read::Column::LastRead.lt(number))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// A member reports a message. A second report by the same member is a `Conflict`.
+pub async fn report(
+    db: &impl ConnectionTrait,
+    id: ReportId,
+    message: MessageId,
+    reporter: MemberId,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    message_report::ActiveModel {
+        id: Set(id.uuid()),
+        message_id: Set(message.uuid()),
+        reporter_id: Set(reporter.uuid()),
+        reason: Set(reason.to_owned()),
+        created_at: Set(now),
+        resolved_at: Set(None),
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// How many different members have reports on a message that no moderator has dealt with.
+pub async fn open_reporters(db: &impl ConnectionTrait, message: MessageId) -> StoreResult<u64> {
+    Ok(message_report::Entity::find()
+        .filter(message_report::Column::MessageId.eq(message.uuid()))
+        .filter(message_report::Column::ResolvedAt.is_null())
+        .count(db)
+        .await?)
+}
+
+/// A moderator has dealt with a message's reports.
+pub async fn resolve_reports(db: &impl ConnectionTrait, message: MessageId, now: DateTime<Utc>) -> StoreResult<u64> {
+    Ok(message_report::Entity::update_many()
+        .col_expr(message_report::Column::ResolvedAt, Expr::value(now))
+        .filter(message_report::Column::MessageId.eq(message.uuid()))
+        .filter(message_report::Column::ResolvedAt.is_null())
+        .exec(db)
+        .await?
+        .rows_affected)
+}
+
+/// A report waiting for a moderator.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenReport {
+    pub reporter_name: String,
+    pub reason: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Something in a space's moderation queue: a reported message, or a first message waiting
+/// for approval.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueueItem {
+    pub message: Message,
+    pub topic: Topic,
+    pub reports: Vec<OpenReport>,
+}
+
+/// A space's moderation queue: messages with open reports, and messages waiting for approval,
+/// oldest first.
+pub async fn moderation_queue(db: &impl ConnectionTrait, space: SpaceId) -> StoreResult<Vec<QueueItem>> {
+    let topics: HashMap<Uuid, topic::Model> = topic::Entity::find()
+        .filter(topic::Column::SpaceId.eq(space.uuid()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|t| (t.id, t))
+        .collect();
+    let in_space = sea_orm::sea_query::Query::select()
+        .column(message::Column::Id)
+        .from(message::Entity)
+        .and_where(message::Column::TopicId.is_in(topics.keys().copied()))
+        .to_owned();
+    let reports = message_report::Entity::find()
+        .filter(message_report::Column::MessageId.in_subquery(in_space))
+        .filter(message_report::Column::ResolvedAt.is_null())
+        .order_by_asc(message_report::Column::CreatedAt)
+        .all(db)
+        .await?;
+    let pending_ids = message::Entity::find()
+        .select_only()
+        .column(message::Column::Id)
+        .filter(message::Column::TopicId.is_in(topics.keys().copied()))
+        .filter(message::Column::Pending.eq(true))
+        .filter(message::Column::DeletedAt.is_null())
+        .into_tuple::<Uuid>()
+        .all(db)
+        .await?;
+    let mut ids: Vec<Uuid> = reports.iter().map(|r| r.message_id).chain(pending_ids).collect();
+    ids.sort();
+    ids.dedup();
+    let rows = message::Entity::find()
+        .filter(message::Column::Id.is_in(ids))
+        .order_by_asc(message::Column::CreatedAt)
+        .all(db)
+        .await?;
+    let names = names_of(db, rows.iter().map(|r| r.author_id).chain(reports.iter().map(|r| r.reporter_id))).await?;
+    let mut out = Vec::new();
+    for row in rows {
+        let Some(topic) = topics.get(&row.topic_id).cloned() else { continue };
+        let reports = reports
+            .iter()
+            .filter(|r| r.message_id == row.id)
+            .map(|r| OpenReport {
+                reporter_name: names.get(&r.reporter_id).cloned().unwrap_or_default(),
+                reason: r.reason.clone(),
+                created_at: r.created_at,
+            })
+            .collect();
+        out.push(QueueItem { message: message_from(row, &names), topic: Topic::from(topic), reports });
+    }
+    Ok(out)
+}
+
+/// How many items wait in the moderation queues of these spaces.
+pub async fn queue_length(db: &impl ConnectionTrait, spaces: &[SpaceId]) -> StoreResult<u64> {
+    if spaces.is_empty() {
+        return Ok(0);
+    }
+    let topic_ids: Vec<Uuid> = topic::Entity::find()
+        .select_only()
+        .column(topic::Column::Id)
+        .filter(topic::Column::SpaceId.is_in(spaces.iter().map(|s| s.uuid())))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let waiting =
+        Condition::any().add(message::Column::Pending.eq(true).and(message::Column::DeletedAt.is_null())).add(
+            message::Column::Id.in_subquery(
+                sea_orm::sea_query::Query::select()
+                    .column(message_report::Column::MessageId)
+                    .from(message_report::Entity)
+                    .and_where(message_report::Column::ResolvedAt.is_null())
+                    .to_owned(),
+            ),
+        );
+    Ok(message::Entity::find().filter(message::Column::TopicId.is_in(topic_ids)).filter(waiting).count(db).await?)
+}
+
+/// One entry of a moderation log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModerationEntry {
+    pub kind: ModerationKind,
+    pub moderator_name: Option<String>,
+    pub member_name: Option<String>,
+    pub topic: Option<TopicId>,
+    pub message: Option<MessageId>,
+    pub note: String,
+    pub created_at: DateTime<Utc>,
+}
+
+pub struct NewModerationEntry<'a> {
+    pub space: SpaceId,
+    pub kind: ModerationKind,
+    pub moderator: Option<MemberId>,
+    pub member: Option<MemberId>,
+    pub topic: Option<TopicId>,
+    pub message: Option<MessageId>,
+    pub note: &'a str,
+    pub now: DateTime<Utc>,
+}
+
+pub async fn log_moderation(db: &impl ConnectionTrait, entry: NewModerationEntry<'_>) -> StoreResult<()> {
+    moderation_entry::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        space_id: Set(entry.space.uuid()),
+        kind: Set(entry.kind.as_str().to_owned()),
+        moderator_id: Set(entry.moderator.map(|m| m.uuid())),
+        member_id: Set(entry.member.map(|m| m.uuid())),
+        topic_id: Set(entry.topic.map(|t| t.uuid())),
+        message_id: Set(entry.message.map(|m| m.uuid())),
+        note: Set(entry.note.to_owned()),
+        created_at: Set(entry.now),
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// A space's moderation log, newest first.
+pub async fn moderation_log(
+    db: &impl ConnectionTrait,
+    space: SpaceId,
+    limit: u64,
+) -> StoreResult<Vec<ModerationEntry>> {
+    let rows = moderation_entry::Entity::find()
+        .filter(moderation_entry::Column::SpaceId.eq(space.uuid()))
+        .order_by_desc(moderation_entry::Column::CreatedAt)
+        .order_by_desc(moderation_entry::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?;
+    let names = names_of(db, rows.iter().flat_map(|r| [r.moderator_id, r.member_id]).flatten()).await?;
+    rows.into_iter()
+        .map(|row| {
+            Ok(ModerationEntry {
+                kind: ModerationKind::parse(&row.kind).ok_or_else(|| corrupt("moderation kind", &row.kind))?,
+                moderator_name: row.moderator_id.and_then(|id| names.get(&id).cloned()),
+                member_name: row.member_id.and_then(|id| names.get(&id).cloned()),
+                topic: row.topic_id.map(TopicId::from_uuid),
+                message: row.message_id.map(MessageId::from_uuid),
+                note: row.note,
+                created_at: row.created_at,
+            })
+        })
+        .collect()
+}
+
+/// Whether a limit applies to a member in a space now.
+pub async fn restricted(
+    db: &impl ConnectionTrait,
+    space: SpaceId,
+    member: MemberId,
+    kind: RestrictionKind,
+    now: DateTime<Utc>,
+) -> StoreResult<bool> {
+    Ok(talk_restriction::Entity::find()
+        .filter(talk_restriction::Column::SpaceId.eq(space.uuid()))
+        .filter(talk_restriction::Column::MemberId.eq(member.uuid()))
+        .filter(talk_restriction::Column::Kind.eq(kind.as_str()))
+        .filter(
+            Condition::any()
+                .add(talk_restriction::Column::Until.is_null())
+                .add(talk_restriction::Column::Until.gt(now)),
+        )
+        .count(db)
+        .await?
+        > 0)
+}
+
+/// Put a limit on a member (replacing one of the same kind).
+pub async fn restrict(
+    db: &impl ConnectionTrait,
+    space: SpaceId,
+    member: MemberId,
+    kind: RestrictionKind,
+    until: Option<DateTime<Utc>>,
+    by: MemberId,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    lift(db, space, member, kind).await?;
+    talk_restriction::ActiveModel {
+        space_id: Set(space.uuid()),
+        member_id: Set(member.uuid()),
+        kind: Set(kind.as_str().to_owned()),
+        until: Set(until),
+        created_by: Set(by.uuid()),
+        created_at: Set(now),
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+pub async fn lift(
+    db: &impl ConnectionTrait,
+    space: SpaceId,
+    member: MemberId,
+    kind: RestrictionKind,
+) -> StoreResult<bool> {
+    Ok(talk_restriction::Entity::delete_many()
+        .filter(talk_restriction::Column::SpaceId.eq(space.uuid()))
+        .filter(talk_restriction::Column::MemberId.eq(member.uuid()))
+        .filter(talk_restriction::Column::Kind.eq(kind.as_str()))
+        .exec(db)
+        .await?
+        .rows_affected
+        > 0)
+}
+
+/// A space's moderation settings (the defaults until coordinators change them).
+pub async fn rules(db: &impl ConnectionTrait, space: SpaceId) -> StoreResult<TalkRules> {
+    Ok(match talk_setting::Entity::find_by_id(space.uuid()).one(db).await? {
+        Some(row) => TalkRules {
+            report_threshold: u32::try_from(row.report_threshold).unwrap_or(TalkRules::default().report_threshold),
+            first_messages_to_approve: u32::try_from(row.first_messages_to_approve)
+                .unwrap_or(TalkRules::default().first_messages_to_approve),
+        },
+        None => TalkRules::default(),
+    })
+}
+
+pub async fn set_rules(db: &impl ConnectionTrait, space: SpaceId, rules: TalkRules) -> StoreResult<()> {
+    talk_setting::Entity::delete_by_id(space.uuid()).exec(db).await?;
+    talk_setting::ActiveModel {
+        space_id: Set(space.uuid()),
+        report_threshold: Set(i32::try_from(rules.report_threshold).unwrap_or(i32::MAX)),
+        first_messages_to_approve: Set(i32::try_from(rules.first_messages_to_approve).unwrap_or(i32::MAX)),
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// Pin or unpin, lock or unlock, or move a topic.
+pub async fn set_topic_flags(
+    db: &impl ConnectionTrait,
+    id: TopicId,
+    pinned: bool,
+    locked: bool,
+    space: SpaceId,
+) -> StoreResult<bool> {
+    Ok(topic::Entity::update_many()
+        .col_expr(topic::Column::Pinned, Expr::value(pinned))
+        .col_expr(topic::Column::Locked, Expr::value(locked))
+        .col_expr(topic::Column::SpaceId, Expr::value(space.uuid()))
+        .filter(topic::Column::Id.eq(id.uuid()))
+        .exec(db)
+        .await?
+        .rows_affected
+        == 1)
+}
