@@ -129,7 +129,7 @@ impl MessageState {
 /// The members a message mentions: `@` at the start of a word, followed by one of the names
 /// given (the longest that fits, ignoring case, ending at a word boundary). `names` are the
 /// people who may be mentioned (the space's members); each is named once.
-pub fn mentions<'a, K: Copy + PartialEq>(text: &str, names: &'a [(K, String)]) -> Vec<K> {
+pub fn mentions<K: Copy + PartialEq>(text: &str, names: &[(K, String)]) -> Vec<K> {
     let mut found: Vec<K> = Vec::new();
     let mut previous: Option<char> = None;
     for (at, c) in text.char_indices() {

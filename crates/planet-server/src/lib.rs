@@ -19,6 +19,7 @@ pub mod ratelimit;
 pub mod routes;
 pub mod spaces;
 pub mod state;
+pub mod talk;
 pub mod trust;
 pub mod web;
 
@@ -98,11 +99,13 @@ impl Application {
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         let sender = tokio::spawn(notify::mail::run_sender(self.state.clone()));
+        let listener = tokio::spawn(talk::live::listen(self.state.clone()));
         let router = app(self.state);
         let result = axum::serve(self.listener, router.into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(shutdown)
             .await;
         sender.abort();
+        listener.abort();
         result
     }
 }

@@ -2,7 +2,7 @@
 //! all: a route added here without a matrix entry fails that test.
 
 use crate::state::AppState;
-use crate::{admission, home, identity, openapi, ops, people, spaces, trust, web};
+use crate::{admission, home, identity, openapi, ops, people, spaces, talk, trust, web};
 use axum::Router;
 use axum::handler::Handler;
 use axum::routing::{MethodRouter, get, post};
@@ -109,6 +109,25 @@ fn book() -> RouteBook {
         .post("/spaces/{id}/members/{member}/role", spaces::pages::set_role)
         .get("/spaces/{id}/badges", people::pages::space_badges)
         .post("/spaces/{id}/badges", people::pages::create_badge)
+        // Talk.
+        .get("/spaces/{id}/topics", talk::pages::topics)
+        .post("/spaces/{id}/topics", talk::pages::create_topic)
+        .get("/spaces/{id}/moderation", talk::pages::queue)
+        .post("/spaces/{id}/moderation/members", talk::pages::moderate_member)
+        .post("/spaces/{id}/moderation/settings", talk::pages::save_rules)
+        .get("/spaces/{id}/moderation-log", talk::pages::log)
+        .get("/topics/{id}", talk::pages::topic)
+        .post("/topics/{id}/messages", talk::pages::post)
+        .post("/topics/{id}/moderate", talk::pages::moderate_topic)
+        .get("/topics/{id}/live", talk::pages::socket)
+        .get("/messages/{id}/edit", talk::pages::edit_form)
+        .post("/messages/{id}/edit", talk::pages::edit)
+        .post("/messages/{id}/delete", talk::pages::delete)
+        .post("/messages/{id}/react", talk::pages::react)
+        .get("/messages/{id}/report", talk::pages::report_form)
+        .post("/messages/{id}/report", talk::pages::report)
+        .post("/messages/{id}/moderate", talk::pages::moderate_message)
+        .get("/messages/{id}/history", talk::pages::history)
         // Who We Are.
         .get("/who-we-are", people::pages::directory)
         .get("/who-we-are/print", people::pages::print)

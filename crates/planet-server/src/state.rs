@@ -26,6 +26,7 @@ struct Inner {
     trust: RwLock<TrustCache>,
     trust_load: tokio::sync::Mutex<()>,
     public_base: String,
+    hub: Arc<crate::talk::live::Hub>,
 }
 
 /// The trust network in memory (see `planet_domain::trust::graph`). Statements made or
@@ -64,6 +65,7 @@ impl AppState {
             trust: RwLock::new(TrustCache::default()),
             trust_load: tokio::sync::Mutex::new(()),
             public_base,
+            hub: Arc::default(),
         }))
     }
 
@@ -184,6 +186,16 @@ impl AppState {
         let mut cache = self.0.trust.write().unwrap_or_else(|p| p.into_inner());
         cache.changes += 1;
         cache.loaded = None;
+    }
+
+    /// The open topics of this process (live talk).
+    pub fn hub(&self) -> &Arc<crate::talk::live::Hub> {
+        &self.0.hub
+    }
+
+    /// Tell every open page of a topic, in every process, about a committed change.
+    pub async fn announce(&self, announcement: crate::talk::live::Announcement) {
+        crate::talk::live::announce(self, announcement).await;
     }
 
     /// Tell the mail sender that a message is waiting.

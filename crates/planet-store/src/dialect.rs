@@ -229,6 +229,47 @@ pub(crate) fn backend_of(backend: DbBackend) -> Backend {
     }
 }
 
+/// Tell every server process on this database about something (PostgreSQL `NOTIFY`): several
+/// `planet serve` processes share live events this way. `false` on SQLite, where one process
+/// serves and delivers its own events.
+pub async fn notify(db: &impl ConnectionTrait, channel: &str, payload: &str) -> StoreResult<bool> {
+    if db.get_database_backend() != DbBackend::Postgres {
+        return Ok(false);
+    }
+    db.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "SELECT pg_notify($1, $2)",
+        [channel.into(), payload.into()],
+    ))
+    .await?;
+    Ok(true)
+}
+
+/// Notifications from every process on this database (PostgreSQL `LISTEN`).
+pub struct Listener(sea_orm::sqlx::postgres::PgListener);
+
+impl Listener {
+    /// Listen on `channel`; `None` on SQLite.
+    pub async fn start(db: &DatabaseConnection, channel: &str) -> StoreResult<Option<Self>> {
+        if db.get_database_backend() != DbBackend::Postgres {
+            return Ok(None);
+        }
+        let pool = db.get_postgres_connection_pool();
+        let mut listener = sea_orm::sqlx::postgres::PgListener::connect_with(pool)
+            .await
+            .map_err(|e| StoreError::Database(sea_orm::DbErr::Custom(e.to_string())))?;
+        listener.listen(channel).await.map_err(|e| StoreError::Database(sea_orm::DbErr::Custom(e.to_string())))?;
+        Ok(Some(Self(listener)))
+    }
+
+    /// The next payload. A lost connection is made again (what was sent meanwhile is lost).
+    pub async fn next(&mut self) -> StoreResult<String> {
+        let notification =
+            self.0.recv().await.map_err(|e| StoreError::Database(sea_orm::DbErr::Custom(e.to_string())))?;
+        Ok(notification.payload().to_owned())
+    }
+}
+
 /// Full-text search over directory entries: SQLite FTS5 and PostgreSQL tsvector + GIN behind
 /// one interface. The index holds, per entry, its name and the rest of its words (tagline,
 /// description, offers, needs, skills, area).

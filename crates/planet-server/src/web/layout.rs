@@ -67,6 +67,20 @@ pub fn flash_message(code: Option<&str>) -> Option<&'static str> {
         "photo_saved" => "Your picture has been saved.",
         "photo_removed" => "The picture has been removed.",
         "rule_saved" => "The admission rule has been saved. It applies to every vouch from now on.",
+        "posted" => "Your message has been sent.",
+        "message_waiting" => {
+            "Thank you. A new member's first messages are read by a coordinator before everyone sees them. \
+             Yours will appear once it has been approved."
+        }
+        "message_edited" => "Your message has been changed.",
+        "message_deleted" => "Your message has been deleted.",
+        "reported" => "Thank you for telling us. The moderators will look at it.",
+        "reported_hidden" => {
+            "Thank you for telling us. Enough members have reported it, so it is hidden until a moderator looks."
+        }
+        "moderated" => "Done. It is in the moderation log.",
+        "member_moderated" => "Done. It is in the moderation log.",
+        "rules_saved" => "The moderation settings have been saved.",
         _ => return None,
     })
 }

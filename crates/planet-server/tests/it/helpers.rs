@@ -147,11 +147,7 @@ impl TestApp {
 
     /// A browser already logged in as this member (a session made directly, skipping the form).
     pub async fn session_for(&self, member: MemberId) -> Browser {
-        let token = random_token();
-        let now = self.clock_now();
-        accounts::create_session(self.db(), &token_hash(&token), member, now, now + chrono::Duration::days(30))
-            .await
-            .unwrap();
+        let token = session_token(self, member).await;
         let jar = Arc::new(reqwest::cookie::Jar::default());
         jar.add_cookie_str(&format!("planet_session={token}; Path=/"), &self.base.parse().unwrap());
         let client = reqwest::Client::builder().cookie_provider(jar).redirect(Policy::none()).build().unwrap();
@@ -187,6 +183,16 @@ impl Browser {
         assert!(place.starts_with("/spaces/"), "starting {name}: {place}");
         place.split('?').next().unwrap_or_default().to_owned()
     }
+}
+
+/// A new session for a member, made directly in the store: its cookie value.
+pub async fn session_token(app: &TestApp, member: MemberId) -> String {
+    let token = random_token();
+    let now = app.clock_now();
+    accounts::create_session(app.db(), &token_hash(&token), member, now, now + chrono::Duration::days(30))
+        .await
+        .unwrap();
+    token
 }
 
 /// The first `/join/…` or `/reset-password/…` style link in a text.

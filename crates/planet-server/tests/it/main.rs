@@ -8,5 +8,6 @@ mod helpers;
 mod journey;
 mod mail;
 mod matrix;
+mod talk;
 mod trust;
 mod web;

@@ -5,12 +5,14 @@ use crate::helpers::{Browser, TestApp, spawn_app};
 use planet_domain::profile::ProfileKind;
 use planet_domain::space::{AccountStatus, JoinPolicy, Role, Visibility};
 use planet_domain::trust::{StatementKind, TrustVisibility};
-use planet_domain::{ApplicationId, InvitationId, MemberId, ProfileId, SpaceId, StatementId, TokenId};
+use planet_domain::{
+    ApplicationId, InvitationId, MemberId, MessageId, ProfileId, SpaceId, StatementId, TokenId, TopicId,
+};
 use planet_server::identity::crypto::token_hash;
 use planet_server::routes::{RouteEntry, route_table};
 use planet_store::queries::spaces::SpaceFields;
 use planet_store::queries::trust::{self, NewStatement};
-use planet_store::queries::{accounts, admission, outbox, people, spaces};
+use planet_store::queries::{accounts, admission, outbox, people, spaces, talk};
 
 /// What an actor gets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -111,6 +113,19 @@ fn expected(method: &str, path: &str) -> Option<[Outcome; 7]> {
         ("GET", "/api/v1/people/{id}/connections") | ("POST", "/api/v1/people/{id}/statements") => MEMBERS,
         ("GET", "/api/v1/trust") | ("GET", "/api/v1/values") | ("GET", "/api/v1/people/{id}/badges") => MEMBERS,
         ("POST", "/api/v1/trust/{id}/withdraw") | ("POST", "/api/v1/trust/{id}/renew") => [L, A, F, N, P, N, N],
+        // Talk in the secret group. Writing needs membership of the group (the steward is not a
+        // member); the message is the member's own.
+        ("GET", "/spaces/{id}/topics") | ("GET", "/spaces/{id}/moderation-log") | ("GET", "/topics/{id}") => SPACE_VIEW,
+        ("GET", "/topics/{id}/live") => SPACE_VIEW,
+        ("POST", "/spaces/{id}/topics") | ("POST", "/topics/{id}/messages") => [L, A, F, N, P, P, F],
+        ("POST", "/messages/{id}/react") => [L, A, F, N, P, P, F],
+        ("GET", "/spaces/{id}/moderation") | ("POST", "/spaces/{id}/moderation/members") => SPACE_COORD,
+        ("POST", "/spaces/{id}/moderation/settings") | ("POST", "/topics/{id}/moderate") => SPACE_COORD,
+        ("POST", "/messages/{id}/moderate") | ("GET", "/messages/{id}/history") => SPACE_COORD,
+        ("GET", "/messages/{id}/edit") | ("POST", "/messages/{id}/edit") | ("POST", "/messages/{id}/delete") => {
+            [L, A, F, N, P, F, F]
+        }
+        ("GET", "/messages/{id}/report") | ("POST", "/messages/{id}/report") => [L, A, F, N, F, P, P],
         _ => return None,
     })
 }
@@ -139,6 +154,8 @@ struct Fixture {
     email: uuid::Uuid,
     business: ProfileId,
     statement: StatementId,
+    topic: TopicId,
+    message: MessageId,
 }
 
 async fn fixture() -> Fixture {
@@ -195,6 +212,12 @@ async fn fixture() -> Fixture {
         expires_at: now + chrono::Duration::days(730),
     };
     trust::create_statement(app.db(), new).await.unwrap();
+    let topic = TopicId::new_v7();
+    talk::create_topic(app.db(), topic, secret, "Plans", member, now).await.unwrap();
+    let message = MessageId::new_v7();
+    let first =
+        talk::NewMessage { id: message, topic, author: member, body: "Hello", reply_to: None, pending: false, now };
+    talk::post_message(app.db(), first).await.unwrap();
     // The suspended member's old session outlives the suspension (as a stolen cookie would).
     let suspended_browser = app.session_for(suspended).await;
     accounts::set_status(app.db(), suspended, AccountStatus::Suspended, now).await.unwrap();
@@ -221,6 +244,8 @@ async fn fixture() -> Fixture {
         email,
         business,
         statement,
+        topic,
+        message,
     }
 }
 
@@ -241,6 +266,10 @@ impl Fixture {
             self.business.to_string()
         } else if path.starts_with("/trust/statements") || path.starts_with("/api/v1/trust/") {
             self.statement.to_string()
+        } else if path.starts_with("/topics/") {
+            self.topic.to_string()
+        } else if path.starts_with("/messages/") {
+            self.message.to_string()
         } else {
             self.secret.to_string()
         };

@@ -84,8 +84,7 @@ fn message_from(row: message::Model, names: &HashMap<Uuid, String>) -> Message {
     }
 }
 
-async fn names_of(db: &impl ConnectionTrait, ids: impl Iterator<Item = Uuid>) -> StoreResult<HashMap<Uuid, String>> {
-    let ids: Vec<Uuid> = ids.collect();
+async fn names_of(db: &impl ConnectionTrait, ids: Vec<Uuid>) -> StoreResult<HashMap<Uuid, String>> {
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
@@ -102,7 +101,7 @@ async fn names_of(db: &impl ConnectionTrait, ids: impl Iterator<Item = Uuid>) ->
 }
 
 async fn with_names(db: &impl ConnectionTrait, rows: Vec<message::Model>) -> StoreResult<Vec<Message>> {
-    let names = names_of(db, rows.iter().map(|r| r.author_id)).await?;
+    let names = names_of(db, rows.iter().map(|r| r.author_id).collect()).await?;
     Ok(rows.into_iter().map(|row| message_from(row, &names)).collect())
 }
 
@@ -169,7 +168,7 @@ pub async fn topics_in(
         .into_iter()
         .map(|r| (r.topic_id, r.last_read))
         .collect();
-    let names = names_of(db, rows.iter().map(|r| r.author_id)).await?;
+    let names = names_of(db, rows.iter().map(|r| r.author_id).collect()).await?;
     Ok(rows
         .into_iter()
         .map(|row| TopicSummary {
@@ -342,6 +341,7 @@ pub async fn approve_message(db: &impl ConnectionTrait, id: MessageId, now: Date
         .col_expr(message::Column::Pending, Expr::value(false))
         .filter(message::Column::Id.eq(id.uuid()))
         .filter(message::Column::Pending.eq(true))
+        .filter(message::Column::HiddenAt.is_null())
         .exec(db)
         .await?;
     if done.rows_affected == 1 {
@@ -561,6 +561,7 @@ pub async fn moderation_queue(db: &impl ConnectionTrait, space: SpaceId) -> Stor
         .filter(message::Column::TopicId.is_in(topics.keys().copied()))
         .filter(message::Column::Pending.eq(true))
         .filter(message::Column::DeletedAt.is_null())
+        .filter(message::Column::HiddenAt.is_null())
         .into_tuple::<Uuid>()
         .all(db)
         .await?;
@@ -572,7 +573,8 @@ pub async fn moderation_queue(db: &impl ConnectionTrait, space: SpaceId) -> Stor
         .order_by_asc(message::Column::CreatedAt)
         .all(db)
         .await?;
-    let names = names_of(db, rows.iter().map(|r| r.author_id).chain(reports.iter().map(|r| r.reporter_id))).await?;
+    let names =
+        names_of(db, rows.iter().map(|r| r.author_id).chain(reports.iter().map(|r| r.reporter_id)).collect()).await?;
     let mut out = Vec::new();
     for row in rows {
         let Some(topic) = topics.get(&row.topic_id).cloned() else { continue };
@@ -668,7 +670,7 @@ pub async fn moderation_log(
         .limit(limit)
         .all(db)
         .await?;
-    let names = names_of(db, rows.iter().flat_map(|r| [r.moderator_id, r.member_id]).flatten()).await?;
+    let names = names_of(db, rows.iter().flat_map(|r| [r.moderator_id, r.member_id]).flatten().collect()).await?;
     rows.into_iter()
         .map(|row| {
             Ok(ModerationEntry {

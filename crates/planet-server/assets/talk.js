@@ -1,0 +1,123 @@
+// Live talk: while a topic is open, new messages, changes and who is here arrive over a
+// WebSocket. Without this script the page works the same with ordinary reloads.
+(function () {
+  "use strict";
+  var list = document.getElementById("messages");
+  if (!list || !("WebSocket" in window)) return;
+  var topic = list.getAttribute("data-live-topic");
+  var canReact = list.getAttribute("data-can-react") === "true";
+  var meta = document.querySelector('meta[name="planet-member"]');
+  var me = meta ? meta.getAttribute("content") : "";
+  var hereNow = document.getElementById("here-now");
+  var news = document.getElementById("live-news");
+  var delay = 1000;
+
+  // A message sent live is the same for everyone: show the author's own buttons to the
+  // author, and "Report" to everyone else.
+  function fit(item) {
+    var own = item.getAttribute("data-author") === me;
+    item.querySelectorAll(".for-author").forEach(function (el) { el.hidden = !own; });
+    item.querySelectorAll(".for-others").forEach(function (el) { if (own) el.remove(); });
+    if (!canReact) item.querySelectorAll(".react-menu, .reactions form").forEach(function (el) { el.remove(); });
+  }
+
+  function parse(html) {
+    var holder = document.createElement("ol");
+    holder.innerHTML = html.trim();
+    return holder.firstElementChild;
+  }
+
+  // Keep which reactions this member gave: the live copy does not know.
+  function keepPressed(from, to) {
+    var pressed = {};
+    from.querySelectorAll('button.reaction[aria-pressed="true"]').forEach(function (b) {
+      var kind = b.form && b.form.querySelector('input[name="reaction"]');
+      if (kind) pressed[kind.value] = true;
+    });
+    to.querySelectorAll("button.reaction").forEach(function (b) {
+      var kind = b.form && b.form.querySelector('input[name="reaction"]');
+      if (kind && pressed[kind.value]) {
+        b.setAttribute("aria-pressed", "true");
+        var on = b.form.querySelector('input[name="on"]');
+        if (on) on.value = "0";
+      }
+    });
+  }
+
+  function received(event) {
+    var data;
+    try { data = JSON.parse(event.data); } catch (e) { return; }
+    if (data.kind === "presence") {
+      var others = data.names;
+      hereNow.hidden = others.length === 0;
+      hereNow.textContent = others.length ? "Here now: " + others.join(", ") : "";
+    } else if (data.kind === "posted") {
+      if (document.getElementById("m" + data.number)) return;
+      var item = parse(data.html);
+      if (!item) return;
+      fit(item);
+      list.appendChild(item);
+      var empty = document.querySelector(".messages + .notice");
+      if (empty) empty.remove();
+      var author = item.querySelector(".message-author");
+      if (author && item.getAttribute("data-author") !== me) news.textContent = "New message from " + author.textContent;
+    } else if (data.kind === "changed") {
+      var old = document.getElementById("m" + data.number);
+      if (!old) return;
+      var fresh = parse(data.html);
+      if (!fresh) return;
+      fit(fresh);
+      keepPressed(old, fresh);
+      if (old.querySelector(".new-line") && !fresh.querySelector(".new-line")) fresh.insertBefore(old.querySelector(".new-line"), fresh.firstChild);
+      // A message waiting for approval, or the text a moderator sees, is not in the live copy.
+      if (old.classList.contains("message--pending") || old.querySelector(".message-body--hidden")) return;
+      old.replaceWith(fresh);
+    } else if (data.kind === "reload") {
+      window.location.reload();
+    }
+  }
+
+  function connect() {
+    var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
+    var socket = new WebSocket(scheme + window.location.host + "/topics/" + topic + "/live");
+    socket.onopen = function () { delay = 1000; };
+    socket.onmessage = received;
+    socket.onclose = function () {
+      setTimeout(connect, delay);
+      delay = Math.min(delay * 2, 30000);
+    };
+  }
+  connect();
+
+  // Sending without leaving the page: the message comes back over the socket. Anything else
+  // (a mistake in the form, a message that waits for approval) shows the page the server sent.
+  var form = document.getElementById("reply-form");
+  if (form && window.fetch && window.FormData && window.URLSearchParams) {
+    form.addEventListener("submit", function (event) {
+      var body = form.querySelector("textarea");
+      if (!body || !body.value.trim()) return;
+      event.preventDefault();
+      var button = form.querySelector('button[type="submit"]');
+      button.disabled = true;
+      fetch(form.action, { method: "POST", body: new URLSearchParams(new FormData(form)), credentials: "same-origin" })
+        .then(function (response) {
+          if (response.ok && response.url.indexOf("done=posted") !== -1) {
+            body.value = "";
+            var reply = form.querySelector('input[name="reply_to"]');
+            if (reply) reply.remove();
+            button.disabled = false;
+            body.focus();
+          } else if (response.ok) {
+            window.location.href = response.url;
+          } else {
+            return response.text().then(function (html) {
+              document.open();
+              document.write(html);
+              document.close();
+            });
+          }
+        })
+        .catch(function () { button.disabled = false; news.textContent = "Your message could not be sent. Please try again."; });
+    });
+  }
+})();

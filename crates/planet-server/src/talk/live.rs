@@ -1,0 +1,224 @@
+//! Live talk: while a topic is open, new messages, edits, reactions and moderation reach every
+//! open page without reloading (WebSocket), and the page shows who is there.
+//!
+//! A use case announces a change after its transaction commits. On PostgreSQL the announcement
+//! goes through `NOTIFY planet_talk` so that every `planet serve` process on the database hears
+//! it (including this one); on SQLite this process delivers it itself. Delivering means: if
+//! anyone here has the topic open, read the message once, render it once, and send the same
+//! text to each of them. The protocol is described in ARCHITECTURE.md.
+
+use crate::state::AppState;
+use planet_domain::{MemberId, TopicId};
+use planet_store::dialect::Listener;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use tokio::sync::broadcast;
+
+/// The PostgreSQL channel live talk uses.
+pub const CHANNEL: &str = "planet_talk";
+/// How many events a slow page may fall behind before it is told to reload.
+const BACKLOG: usize = 256;
+
+/// A change in a topic, as announced between processes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Announcement {
+    pub topic: TopicId,
+    pub number: i32,
+    pub posted: bool,
+}
+
+impl Announcement {
+    /// A new message.
+    pub fn posted(topic: TopicId, number: i32) -> Self {
+        Self { topic, number, posted: true }
+    }
+
+    /// A message changed: edited, deleted, hidden, restored, approved, or its reactions.
+    pub fn changed(topic: TopicId, number: i32) -> Self {
+        Self { topic, number, posted: false }
+    }
+}
+
+/// What a page receives, as JSON text.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum LiveEvent {
+    /// A new message: its HTML, to add at the end.
+    Posted { number: i32, html: String },
+    /// A message to replace.
+    Changed { number: i32, html: String },
+    /// Who has the topic open now.
+    Presence { names: Vec<String> },
+    /// The page fell behind: reload it.
+    Reload,
+}
+
+struct Room {
+    sender: broadcast::Sender<Arc<str>>,
+    /// Who has the topic open in this process, with how many pages each.
+    present: HashMap<MemberId, (String, usize)>,
+}
+
+/// The open topics of this process and who has them open.
+#[derive(Default)]
+pub struct Hub {
+    rooms: Mutex<HashMap<TopicId, Room>>,
+}
+
+/// One open page. Dropping it leaves the room.
+pub struct Subscription {
+    hub: Arc<Hub>,
+    topic: TopicId,
+    member: MemberId,
+    pub receiver: broadcast::Receiver<Arc<str>>,
+}
+
+impl Drop for Subscription {
+    fn drop(&mut self) {
+        self.hub.leave(self.topic, self.member);
+    }
+}
+
+fn encode(event: &LiveEvent) -> Arc<str> {
+    Arc::from(serde_json::to_string(event).unwrap_or_else(|_| "{\"kind\":\"reload\"}".to_owned()))
+}
+
+impl Hub {
+    fn rooms(&self) -> std::sync::MutexGuard<'_, HashMap<TopicId, Room>> {
+        self.rooms.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Open a topic's page for a member.
+    pub fn subscribe(self: &Arc<Self>, topic: TopicId, member: MemberId, name: String) -> Subscription {
+        let mut rooms = self.rooms();
+        let room = rooms
+            .entry(topic)
+            .or_insert_with(|| Room { sender: broadcast::channel(BACKLOG).0, present: HashMap::new() });
+        let receiver = room.sender.subscribe();
+        room.present.entry(member).or_insert((name, 0)).1 += 1;
+        Self::tell_presence(room);
+        Subscription { hub: self.clone(), topic, member, receiver }
+    }
+
+    fn leave(&self, topic: TopicId, member: MemberId) {
+        let mut rooms = self.rooms();
+        let Some(room) = rooms.get_mut(&topic) else { return };
+        if let Some(entry) = room.present.get_mut(&member) {
+            entry.1 -= 1;
+            if entry.1 == 0 {
+                room.present.remove(&member);
+            }
+        }
+        if room.present.is_empty() {
+            rooms.remove(&topic);
+        } else {
+            Self::tell_presence(room);
+        }
+    }
+
+    fn tell_presence(room: &Room) {
+        let mut names: Vec<String> = room.present.values().map(|(name, _)| name.clone()).collect();
+        names.sort();
+        let _ = room.sender.send(encode(&LiveEvent::Presence { names }));
+    }
+
+    /// Whether anyone here has the topic open.
+    pub fn is_open(&self, topic: TopicId) -> bool {
+        self.rooms().contains_key(&topic)
+    }
+
+    /// Send an event to every page open on the topic here.
+    pub fn send(&self, topic: TopicId, event: &LiveEvent) {
+        if let Some(room) = self.rooms().get(&topic) {
+            let _ = room.sender.send(encode(event));
+        }
+    }
+
+    /// Open pages, for the figures in BENCHMARKS.md.
+    pub fn open_pages(&self) -> usize {
+        self.rooms().values().map(|room| room.sender.receiver_count()).sum()
+    }
+}
+
+/// Deliver an announcement to the pages open here: the message is read and rendered once.
+pub async fn deliver(state: &AppState, announcement: Announcement) {
+    if !state.hub().is_open(announcement.topic) {
+        return;
+    }
+    match super::pages::live_fragment(state, announcement.topic, announcement.number).await {
+        Ok(Some(html)) => {
+            let number = announcement.number;
+            let event = if announcement.posted {
+                LiveEvent::Posted { number, html }
+            } else {
+                LiveEvent::Changed { number, html }
+            };
+            state.hub().send(announcement.topic, &event);
+        }
+        Ok(None) => {}
+        Err(err) => tracing::warn!("live talk: cannot render message {}: {err:?}", announcement.number),
+    }
+}
+
+/// Announce a change after its transaction committed.
+pub async fn announce(state: &AppState, announcement: Announcement) {
+    let payload = serde_json::to_string(&announcement).unwrap_or_default();
+    match planet_store::dialect::notify(state.db(), CHANNEL, &payload).await {
+        Ok(true) => {}
+        Ok(false) => deliver(state, announcement).await,
+        Err(err) => {
+            // The other processes miss it; this one still delivers (pages reload in the end).
+            tracing::warn!("live talk: NOTIFY failed: {err}");
+            deliver(state, announcement).await;
+        }
+    }
+}
+
+/// Hear the other processes' announcements (PostgreSQL); returns at once on SQLite.
+pub async fn listen(state: AppState) {
+    loop {
+        match Listener::start(state.db(), CHANNEL).await {
+            Ok(None) => return,
+            Ok(Some(mut listener)) => loop {
+                match listener.next().await {
+                    Ok(payload) => match serde_json::from_str::<Announcement>(&payload) {
+                        Ok(announcement) => deliver(&state, announcement).await,
+                        Err(err) => tracing::warn!("live talk: a notification we cannot read: {err}"),
+                    },
+                    Err(err) => {
+                        tracing::warn!("live talk: listening failed: {err}");
+                        break;
+                    }
+                }
+            },
+            Err(err) => tracing::warn!("live talk: cannot listen: {err}"),
+        }
+        tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn presence_follows_open_pages() {
+        let hub = Arc::new(Hub::default());
+        let topic = TopicId::new_v7();
+        let (ann, bob) = (MemberId::new_v7(), MemberId::new_v7());
+        let mut first = hub.subscribe(topic, ann, "Ann".into());
+        let second = hub.subscribe(topic, ann, "Ann".into());
+        let third = hub.subscribe(topic, bob, "Bob".into());
+        assert_eq!(hub.open_pages(), 3);
+        drop(third);
+        drop(second);
+        let mut last = String::new();
+        while let Ok(text) = first.receiver.try_recv() {
+            last = text.to_string();
+        }
+        assert_eq!(last, r#"{"kind":"presence","names":["Ann"]}"#);
+        drop(first);
+        assert!(!hub.is_open(topic));
+    }
+}

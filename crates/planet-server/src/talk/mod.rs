@@ -1,0 +1,5 @@
+//! Talk: discussions and live chat in every space, and the moderation that keeps it kind.
+
+pub mod live;
+pub mod pages;
+pub mod service;

@@ -1,0 +1,578 @@
+//! Talk use cases: topics and messages, reactions, reports, and moderation. Each asks the one
+//! authorization path (`Resource::Talk`) before it looks at the input.
+
+use super::live::Announcement;
+use crate::access::{SpaceAccess, parse_space_id, require_space};
+use crate::error::{AppError, AppResult, FieldError};
+use crate::identity::service::Check;
+use crate::identity::session::Ctx;
+use crate::notify::mail;
+use crate::state::AppState;
+use chrono::Duration;
+use planet_domain::policy::{Action, Decision, Resource, TalkFacts, authorize};
+use planet_domain::space::Role;
+use planet_domain::talk::{ModerationKind, Reaction, RestrictionKind, TalkRules};
+use planet_domain::text::{MessageText, ReportReason, ShortNote, TopicTitle};
+use planet_domain::{MemberId, MessageId, ReportId, SpaceId, TopicId};
+use planet_store::StoreError;
+use planet_store::queries::talk::{
+    self, Message, ModerationEntry, NewMessage, NewModerationEntry, QueueItem, Topic, TopicSummary,
+};
+use planet_store::queries::{accounts, spaces};
+
+/// Messages a member may send in a minute (all topics): more is a flood.
+pub const MESSAGES_PER_MINUTE: u64 = 10;
+/// How many messages a topic page shows at once.
+pub const PAGE_SIZE: i32 = 50;
+
+/// A space's conversation as the actor stands in it.
+pub struct TalkPlace {
+    pub access: SpaceAccess,
+    pub muted: bool,
+    pub premoderated: bool,
+    pub rules: TalkRules,
+}
+
+impl TalkPlace {
+    fn facts(&self, locked: bool, author: bool) -> TalkFacts<'_> {
+        TalkFacts { space: &self.access.facts, actor_muted: self.muted, topic_locked: locked, actor_is_author: author }
+    }
+
+    pub fn decide(&self, ctx: &Ctx, action: Action, locked: bool, author: bool) -> Decision {
+        authorize(ctx.actor, action, Resource::Talk(self.facts(locked, author)))
+    }
+
+    pub fn allows(&self, ctx: &Ctx, action: Action, locked: bool, author: bool) -> bool {
+        self.decide(ctx, action, locked, author).is_allowed()
+    }
+
+    pub fn require(&self, ctx: &Ctx, action: Action, locked: bool, author: bool) -> AppResult<()> {
+        self.decide(ctx, action, locked, author).into_result().map_err(AppError::from)
+    }
+
+    pub fn space_id(&self) -> SpaceId {
+        self.access.space().id
+    }
+
+    pub fn is_moderator(&self, ctx: &Ctx) -> bool {
+        self.allows(ctx, Action::ModerateTalk, false, false)
+    }
+}
+
+/// Load a space's conversation for the actor. Whoever may not see inside the space is answered
+/// as viewing it would be (a secret space is "not found").
+pub async fn place(state: &AppState, ctx: &Ctx, space: SpaceId) -> AppResult<TalkPlace> {
+    let access = require_space(state.db(), ctx, Action::ViewSpaceContent, space).await?;
+    let (muted, premoderated) = match ctx.member.as_ref() {
+        Some(member) => (
+            talk::restricted(state.db(), space, member.id, RestrictionKind::Mute, ctx.now).await?,
+            talk::restricted(state.db(), space, member.id, RestrictionKind::PreModerate, ctx.now).await?,
+        ),
+        None => (false, false),
+    };
+    let rules = talk::rules(state.db(), space).await?;
+    Ok(TalkPlace { access, muted, premoderated, rules })
+}
+
+fn parse_topic_id(text: &str) -> AppResult<TopicId> {
+    text.parse().map_err(|_| AppError::not_found())
+}
+
+fn parse_message_id(text: &str) -> AppResult<MessageId> {
+    text.parse().map_err(|_| AppError::not_found())
+}
+
+/// A topic and its place; "not found" for a topic the actor may not know of.
+pub async fn topic_place(state: &AppState, ctx: &Ctx, id: &str) -> AppResult<(Topic, TalkPlace)> {
+    let id = parse_topic_id(id)?;
+    // Before the topic is read: those outside the community learn nothing.
+    ctx.require(Action::ViewCommunity)?;
+    let topic = talk::topic(state.db(), id).await?.ok_or_else(AppError::not_found)?;
+    let place = place(state, ctx, topic.space).await?;
+    Ok((topic, place))
+}
+
+/// A message, its topic and place.
+pub async fn message_place(state: &AppState, ctx: &Ctx, id: &str) -> AppResult<(Message, Topic, TalkPlace)> {
+    let id = parse_message_id(id)?;
+    ctx.require(Action::ViewCommunity)?;
+    let message = talk::message(state.db(), id).await?.ok_or_else(AppError::not_found)?;
+    let (topic, place) = topic_place(state, ctx, &message.topic.to_string()).await?;
+    // A message waiting for approval is not there for anyone but its author and moderators.
+    let own = ctx.member.as_ref().is_some_and(|m| m.id == message.author);
+    if message.pending && !own && !place.is_moderator(ctx) {
+        return Err(AppError::not_found());
+    }
+    Ok((message, topic, place))
+}
+
+pub struct TopicList {
+    pub place: TalkPlace,
+    pub topics: Vec<TopicSummary>,
+    pub total: u64,
+}
+
+pub async fn topics(state: &AppState, ctx: &Ctx, space: &str, page: u64) -> AppResult<TopicList> {
+    let place = place(state, ctx, parse_space_id(space)?).await?;
+    let viewer = ctx.member()?.id;
+    let per_page = 30;
+    let topics = talk::topics_in(state.db(), place.space_id(), viewer, per_page, page * per_page).await?;
+    let total = talk::count_topics(state.db(), place.space_id()).await?;
+    Ok(TopicList { place, topics, total })
+}
+
+/// What happened to a message just sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Posted {
+    pub topic: TopicId,
+    pub number: i32,
+    /// It waits for a coordinator's approval.
+    pub pending: bool,
+}
+
+async fn refuse_floods(state: &AppState, author: MemberId) -> AppResult<()> {
+    let recent = talk::count_messages_since(state.db(), author, state.now() - Duration::minutes(1)).await?;
+    if recent >= MESSAGES_PER_MINUTE {
+        return Err(AppError::RateLimited);
+    }
+    Ok(())
+}
+
+async fn needs_approval(state: &AppState, place: &TalkPlace, ctx: &Ctx, author: MemberId) -> AppResult<bool> {
+    if place.is_moderator(ctx) {
+        return Ok(false);
+    }
+    let published = talk::published_count(state.db(), place.space_id(), author).await?;
+    Ok(place.rules.needs_approval(published, place.premoderated))
+}
+
+pub async fn start_topic(state: &AppState, ctx: &Ctx, space: &str, title: &str, body: &str) -> AppResult<Posted> {
+    let place = place(state, ctx, parse_space_id(space)?).await?;
+    place.require(ctx, Action::StartTopic, false, false)?;
+    let mut check = Check::new();
+    let title = check.field("title", TopicTitle::parse(title));
+    let body = check.field("body", MessageText::parse(body));
+    check.finish()?;
+    let (Some(title), Some(body)) = (title, body) else {
+        return Err(AppError::Internal("topic parse".to_owned()));
+    };
+    let author = ctx.member()?.id;
+    refuse_floods(state, author).await?;
+    let pending = needs_approval(state, &place, ctx, author).await?;
+    let id = TopicId::new_v7();
+    let now = state.now();
+    let txn = state.store().begin().await?;
+    talk::create_topic(&txn, id, place.space_id(), title.as_str(), author, now).await?;
+    let new =
+        NewMessage { id: MessageId::new_v7(), topic: id, author, body: body.as_str(), reply_to: None, pending, now };
+    let number = talk::post_message(&txn, new).await?.ok_or_else(AppError::not_found)?;
+    talk::mark_read(&txn, author, id, number).await?;
+    state.commit(txn).await?;
+    Ok(Posted { topic: id, number, pending })
+}
+
+pub struct TopicView {
+    pub topic: Topic,
+    pub place: TalkPlace,
+    pub messages: Vec<Message>,
+    pub reactions: std::collections::HashMap<MessageId, Vec<(Reaction, u32, bool)>>,
+    /// The viewer's last read message before this visit (None: first visit).
+    pub last_read: Option<i32>,
+    /// The first number shown (earlier ones are on the previous page).
+    pub first: i32,
+}
+
+/// A topic's page: the latest messages (or those up to `upto`), and the viewer's place in it.
+/// Opening it marks it read.
+pub async fn view_topic(state: &AppState, ctx: &Ctx, id: &str, upto: Option<i32>) -> AppResult<TopicView> {
+    let (topic, place) = topic_place(state, ctx, id).await?;
+    let viewer = ctx.member()?.id;
+    let last = upto.unwrap_or(topic.last_number).clamp(0, topic.last_number);
+    let first = (last - PAGE_SIZE + 1).max(1);
+    let messages = talk::messages(state.db(), topic.id, first, last).await?;
+    let moderator = place.is_moderator(ctx);
+    // Waiting messages are not shown to others at all (not even as "waiting").
+    let messages: Vec<Message> =
+        messages.into_iter().filter(|m| !m.pending || moderator || m.author == viewer).collect();
+    let ids: Vec<MessageId> = messages.iter().map(|m| m.id).collect();
+    let reactions = talk::reactions(state.db(), &ids, viewer).await?;
+    let last_read = talk::last_read(state.db(), viewer, topic.id).await?;
+    if last > last_read.unwrap_or(0) {
+        talk::mark_read(state.db(), viewer, topic.id, last).await?;
+    }
+    Ok(TopicView { topic, place, messages, reactions, last_read, first })
+}
+
+pub async fn post(state: &AppState, ctx: &Ctx, topic: &str, body: &str, reply_to: Option<i32>) -> AppResult<Posted> {
+    let (topic, place) = topic_place(state, ctx, topic).await?;
+    place.require(ctx, Action::PostMessage, topic.locked, false)?;
+    let body = MessageText::parse(body).map_err(|e| AppError::Invalid(vec![FieldError::from_input("body", e)]))?;
+    let reply_to = reply_to.filter(|n| (1..=topic.last_number).contains(n));
+    let author = ctx.member()?.id;
+    refuse_floods(state, author).await?;
+    let pending = needs_approval(state, &place, ctx, author).await?;
+    let now = state.now();
+    let txn = state.store().begin().await?;
+    let new =
+        NewMessage { id: MessageId::new_v7(), topic: topic.id, author, body: body.as_str(), reply_to, pending, now };
+    let number = talk::post_message(&txn, new).await?.ok_or_else(AppError::not_found)?;
+    talk::mark_read(&txn, author, topic.id, number).await?;
+    state.commit(txn).await?;
+    if !pending {
+        state.announce(Announcement::posted(topic.id, number)).await;
+    }
+    Ok(Posted { topic: topic.id, number, pending })
+}
+
+/// The message to edit, if the actor may.
+pub async fn editable(state: &AppState, ctx: &Ctx, id: &str) -> AppResult<(Message, Topic)> {
+    let (message, topic, place) = message_place(state, ctx, id).await?;
+    let own = ctx.member()?.id == message.author;
+    place.require(ctx, Action::EditOwnMessage, topic.locked, own)?;
+    if message.deleted_at.is_some() {
+        return Err(AppError::gone("message_deleted", "This message has been deleted."));
+    }
+    Ok((message, topic))
+}
+
+pub async fn edit(state: &AppState, ctx: &Ctx, id: &str, body: &str) -> AppResult<Message> {
+    let (message, topic) = editable(state, ctx, id).await?;
+    let body = MessageText::parse(body).map_err(|e| AppError::Invalid(vec![FieldError::from_input("body", e)]))?;
+    if body.as_str() == message.body {
+        return Ok(message);
+    }
+    let txn = state.store().begin().await?;
+    talk::edit_message(&txn, message.id, body.as_str(), state.now()).await?;
+    state.commit(txn).await?;
+    state.announce(Announcement::changed(topic.id, message.number)).await;
+    Ok(message)
+}
+
+pub async fn delete(state: &AppState, ctx: &Ctx, id: &str) -> AppResult<Message> {
+    let (message, topic) = editable(state, ctx, id).await?;
+    talk::delete_message(state.db(), message.id, state.now()).await?;
+    state.changed();
+    state.announce(Announcement::changed(topic.id, message.number)).await;
+    Ok(message)
+}
+
+pub async fn react(state: &AppState, ctx: &Ctx, id: &str, reaction: &str, on: bool) -> AppResult<Message> {
+    let (message, topic, place) = message_place(state, ctx, id).await?;
+    place.require(ctx, Action::React, topic.locked, false)?;
+    let reaction = Reaction::parse(reaction)
+        .ok_or_else(|| AppError::invalid("reaction", "reaction_unknown", "Choose one of the reactions shown"))?;
+    if message.deleted_at.is_some() || message.hidden_at.is_some() || message.pending {
+        return Err(AppError::refused("message_not_shown", "You cannot react to a message that is not shown."));
+    }
+    if talk::set_reaction(state.db(), message.id, ctx.member()?.id, reaction, on, state.now()).await? {
+        state.changed();
+        state.announce(Announcement::changed(topic.id, message.number)).await;
+    }
+    Ok(message)
+}
+
+/// The message being reported, for the report form (with the code of conduct).
+pub async fn reportable(state: &AppState, ctx: &Ctx, id: &str) -> AppResult<(Message, Topic)> {
+    let (message, topic, place) = message_place(state, ctx, id).await?;
+    let own = ctx.member()?.id == message.author;
+    place.require(ctx, Action::ReportMessage, topic.locked, own)?;
+    Ok((message, topic))
+}
+
+/// Report a message. When reports from enough different members have come in, it is hidden
+/// until a moderator looks. Returns whether it is now hidden.
+pub async fn report(state: &AppState, ctx: &Ctx, id: &str, reason: &str) -> AppResult<bool> {
+    let (message, topic, place) = message_place(state, ctx, id).await?;
+    let reporter = ctx.member()?.id;
+    place.require(ctx, Action::ReportMessage, topic.locked, reporter == message.author)?;
+    let reason =
+        ReportReason::parse(reason).map_err(|e| AppError::Invalid(vec![FieldError::from_input("reason", e)]))?;
+    let now = state.now();
+    let txn = state.store().begin().await?;
+    match talk::report(&txn, ReportId::new_v7(), message.id, reporter, reason.as_str(), now).await {
+        Err(StoreError::Conflict(_)) => {
+            return Err(AppError::refused(
+                "already_reported",
+                "You have already reported this message. The moderators will look at it.",
+            ));
+        }
+        other => other?,
+    }
+    let reporters = talk::open_reporters(&txn, message.id).await?;
+    let hidden = message.hidden_at.is_none()
+        && place.rules.hides(reporters)
+        && talk::hide_message(&txn, message.id, now).await?;
+    if hidden {
+        let entry = NewModerationEntry {
+            space: place.space_id(),
+            kind: ModerationKind::AutoHide,
+            moderator: None,
+            member: Some(message.author),
+            topic: Some(topic.id),
+            message: Some(message.id),
+            note: "",
+            now,
+        };
+        talk::log_moderation(&txn, entry).await?;
+    }
+    state.commit(txn).await?;
+    if hidden {
+        state.announce(Announcement::changed(topic.id, message.number)).await;
+    }
+    Ok(hidden)
+}
+
+/// A moderator's decision on one message.
+pub async fn moderate_message(
+    state: &AppState,
+    ctx: &Ctx,
+    id: &str,
+    action: &str,
+) -> AppResult<(Message, ModerationKind)> {
+    let (message, topic, place) = message_place(state, ctx, id).await?;
+    place.require(ctx, Action::ModerateTalk, topic.locked, false)?;
+    let kind = match ModerationKind::parse(action) {
+        Some(
+            kind @ (ModerationKind::Hide
+            | ModerationKind::Restore
+            | ModerationKind::Approve
+            | ModerationKind::Reject
+            | ModerationKind::Dismiss),
+        ) => kind,
+        _ => return Err(AppError::invalid("action", "action_unknown", "Choose what to do with the message")),
+    };
+    let now = state.now();
+    let txn = state.store().begin().await?;
+    let done = match kind {
+        ModerationKind::Hide => talk::hide_message(&txn, message.id, now).await?,
+        ModerationKind::Restore => talk::restore_message(&txn, message.id).await?,
+        ModerationKind::Approve => talk::approve_message(&txn, message.id, now).await?,
+        // Not approved: it stays out of sight for good (its author sees it as hidden).
+        ModerationKind::Reject => message.pending && talk::hide_message(&txn, message.id, now).await?,
+        _ => talk::resolve_reports(&txn, message.id, now).await? > 0,
+    };
+    if !done {
+        return Err(AppError::refused("already_done", "That has already been done (perhaps by another moderator)."));
+    }
+    talk::resolve_reports(&txn, message.id, now).await?;
+    let entry = NewModerationEntry {
+        space: place.space_id(),
+        kind,
+        moderator: Some(ctx.member()?.id),
+        member: Some(message.author),
+        topic: Some(topic.id),
+        message: Some(message.id),
+        note: "",
+        now,
+    };
+    talk::log_moderation(&txn, entry).await?;
+    state.commit(txn).await?;
+    state.announce(Announcement::changed(topic.id, message.number)).await;
+    Ok((message, kind))
+}
+
+/// Pin or unpin, lock or unlock a topic, or move it to another space.
+pub async fn moderate_topic(state: &AppState, ctx: &Ctx, id: &str, action: &str, to: &str) -> AppResult<Topic> {
+    let (topic, place) = topic_place(state, ctx, id).await?;
+    place.require(ctx, Action::ModerateTalk, topic.locked, false)?;
+    let kind = ModerationKind::parse(action);
+    let (mut pinned, mut locked, mut space) = (topic.pinned, topic.locked, topic.space);
+    match kind {
+        Some(ModerationKind::Pin) => pinned = true,
+        Some(ModerationKind::Unpin) => pinned = false,
+        Some(ModerationKind::Lock) => locked = true,
+        Some(ModerationKind::Unlock) => locked = false,
+        Some(ModerationKind::Move) => {
+            let target = parse_space_id(to)
+                .map_err(|_| AppError::invalid("to", "space_required", "Choose the group to move it to"))?;
+            // The moderator must moderate there too.
+            let there = self::place(state, ctx, target).await?;
+            there.require(ctx, Action::ModerateTalk, false, false)?;
+            space = target;
+        }
+        _ => return Err(AppError::invalid("action", "action_unknown", "Choose what to do with the topic")),
+    }
+    let kind = kind.unwrap_or(ModerationKind::Pin);
+    let now = state.now();
+    let txn = state.store().begin().await?;
+    talk::set_topic_flags(&txn, topic.id, pinned, locked, space).await?;
+    let entry = NewModerationEntry {
+        space: place.space_id(),
+        kind,
+        moderator: Some(ctx.member()?.id),
+        member: None,
+        topic: Some(topic.id),
+        message: None,
+        note: "",
+        now,
+    };
+    talk::log_moderation(&txn, entry).await?;
+    state.commit(txn).await?;
+    Ok(Topic { pinned, locked, space, ..topic })
+}
+
+/// Warn a member privately, mute them for some days, or put their messages on approval (and
+/// lift either).
+pub async fn moderate_member(
+    state: &AppState,
+    ctx: &Ctx,
+    space: &str,
+    member: &str,
+    action: &str,
+    days: &str,
+    note: &str,
+) -> AppResult<ModerationKind> {
+    let place = place(state, ctx, parse_space_id(space)?).await?;
+    place.require(ctx, Action::ModerateTalk, false, false)?;
+    let choose = || AppError::invalid("member", "member_required", "Choose a member of the group");
+    let member: MemberId = member.parse().map_err(|_| choose())?;
+    let who = accounts::member(state.db(), member).await?.ok_or_else(choose)?;
+    let kind = ModerationKind::parse(action)
+        .filter(|k| {
+            matches!(
+                k,
+                ModerationKind::Warn
+                    | ModerationKind::Mute
+                    | ModerationKind::Unmute
+                    | ModerationKind::PreModerate
+                    | ModerationKind::EndPreModeration
+            )
+        })
+        .ok_or_else(|| AppError::invalid("action", "action_unknown", "Choose what to do"))?;
+    let mut check = Check::new();
+    let note = check.field("note", ShortNote::parse(note));
+    let days = match kind {
+        ModerationKind::Mute => match days.trim().parse::<i64>() {
+            Ok(days @ 1..=365) => Some(days),
+            _ => {
+                check.fail("days", "days_required", "Enter how many days, from 1 to 365");
+                None
+            }
+        },
+        _ => None,
+    };
+    if kind == ModerationKind::Warn && note.as_ref().is_some_and(|n| n.as_str().len() < 10) {
+        check.fail("note", "warning_required", "Write the warning they will receive (at least 10 characters)");
+    }
+    check.finish()?;
+    let note = note.map(ShortNote::into_string).unwrap_or_default();
+    let moderator = ctx.member()?;
+    let now = state.now();
+    let space_name = place.access.space().name.clone();
+    let txn = state.store().begin().await?;
+    let space_id = place.space_id();
+    match kind {
+        ModerationKind::Warn => {
+            let body = format!(
+                "Hello {},\n\nA moderator of {space_name} has sent you this warning:\n\n{note}\n\n\
+                 Please read the community's code of conduct. If you think this is unfair, you can \
+                 reply to any steward.\n",
+                who.name
+            );
+            mail::queue(&txn, &who.email, &format!("A warning from the moderators of {space_name}"), &body, now)
+                .await?;
+        }
+        ModerationKind::Mute => {
+            let until = now + Duration::days(days.unwrap_or(1));
+            talk::restrict(&txn, space_id, member, RestrictionKind::Mute, Some(until), moderator.id, now).await?;
+        }
+        ModerationKind::Unmute => {
+            talk::lift(&txn, space_id, member, RestrictionKind::Mute).await?;
+        }
+        ModerationKind::PreModerate => {
+            talk::restrict(&txn, space_id, member, RestrictionKind::PreModerate, None, moderator.id, now).await?;
+        }
+        _ => {
+            talk::lift(&txn, space_id, member, RestrictionKind::PreModerate).await?;
+        }
+    }
+    let entry = NewModerationEntry {
+        space: space_id,
+        kind,
+        moderator: Some(moderator.id),
+        member: Some(member),
+        topic: None,
+        message: None,
+        note: &note,
+        now,
+    };
+    talk::log_moderation(&txn, entry).await?;
+    state.commit(txn).await?;
+    state.wake_mailer();
+    Ok(kind)
+}
+
+pub struct Queue {
+    pub place: TalkPlace,
+    pub items: Vec<QueueItem>,
+    /// The space's members, for the member actions (id, name).
+    pub members: Vec<(MemberId, String)>,
+}
+
+pub async fn queue(state: &AppState, ctx: &Ctx, space: &str) -> AppResult<Queue> {
+    let place = place(state, ctx, parse_space_id(space)?).await?;
+    place.require(ctx, Action::ModerateTalk, false, false)?;
+    let items = talk::moderation_queue(state.db(), place.space_id()).await?;
+    let members = spaces::members_of(state.db(), place.space_id())
+        .await?
+        .into_iter()
+        .filter(|m| m.role != Role::Coordinator)
+        .map(|m| (m.member.id, m.member.name))
+        .collect();
+    Ok(Queue { place, items, members })
+}
+
+/// The moderation log members may read. The notes (a warning's words) are for moderators only.
+pub async fn log(state: &AppState, ctx: &Ctx, space: &str) -> AppResult<(TalkPlace, Vec<ModerationEntry>)> {
+    let place = place(state, ctx, parse_space_id(space)?).await?;
+    place.require(ctx, Action::ReadModerationLog, false, false)?;
+    let moderator = place.is_moderator(ctx);
+    let entries = talk::moderation_log(state.db(), place.space_id(), 200)
+        .await?
+        .into_iter()
+        .map(|e| if moderator { e } else { ModerationEntry { note: String::new(), ..e } })
+        .collect();
+    Ok((place, entries))
+}
+
+/// Earlier texts of a message (moderators).
+pub async fn history(
+    state: &AppState,
+    ctx: &Ctx,
+    id: &str,
+) -> AppResult<(Message, Topic, Vec<(String, chrono::DateTime<chrono::Utc>)>)> {
+    let (message, topic, place) = message_place(state, ctx, id).await?;
+    place.require(ctx, Action::ModerateTalk, topic.locked, false)?;
+    let edits = talk::edits(state.db(), message.id).await?;
+    Ok((message, topic, edits))
+}
+
+/// Change a space's moderation settings.
+pub async fn save_rules(state: &AppState, ctx: &Ctx, space: &str, threshold: &str, first: &str) -> AppResult<()> {
+    let place = place(state, ctx, parse_space_id(space)?).await?;
+    place.require(ctx, Action::ModerateTalk, false, false)?;
+    let mut check = Check::new();
+    let threshold = match threshold.trim().parse::<u32>() {
+        Ok(n @ 1..=TalkRules::MAX_THRESHOLD) => Some(n),
+        _ => {
+            check.fail("report_threshold", "threshold_invalid", "Enter a number of reports from 1 to 20");
+            None
+        }
+    };
+    let first = match first.trim().parse::<u32>() {
+        Ok(n @ 0..=TalkRules::MAX_FIRST_MESSAGES) => Some(n),
+        _ => {
+            check.fail("first_messages", "first_messages_invalid", "Enter a number of messages from 0 to 10");
+            None
+        }
+    };
+    check.finish()?;
+    let rules = TalkRules {
+        report_threshold: threshold.unwrap_or(TalkRules::default().report_threshold),
+        first_messages_to_approve: first.unwrap_or(TalkRules::default().first_messages_to_approve),
+    };
+    let txn = state.store().begin().await?;
+    talk::set_rules(&txn, place.space_id(), rules).await?;
+    state.commit(txn).await?;
+    Ok(())
+}
