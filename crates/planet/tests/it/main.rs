@@ -75,3 +75,124 @@ fn demo_admin_and_backup() {
     let migrated = planet(&dir, &["migrate"]);
     assert!(text(&migrated).contains("m20261128_000001_foundation"));
 }
+
+/// A `planet serve` process; killed when dropped.
+struct Server {
+    child: std::process::Child,
+    base: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Start `planet serve` on a free port of its own choosing, and wait until it says where.
+fn serve(database_url: &str) -> Server {
+    use std::io::BufRead;
+    let dir = data_dir();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_planet"))
+        .args(["--data-dir", &dir.display().to_string(), "--database-url", database_url, "--listen", "127.0.0.1:0"])
+        .env("NO_COLOR", "1")
+        .env("RUST_LOG", "info")
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let mut lines = std::io::BufReader::new(stdout).lines();
+    let base = loop {
+        let line = lines.next().expect("the server stopped before serving").unwrap();
+        if let Some(at) = line.find("serving on ") {
+            break line[at + "serving on ".len()..].split_whitespace().next().unwrap().to_owned();
+        }
+    };
+    // Keep reading its output so that it never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines {});
+    Server { child, base }
+}
+
+async fn log_in(server: &Server, email: &str) -> (reqwest::Client, String) {
+    let client =
+        reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let response = client
+        .post(format!("{}/login", server.base))
+        .form(&[("email", email), ("password", "diss-demo-town")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 303, "logging in as {email}");
+    let cookie = response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("planet_session="))
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    (client, cookie)
+}
+
+/// Several `planet serve` processes on one PostgreSQL database: a message posted through one
+/// reaches a page open on another (LISTEN/NOTIFY). SQLite is served by one process, so this
+/// runs where CI points the tests at PostgreSQL.
+#[tokio::test]
+async fn live_talk_crosses_server_processes_on_postgresql() {
+    use futures_util::StreamExt;
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+    if std::env::var("PLANET_TEST_DATABASE_URL").unwrap_or_default().is_empty() {
+        return;
+    }
+    let url = planet_store::dialect::fresh_test_database().await.unwrap();
+    let dir = data_dir();
+    let demo = Command::new(env!("CARGO_BIN_EXE_planet"))
+        .args(["--data-dir", &dir.display().to_string(), "--database-url", url.expose(), "demo"])
+        .output()
+        .unwrap();
+    assert!(demo.status.success(), "{}", text(&demo));
+    let store = planet_store::Store::open(&url).await.unwrap();
+    let root = planet_store::queries::community::get(store.db()).await.unwrap().unwrap().root_space_id;
+    let no_approval = planet_domain::talk::TalkRules { first_messages_to_approve: 0, ..Default::default() };
+    planet_store::queries::talk::set_rules(store.db(), root, no_approval).await.unwrap();
+
+    let (first, second) = (serve(url.expose()), serve(url.expose()));
+    let (tom, _) = log_in(&first, "tom.baker@diss.example").await;
+    let started = tom
+        .post(format!("{}/spaces/{root}/topics", first.base))
+        .form(&[("title", "Two servers"), ("body", "Hello from the first")])
+        .send()
+        .await
+        .unwrap();
+    let place = started.headers().get("location").unwrap().to_str().unwrap().to_owned();
+    let topic = place.trim_start_matches("/topics/").split(['?', '#']).next().unwrap().to_owned();
+
+    let (_, cookie) = log_in(&second, "margaret.thompson@diss.example").await;
+    let mut request =
+        format!("{}/topics/{topic}/live", second.base.replace("http://", "ws://")).into_client_request().unwrap();
+    request.headers_mut().insert("cookie", cookie.parse().unwrap());
+    let (mut socket, _) = tokio_tungstenite::connect_async(request).await.unwrap();
+
+    let posted = tom
+        .post(format!("{}/topics/{topic}/messages", first.base))
+        .form(&[("body", "Can you hear me on the second server?")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(posted.status().as_u16(), 303);
+    let heard = tokio::time::timeout(std::time::Duration::from_secs(10), async {
+        loop {
+            let message = socket.next().await.unwrap().unwrap();
+            let text = message.to_text().unwrap_or_default().to_owned();
+            if text.contains("\"kind\":\"posted\"") {
+                return text;
+            }
+        }
+    })
+    .await
+    .expect("the message did not reach the other server's page");
+    assert!(heard.contains("Can you hear me on the second server?"), "{heard}");
+}
