@@ -9,12 +9,12 @@ use thirtyfour::prelude::*;
 pub(crate) const PASSWORD: &str = "correct horse battery";
 
 pub(crate) struct Journey {
-    name: &'static str,
+    pub(crate) name: &'static str,
     pub(crate) state: planet_server::state::AppState,
     pub(crate) browser: WebDriver,
-    base: String,
-    checked: Vec<String>,
-    violations: Vec<String>,
+    pub(crate) base: String,
+    pub(crate) checked: Vec<String>,
+    pub(crate) violations: Vec<String>,
 }
 
 impl Journey {

@@ -4,4 +4,5 @@
 
 mod browser;
 mod journey;
+mod talk;
 mod trust;

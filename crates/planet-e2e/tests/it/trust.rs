@@ -9,7 +9,7 @@ use planet_store::queries::spaces;
 use thirtyfour::prelude::*;
 
 /// Members added behind the server's back (the membership journey is tested elsewhere).
-async fn add_member(j: &Journey, name: &str, email: &str) -> MemberId {
+pub(crate) async fn add_member(j: &Journey, name: &str, email: &str) -> MemberId {
     let state = &j.state;
     let hash = planet_server::identity::service::hash(&NewPassword::parse(PASSWORD).unwrap()).await.unwrap();
     let id = MemberId::new_v7();

@@ -1,0 +1,155 @@
+//! Talk in the browser: two members chat live in a group's topic, each in their own browser; a
+//! third reports a message; a coordinator hides it (and it disappears from the open page); the
+//! moderation log shows it.
+
+use crate::browser::{Driver, open_browser, screenshot_dir, start_chromedriver, start_server_with_state};
+use crate::journey::{Journey, PASSWORD};
+use crate::trust::add_member;
+use planet_domain::SpaceId;
+use planet_domain::space::{JoinPolicy, Role, Visibility};
+use planet_domain::talk::TalkRules;
+use planet_store::queries::spaces::{self, SpaceFields};
+use planet_store::queries::talk;
+use thirtyfour::prelude::*;
+
+/// Send a message from the topic page (the page's script sends it without leaving the page).
+async fn send(j: &mut Journey, text: &str) -> WebDriverResult<()> {
+    j.fill("body", text).await?;
+    j.browser.find(By::Css("#reply-form button[type=submit]")).await?.click().await
+}
+
+/// Wait until an element on the open page shows this text (it arrives over the WebSocket).
+async fn shows(j: &Journey, by: By, text: &str) -> WebDriverResult<()> {
+    let element = j.browser.query(by).first().await?;
+    let text = text.to_owned();
+    element
+        .wait_until()
+        .condition(Box::new(move |element: WebElement| {
+            let text = text.clone();
+            Box::pin(async move { Ok(element.text().await.map(|t| t.contains(&text)).unwrap_or(false)) })
+        }))
+        .await
+}
+
+/// Wait until message `number` on the open page shows this text.
+async fn arrives(j: &Journey, number: i32, text: &str) -> WebDriverResult<()> {
+    shows(j, By::Id(format!("m{number}")), text).await
+}
+
+async fn walk(a: &mut Journey, b: &mut Journey) -> WebDriverResult<()> {
+    // A steward, a coordinator of the Community Farm group, and three of its members.
+    b.visit("/setup").await?;
+    b.fill_setup().await?;
+    let state = b.state.clone();
+    let now = state.now();
+    let colin = add_member(b, "Colin Coordinator", "colin@diss.example").await;
+    let ann = add_member(b, "Ann Baker", "ann@diss.example").await;
+    let bob = add_member(b, "Bob Smith", "bob@diss.example").await;
+    let cath = add_member(b, "Cath Jones", "cath@diss.example").await;
+    let farm = SpaceId::new_v7();
+    let root = state.community().unwrap().root_space_id;
+    let fields = SpaceFields {
+        name: "Community Farm",
+        description: "Growing food together at Roydon",
+        visibility: Visibility::Members,
+        join_policy: JoinPolicy::Open,
+    };
+    spaces::create_space(state.db(), farm, Some(root), fields, Some(colin), now).await.unwrap();
+    spaces::add_member(state.db(), farm, colin, Role::Coordinator, now).await.unwrap();
+    for member in [ann, bob, cath] {
+        spaces::add_member(state.db(), farm, member, Role::Member, now).await.unwrap();
+    }
+    // A group whose members all know each other: no approval of first messages.
+    talk::set_rules(state.db(), farm, TalkRules { first_messages_to_approve: 0, ..TalkRules::default() })
+        .await
+        .unwrap();
+    state.changed();
+
+    // Ann starts a topic; Bob opens it in his own browser.
+    a.log_in("ann@diss.example").await?;
+    a.visit(&format!("/spaces/{farm}")).await?;
+    a.browser.find(By::LinkText("Conversations")).await?.click().await?;
+    a.check().await?;
+    a.fill("title", "Harvest day on Saturday").await?;
+    a.fill("body", "Who can help pick the **squash**?").await?;
+    a.submit("main form[action$='/topics'] button[type=submit]").await?;
+    assert!(a.text().await?.contains("Who can help pick the squash?"));
+    let topic_url = a.browser.current_url().await?.to_string();
+    let topic_path = topic_url.trim_start_matches(&a.base).split(['?', '#']).next().unwrap().to_owned();
+
+    b.log_in("bob@diss.example").await?;
+    b.visit(&topic_path).await?;
+    // Each sees the other is here.
+    shows(a, By::Id("here-now"), "Bob Smith").await?;
+    shows(b, By::Id("here-now"), "Ann Baker").await?;
+
+    // They chat: each message appears on the other's page without reloading.
+    send(b, "I can come from ten o'clock.").await?;
+    arrives(a, 2, "I can come from ten o'clock.").await?;
+    send(a, "Wonderful, bring gloves!").await?;
+    arrives(b, 3, "Wonderful, bring gloves!").await?;
+    send(b, "Will do. Anyone who says otherwise is an idiot.").await?;
+    arrives(a, 4, "Anyone who says otherwise").await?;
+    a.check().await?;
+    b.check().await?;
+
+    // Cath reports Bob's unkind message.
+    b.log_in("cath@diss.example").await?;
+    b.visit(&topic_path).await?;
+    b.browser.find(By::Css("#m4 a[href$='/report']")).await?.click().await?;
+    b.check().await?;
+    assert!(b.text().await?.contains("Our code of conduct"));
+    b.fill("reason", "It calls people names.").await?;
+    b.submit("main form button[type=submit]").await?;
+    assert!(b.text().await?.contains("The moderators will look at it"));
+
+    // Colin, the coordinator, finds it in the moderation queue and hides it.
+    b.log_in("colin@diss.example").await?;
+    b.visit(&format!("/spaces/{farm}/moderation")).await?;
+    assert!(b.text().await?.contains("It calls people names."));
+    b.submit("main .queue form input[value=hide] ~ button").await?;
+    assert!(b.text().await?.contains("It is in the moderation log"));
+    // Ann's open page hears it: the message is hidden there too.
+    arrives(a, 4, "hidden by the moderators").await?;
+    assert!(!a.browser.find(By::Id("m4")).await?.text().await?.contains("idiot"));
+
+    // The log shows what happened, to every member.
+    b.log_in("cath@diss.example").await?;
+    b.visit(&format!("/spaces/{farm}/moderation-log")).await?;
+    let log = b.text().await?;
+    assert!(log.contains("Hid a message") && log.contains("Colin Coordinator") && log.contains("Bob Smith"), "{log}");
+    let _ = (PASSWORD, cath);
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_members_chat_live_and_a_report_is_moderated() {
+    let driver: Driver = start_chromedriver();
+    let (base, state) = start_server_with_state().await;
+    let first = open_browser(&driver, 1280, 900).await;
+    let second = open_browser(&driver, 390, 844).await;
+    let journey = |name, browser| Journey {
+        name,
+        state: state.clone(),
+        browser,
+        base: base.clone(),
+        checked: Vec::new(),
+        violations: Vec::new(),
+    };
+    let (mut a, mut b) = (journey("talk-ann", first), journey("talk-others", second));
+    let outcome = walk(&mut a, &mut b).await;
+    for j in [&a, &b] {
+        if outcome.is_err() || !j.violations.is_empty() {
+            let shot = screenshot_dir().join(format!("{}-failure.png", j.name));
+            let _ = j.browser.screenshot(&shot).await;
+            eprintln!("screenshot saved to {}", shot.display());
+        }
+    }
+    let violations: Vec<String> = a.violations.iter().chain(b.violations.iter()).cloned().collect();
+    let checked = a.checked.len() + b.checked.len();
+    a.browser.quit().await.unwrap();
+    b.browser.quit().await.unwrap();
+    outcome.unwrap();
+    assert!(checked >= 10, "axe ran on {checked} pages");
+    assert!(violations.is_empty(), "serious or critical accessibility violations:\n{}", violations.join("\n"));
+}
