@@ -188,6 +188,15 @@ fn book() -> RouteBook {
         .get("/api/v1/trust", trust::api::mine)
         .post("/api/v1/trust/{id}/withdraw", trust::api::withdraw)
         .post("/api/v1/trust/{id}/renew", trust::api::renew)
+        .get("/api/v1/spaces/{id}/topics", talk::api::topics)
+        .post("/api/v1/spaces/{id}/topics", talk::api::start)
+        .get("/api/v1/topics/{id}/messages", talk::api::messages)
+        .post("/api/v1/topics/{id}/messages", talk::api::post)
+        .post("/api/v1/topics/{id}/read", talk::api::read)
+        .post("/api/v1/messages/{id}", talk::api::edit)
+        .post("/api/v1/messages/{id}/delete", talk::api::delete)
+        .post("/api/v1/messages/{id}/reactions", talk::api::react)
+        .post("/api/v1/messages/{id}/report", talk::api::report)
 }
 
 /// Every route the server answers.

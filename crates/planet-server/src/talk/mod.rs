@@ -1,5 +1,6 @@
 //! Talk: discussions and live chat in every space, and the moderation that keeps it kind.
 
+pub mod api;
 pub mod live;
 pub mod pages;
 pub mod service;

@@ -185,10 +185,35 @@ pub struct TopicView {
 /// A topic's page: the latest messages (or those up to `upto`), and the viewer's place in it.
 /// Opening it marks it read.
 pub async fn view_topic(state: &AppState, ctx: &Ctx, id: &str, upto: Option<i32>) -> AppResult<TopicView> {
+    let view = read_topic(state, ctx, id, upto, None).await?;
+    let last = view.messages.last().map_or(0, |m| m.number);
+    if last > view.last_read.unwrap_or(0) {
+        talk::mark_read(state.db(), ctx.member()?.id, view.topic.id, last).await?;
+    }
+    Ok(view)
+}
+
+/// Messages of a topic without marking them read (the API says what it has read): up to
+/// `upto` (the latest page by default), or the page after `after`.
+pub async fn read_topic(
+    state: &AppState,
+    ctx: &Ctx,
+    id: &str,
+    upto: Option<i32>,
+    after: Option<i32>,
+) -> AppResult<TopicView> {
     let (topic, place) = topic_place(state, ctx, id).await?;
     let viewer = ctx.member()?.id;
-    let last = upto.unwrap_or(topic.last_number).clamp(0, topic.last_number);
-    let first = (last - PAGE_SIZE + 1).max(1);
+    let (first, last) = match after {
+        Some(after) => {
+            let first = after.clamp(0, topic.last_number) + 1;
+            (first, (first + PAGE_SIZE - 1).min(topic.last_number))
+        }
+        None => {
+            let last = upto.unwrap_or(topic.last_number).clamp(0, topic.last_number);
+            ((last - PAGE_SIZE + 1).max(1), last)
+        }
+    };
     let messages = talk::messages(state.db(), topic.id, first, last).await?;
     let moderator = place.is_moderator(ctx);
     // Waiting messages are not shown to others at all (not even as "waiting").
@@ -197,10 +222,15 @@ pub async fn view_topic(state: &AppState, ctx: &Ctx, id: &str, upto: Option<i32>
     let ids: Vec<MessageId> = messages.iter().map(|m| m.id).collect();
     let reactions = talk::reactions(state.db(), &ids, viewer).await?;
     let last_read = talk::last_read(state.db(), viewer, topic.id).await?;
-    if last > last_read.unwrap_or(0) {
-        talk::mark_read(state.db(), viewer, topic.id, last).await?;
-    }
     Ok(TopicView { topic, place, messages, reactions, last_read, first })
+}
+
+/// Remember how far the member has read a topic (never moving back).
+pub async fn mark_read(state: &AppState, ctx: &Ctx, id: &str, number: i32) -> AppResult<i32> {
+    let (topic, _) = topic_place(state, ctx, id).await?;
+    let number = number.clamp(0, topic.last_number);
+    talk::mark_read(state.db(), ctx.member()?.id, topic.id, number).await?;
+    Ok(talk::last_read(state.db(), ctx.member()?.id, topic.id).await?.unwrap_or(number))
 }
 
 pub async fn post(state: &AppState, ctx: &Ctx, topic: &str, body: &str, reply_to: Option<i32>) -> AppResult<Posted> {

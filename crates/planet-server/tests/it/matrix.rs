@@ -126,6 +126,12 @@ fn expected(method: &str, path: &str) -> Option<[Outcome; 7]> {
             [L, A, F, N, P, F, F]
         }
         ("GET", "/messages/{id}/report") | ("POST", "/messages/{id}/report") => [L, A, F, N, F, P, P],
+        ("GET", "/api/v1/spaces/{id}/topics") | ("GET", "/api/v1/topics/{id}/messages") => SPACE_VIEW,
+        ("POST", "/api/v1/topics/{id}/read") => SPACE_VIEW,
+        ("POST", "/api/v1/spaces/{id}/topics") | ("POST", "/api/v1/topics/{id}/messages") => [L, A, F, N, P, P, F],
+        ("POST", "/api/v1/messages/{id}/reactions") => [L, A, F, N, P, P, F],
+        ("POST", "/api/v1/messages/{id}") | ("POST", "/api/v1/messages/{id}/delete") => [L, A, F, N, P, F, F],
+        ("POST", "/api/v1/messages/{id}/report") => [L, A, F, N, F, P, P],
         _ => return None,
     })
 }
@@ -266,9 +272,9 @@ impl Fixture {
             self.business.to_string()
         } else if path.starts_with("/trust/statements") || path.starts_with("/api/v1/trust/") {
             self.statement.to_string()
-        } else if path.starts_with("/topics/") {
+        } else if path.starts_with("/topics/") || path.starts_with("/api/v1/topics/") {
             self.topic.to_string()
-        } else if path.starts_with("/messages/") {
+        } else if path.starts_with("/messages/") || path.starts_with("/api/v1/messages/") {
             self.message.to_string()
         } else {
             self.secret.to_string()

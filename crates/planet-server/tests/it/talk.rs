@@ -388,3 +388,95 @@ async fn a_topic_one_may_not_see_cannot_be_listened_to() {
     request.headers_mut().insert("origin", "https://evil.example".parse().unwrap());
     assert!(tokio_tungstenite::connect_async(request).await.is_err());
 }
+
+#[tokio::test]
+async fn programs_talk_through_the_api() {
+    let g = group(2, false).await;
+    let (_, page) = g.members[0].1.post_text("/settings/tokens", &[("name", "talk script")]).await;
+    let token = crate::helpers::api_token_in(&page);
+    let client = reqwest::Client::new();
+    let api = |path: String| format!("{}/api/v1{path}", g.app.base);
+    let started: serde_json::Value = client
+        .post(api(format!("/spaces/{}/topics", g.space)))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({ "title": "Tool library", "body": "Who has a **ladder**?" }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!((started["number"].as_i64(), started["pending"].as_bool()), (Some(1), Some(false)));
+    let topic = started["topic_id"].as_str().unwrap().to_owned();
+    say(&g.members[1].1, topic.parse().unwrap(), "I have one").await;
+    let listed: serde_json::Value = client
+        .get(api(format!("/spaces/{}/topics", g.space)))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(listed[0]["title"], "Tool library");
+    assert_eq!(listed[0]["unread"], 1);
+    let read: serde_json::Value = client
+        .get(api(format!("/topics/{topic}/messages")))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(read["last_read"], 1, "reading through the API does not mark it read");
+    assert_eq!(read["messages"][0]["html"], "<p>Who has a <strong>ladder</strong>?</p>\n");
+    assert_eq!(read["messages"][1]["body"], "I have one");
+    let marked: serde_json::Value = client
+        .post(api(format!("/topics/{topic}/read")))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({ "number": 2 }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(marked["last_read"], 2);
+    let second = read["messages"][1]["id"].as_str().unwrap().to_owned();
+    let react = |reaction: &'static str| {
+        client
+            .post(api(format!("/messages/{second}/reactions")))
+            .bearer_auth(&token)
+            .json(&serde_json::json!({ "reaction": reaction, "on": true }))
+            .send()
+    };
+    assert_eq!(react("celebrate").await.unwrap().status().as_u16(), 200);
+    let refused = react("thumbs_down").await.unwrap();
+    assert_eq!(refused.status().as_u16(), 422);
+    let error: serde_json::Value = refused.json().await.unwrap();
+    assert_eq!(error["error"]["code"], "invalid_input");
+    // Someone else's message cannot be changed.
+    let edit = client
+        .post(api(format!("/messages/{second}")))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({ "body": "mine" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(edit.status().as_u16(), 403);
+    let read: serde_json::Value = client
+        .get(api(format!("/topics/{topic}/messages?after=1")))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(read["messages"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        read["messages"][0]["reactions"][0],
+        serde_json::json!({ "reaction": "celebrate", "count": 1, "mine": true })
+    );
+}
