@@ -18,7 +18,7 @@
     var own = item.getAttribute("data-author") === me;
     item.querySelectorAll(".for-author").forEach(function (el) { el.hidden = !own; });
     item.querySelectorAll(".for-others").forEach(function (el) { if (own) el.remove(); });
-    if (!canReact) item.querySelectorAll(".react-menu, .reactions form").forEach(function (el) { el.remove(); });
+    if (!canReact) item.querySelectorAll(".react-menu, form.reactions").forEach(function (el) { el.remove(); });
   }
 
   function parse(html) {
@@ -30,17 +30,9 @@
   // Keep which reactions this member gave: the live copy does not know.
   function keepPressed(from, to) {
     var pressed = {};
-    from.querySelectorAll('button.reaction[aria-pressed="true"]').forEach(function (b) {
-      var kind = b.form && b.form.querySelector('input[name="reaction"]');
-      if (kind) pressed[kind.value] = true;
-    });
+    from.querySelectorAll('button.reaction[aria-pressed="true"]').forEach(function (b) { pressed[b.value] = true; });
     to.querySelectorAll("button.reaction").forEach(function (b) {
-      var kind = b.form && b.form.querySelector('input[name="reaction"]');
-      if (kind && pressed[kind.value]) {
-        b.setAttribute("aria-pressed", "true");
-        var on = b.form.querySelector('input[name="on"]');
-        if (on) on.value = "0";
-      }
+      if (pressed[b.value]) b.setAttribute("aria-pressed", "true");
     });
   }
 

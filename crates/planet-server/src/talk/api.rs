@@ -5,7 +5,6 @@ use super::service::{self, Posted, TopicView};
 use crate::error::{ApiResult, ErrorBody};
 use crate::identity::session::ApiCtx;
 use crate::state::AppState;
-use crate::web::markdown;
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use chrono::{DateTime, Utc};
@@ -151,7 +150,7 @@ fn message_dto(m: Message, reactions: &[(Reaction, u32, bool)], me: MemberId, mo
         author_id: m.author,
         author_name: m.author_name,
         state,
-        html: shown.then(|| markdown::render(&m.body)),
+        html: shown.then_some(m.html),
         body: shown.then_some(m.body),
         reply_to: m.reply_to,
         created_at: m.created_at,
@@ -291,7 +290,7 @@ pub async fn react(
     Path(id): Path<String>,
     Json(body): Json<ReactionBody>,
 ) -> ApiResult<Done> {
-    service::react(&state, &ctx, &id, &body.reaction, body.on).await?;
+    service::react(&state, &ctx, &id, &body.reaction, Some(body.on)).await?;
     Ok(Json(Done { ok: true }))
 }
 

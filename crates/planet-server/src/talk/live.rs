@@ -8,6 +8,7 @@
 //! text to each of them. The protocol is described in ARCHITECTURE.md.
 
 use crate::state::AppState;
+use axum::extract::ws::Utf8Bytes;
 use planet_domain::{MemberId, TopicId};
 use planet_store::dialect::Listener;
 use serde::{Deserialize, Serialize};
@@ -55,7 +56,7 @@ pub enum LiveEvent {
 }
 
 struct Room {
-    sender: broadcast::Sender<Arc<str>>,
+    sender: broadcast::Sender<Utf8Bytes>,
     /// Who has the topic open in this process, with how many pages each.
     present: HashMap<MemberId, (String, usize)>,
 }
@@ -71,7 +72,9 @@ pub struct Subscription {
     hub: Arc<Hub>,
     topic: TopicId,
     member: MemberId,
-    pub receiver: broadcast::Receiver<Arc<str>>,
+    pub receiver: broadcast::Receiver<Utf8Bytes>,
+    /// What the page must hear before anything else (who is here), when the others were not told.
+    pub hello: Option<Utf8Bytes>,
 }
 
 impl Drop for Subscription {
@@ -80,8 +83,9 @@ impl Drop for Subscription {
     }
 }
 
-fn encode(event: &LiveEvent) -> Arc<str> {
-    Arc::from(serde_json::to_string(event).unwrap_or_else(|_| "{\"kind\":\"reload\"}".to_owned()))
+/// Encoded once; every page's copy shares the bytes.
+fn encode(event: &LiveEvent) -> Utf8Bytes {
+    Utf8Bytes::from(serde_json::to_string(event).unwrap_or_else(|_| "{\"kind\":\"reload\"}".to_owned()))
 }
 
 impl Hub {
@@ -96,31 +100,41 @@ impl Hub {
             .entry(topic)
             .or_insert_with(|| Room { sender: broadcast::channel(BACKLOG).0, present: HashMap::new() });
         let receiver = room.sender.subscribe();
-        room.present.entry(member).or_insert((name, 0)).1 += 1;
-        Self::tell_presence(room);
-        Subscription { hub: self.clone(), topic, member, receiver }
+        let pages = &mut room.present.entry(member).or_insert((name, 0)).1;
+        *pages += 1;
+        // Everyone hears who is here when someone arrives; another page of someone already here
+        // tells the others nothing new (and a thousand at once would be a storm), so only the
+        // new page is told, first thing.
+        let arrived = *pages == 1;
+        let presence = Self::presence(room);
+        if arrived {
+            let _ = room.sender.send(presence.clone());
+        }
+        Subscription { hub: self.clone(), topic, member, receiver, hello: (!arrived).then_some(presence) }
     }
 
     fn leave(&self, topic: TopicId, member: MemberId) {
         let mut rooms = self.rooms();
         let Some(room) = rooms.get_mut(&topic) else { return };
+        let mut left = false;
         if let Some(entry) = room.present.get_mut(&member) {
             entry.1 -= 1;
             if entry.1 == 0 {
                 room.present.remove(&member);
+                left = true;
             }
         }
         if room.present.is_empty() {
             rooms.remove(&topic);
-        } else {
-            Self::tell_presence(room);
+        } else if left {
+            let _ = room.sender.send(Self::presence(room));
         }
     }
 
-    fn tell_presence(room: &Room) {
+    fn presence(room: &Room) -> Utf8Bytes {
         let mut names: Vec<String> = room.present.values().map(|(name, _)| name.clone()).collect();
         names.sort();
-        let _ = room.sender.send(encode(&LiveEvent::Presence { names }));
+        encode(&LiveEvent::Presence { names })
     }
 
     /// Whether anyone here has the topic open.
@@ -208,7 +222,10 @@ mod tests {
         let topic = TopicId::new_v7();
         let (ann, bob) = (MemberId::new_v7(), MemberId::new_v7());
         let mut first = hub.subscribe(topic, ann, "Ann".into());
+        assert!(first.hello.is_none(), "the others (and this page) heard it");
         let second = hub.subscribe(topic, ann, "Ann".into());
+        // Ann's second page changes nothing for the others: only that page is told.
+        let second_hello_was_sent = second.hello.as_ref().is_some_and(|h| h.as_str().contains("Ann"));
         let third = hub.subscribe(topic, bob, "Bob".into());
         assert_eq!(hub.open_pages(), 3);
         drop(third);
@@ -217,6 +234,7 @@ mod tests {
         while let Ok(text) = first.receiver.try_recv() {
             last = text.to_string();
         }
+        assert!(second_hello_was_sent);
         assert_eq!(last, r#"{"kind":"presence","names":["Ann"]}"#);
         drop(first);
         assert!(!hub.is_open(topic));

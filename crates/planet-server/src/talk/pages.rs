@@ -95,7 +95,7 @@ fn message_view(m: &Message, reactions: &[(Reaction, u32, bool)], viewer: &Viewe
             MessageState::Hidden => "hidden",
             MessageState::Deleted => "deleted",
         },
-        body_html: if shown { markdown::render(&m.body) } else { String::new() },
+        body_html: if shown { m.html.clone() } else { String::new() },
         reply_to: m.reply_to,
         reactions: if state == MessageState::Published { reactions.iter().map(view).collect() } else { Vec::new() },
         palette: if state == MessageState::Published {
@@ -472,7 +472,12 @@ pub async fn react(
     Path(id): Path<String>,
     Form(form): Form<ReactForm>,
 ) -> AppResult<Response> {
-    let message = service::react(&state, &ctx, &id, &form.reaction, form.on != "0").await?;
+    let on = match form.on.as_str() {
+        "1" => Some(true),
+        "0" => Some(false),
+        _ => None,
+    };
+    let message = service::react(&state, &ctx, &id, &form.reaction, on).await?;
     Ok(Redirect::to(&format!("/topics/{}#m{}", message.topic, message.number)).into_response())
 }
 
@@ -504,7 +509,7 @@ fn report_page(ctx: &Ctx, message: &Message, topic: &Topic, errors: FormErrors, 
         topic_id: topic.id.to_string(),
         number: message.number,
         author: message.author_name.clone(),
-        body_html: if message.deleted_at.is_none() { markdown::render(&message.body) } else { String::new() },
+        body_html: if message.deleted_at.is_none() { message.html.clone() } else { String::new() },
         conduct_html: markdown::render(CODE_OF_CONDUCT),
         errors,
         reason,
@@ -590,7 +595,7 @@ pub async fn history(State(state): State<AppState>, ctx: Ctx, Path(id): Path<Str
         topic_id: topic.id.to_string(),
         number: message.number,
         author: message.author_name.clone(),
-        now_html: markdown::render(&message.body),
+        now_html: message.html.clone(),
         earlier: edits.iter().map(|(body, at)| (when(*at), markdown::render(body))).collect(),
     }
     .into_response())
@@ -646,7 +651,7 @@ async fn queue_page(
                 number: item.message.number,
                 author: item.message.author_name.clone(),
                 when: when(item.message.created_at),
-                body_html: markdown::render(&item.message.body),
+                body_html: item.message.html.clone(),
                 pending: item.message.pending && item.message.hidden_at.is_none(),
                 hidden: item.message.hidden_at.is_some(),
                 reports: item.reports.iter().map(|r| (r.reporter_name.clone(), r.reason.clone())).collect(),
@@ -791,20 +796,27 @@ pub async fn socket(
         });
     };
     let subscription = state.hub().subscribe(topic.id, member.id, member.name);
-    Ok(upgrade.max_message_size(4096).on_upgrade(move |socket| pump(socket, subscription)))
+    // Pages only listen: small buffers keep an open page cheap.
+    let upgrade = upgrade.max_message_size(4096).read_buffer_size(4096).write_buffer_size(0);
+    Ok(upgrade.on_upgrade(move |socket| pump(socket, subscription)))
 }
 
 async fn pump(mut socket: WebSocket, mut subscription: Subscription) {
     use tokio::sync::broadcast::error::RecvError;
+    if let Some(hello) = subscription.hello.take()
+        && socket.send(WsMessage::Text(hello)).await.is_err()
+    {
+        return;
+    }
     loop {
         tokio::select! {
             event = subscription.receiver.recv() => {
                 let text = match event {
-                    Ok(text) => text.to_string(),
-                    Err(RecvError::Lagged(_)) => r#"{"kind":"reload"}"#.to_owned(),
+                    Ok(text) => text,
+                    Err(RecvError::Lagged(_)) => r#"{"kind":"reload"}"#.into(),
                     Err(RecvError::Closed) => break,
                 };
-                if socket.send(WsMessage::Text(text.into())).await.is_err() {
+                if socket.send(WsMessage::Text(text)).await.is_err() {
                     break;
                 }
             }

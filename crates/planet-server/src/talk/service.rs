@@ -8,6 +8,7 @@ use crate::identity::service::Check;
 use crate::identity::session::Ctx;
 use crate::notify::mail;
 use crate::state::AppState;
+use crate::web::markdown;
 use chrono::Duration;
 use planet_domain::policy::{Action, Decision, Resource, TalkFacts, authorize};
 use planet_domain::space::Role;
@@ -163,8 +164,17 @@ pub async fn start_topic(state: &AppState, ctx: &Ctx, space: &str, title: &str, 
     let now = state.now();
     let txn = state.store().begin().await?;
     talk::create_topic(&txn, id, place.space_id(), title.as_str(), author, now).await?;
-    let new =
-        NewMessage { id: MessageId::new_v7(), topic: id, author, body: body.as_str(), reply_to: None, pending, now };
+    let html = markdown::render(body.as_str());
+    let new = NewMessage {
+        id: MessageId::new_v7(),
+        topic: id,
+        author,
+        body: body.as_str(),
+        html: &html,
+        reply_to: None,
+        pending,
+        now,
+    };
     let number = talk::post_message(&txn, new).await?.ok_or_else(AppError::not_found)?;
     talk::mark_read(&txn, author, id, number).await?;
     state.commit(txn).await?;
@@ -243,8 +253,17 @@ pub async fn post(state: &AppState, ctx: &Ctx, topic: &str, body: &str, reply_to
     let pending = needs_approval(state, &place, ctx, author).await?;
     let now = state.now();
     let txn = state.store().begin().await?;
-    let new =
-        NewMessage { id: MessageId::new_v7(), topic: topic.id, author, body: body.as_str(), reply_to, pending, now };
+    let html = markdown::render(body.as_str());
+    let new = NewMessage {
+        id: MessageId::new_v7(),
+        topic: topic.id,
+        author,
+        body: body.as_str(),
+        html: &html,
+        reply_to,
+        pending,
+        now,
+    };
     let number = talk::post_message(&txn, new).await?.ok_or_else(AppError::not_found)?;
     talk::mark_read(&txn, author, topic.id, number).await?;
     state.commit(txn).await?;
@@ -272,7 +291,7 @@ pub async fn edit(state: &AppState, ctx: &Ctx, id: &str, body: &str) -> AppResul
         return Ok(message);
     }
     let txn = state.store().begin().await?;
-    talk::edit_message(&txn, message.id, body.as_str(), state.now()).await?;
+    talk::edit_message(&txn, message.id, body.as_str(), &markdown::render(body.as_str()), state.now()).await?;
     state.commit(txn).await?;
     state.announce(Announcement::changed(topic.id, message.number)).await;
     Ok(message)
@@ -286,7 +305,9 @@ pub async fn delete(state: &AppState, ctx: &Ctx, id: &str) -> AppResult<Message>
     Ok(message)
 }
 
-pub async fn react(state: &AppState, ctx: &Ctx, id: &str, reaction: &str, on: bool) -> AppResult<Message> {
+/// Give a reaction (`Some(true)`), take it back (`Some(false)`), or turn it over (`None`: the
+/// buttons on the page).
+pub async fn react(state: &AppState, ctx: &Ctx, id: &str, reaction: &str, on: Option<bool>) -> AppResult<Message> {
     let (message, topic, place) = message_place(state, ctx, id).await?;
     place.require(ctx, Action::React, topic.locked, false)?;
     let reaction = Reaction::parse(reaction)
@@ -294,7 +315,15 @@ pub async fn react(state: &AppState, ctx: &Ctx, id: &str, reaction: &str, on: bo
     if message.deleted_at.is_some() || message.hidden_at.is_some() || message.pending {
         return Err(AppError::refused("message_not_shown", "You cannot react to a message that is not shown."));
     }
-    if talk::set_reaction(state.db(), message.id, ctx.member()?.id, reaction, on, state.now()).await? {
+    let member = ctx.member()?.id;
+    let changed = match on {
+        Some(on) => talk::set_reaction(state.db(), message.id, member, reaction, on, state.now()).await?,
+        None => {
+            talk::set_reaction(state.db(), message.id, member, reaction, true, state.now()).await?
+                || talk::set_reaction(state.db(), message.id, member, reaction, false, state.now()).await?
+        }
+    };
+    if changed {
         state.changed();
         state.announce(Announcement::changed(topic.id, message.number)).await;
     }

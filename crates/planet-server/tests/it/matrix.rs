@@ -221,8 +221,16 @@ async fn fixture() -> Fixture {
     let topic = TopicId::new_v7();
     talk::create_topic(app.db(), topic, secret, "Plans", member, now).await.unwrap();
     let message = MessageId::new_v7();
-    let first =
-        talk::NewMessage { id: message, topic, author: member, body: "Hello", reply_to: None, pending: false, now };
+    let first = talk::NewMessage {
+        id: message,
+        topic,
+        author: member,
+        body: "Hello",
+        html: "<p>Hello</p>",
+        reply_to: None,
+        pending: false,
+        now,
+    };
     talk::post_message(app.db(), first).await.unwrap();
     // The suspended member's old session outlives the suspension (as a stolen cookie would).
     let suspended_browser = app.session_for(suspended).await;

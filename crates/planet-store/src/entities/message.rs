@@ -11,6 +11,7 @@ pub struct Model {
     pub number: i32,
     pub author_id: Uuid,
     pub body: String,
+    pub html: String,
     pub reply_to: Option<i32>,
     pub created_at: DateTimeUtc,
     pub edited_at: Option<DateTimeUtc>,

@@ -37,6 +37,8 @@ impl MigrationTrait for Migration {
                     .col(int("number"))
                     .col(id("author_id"))
                     .col(text("body"))
+                    // The body rendered and sanitised once, when written (pages show it as is).
+                    .col(text("html"))
                     .col(ColumnDef::new(Alias::new("reply_to")).integer().null())
                     .col(time("created_at"))
                     .col(time_null("edited_at"))

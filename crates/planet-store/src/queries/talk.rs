@@ -58,7 +58,10 @@ pub struct Message {
     pub number: i32,
     pub author: MemberId,
     pub author_name: String,
+    /// Markdown, as written.
     pub body: String,
+    /// The body rendered and sanitised when it was written.
+    pub html: String,
     pub reply_to: Option<i32>,
     pub created_at: DateTime<Utc>,
     pub edited_at: Option<DateTime<Utc>>,
@@ -75,6 +78,7 @@ fn message_from(row: message::Model, names: &HashMap<Uuid, String>) -> Message {
         author: MemberId::from_uuid(row.author_id),
         author_name: names.get(&row.author_id).cloned().unwrap_or_default(),
         body: row.body,
+        html: row.html,
         reply_to: row.reply_to,
         created_at: row.created_at,
         edited_at: row.edited_at,
@@ -188,6 +192,8 @@ pub struct NewMessage<'a> {
     pub topic: TopicId,
     pub author: MemberId,
     pub body: &'a str,
+    /// The body rendered and sanitised.
+    pub html: &'a str,
     pub reply_to: Option<i32>,
     pub pending: bool,
     pub now: DateTime<Utc>,
@@ -215,6 +221,7 @@ pub async fn post_message(db: &impl ConnectionTrait, new: NewMessage<'_>) -> Sto
         number: Set(number),
         author_id: Set(new.author.uuid()),
         body: Set(new.body.to_owned()),
+        html: Set(new.html.to_owned()),
         reply_to: Set(new.reply_to),
         created_at: Set(new.now),
         edited_at: Set(None),
@@ -263,6 +270,7 @@ pub async fn edit_message(
     db: &impl ConnectionTrait,
     id: MessageId,
     body: &str,
+    html: &str,
     now: DateTime<Utc>,
 ) -> StoreResult<bool> {
     let Some(before) = message::Entity::find_by_id(id.uuid()).one(db).await? else {
@@ -278,6 +286,7 @@ pub async fn edit_message(
     .await?;
     let done = message::Entity::update_many()
         .col_expr(message::Column::Body, Expr::value(body))
+        .col_expr(message::Column::Html, Expr::value(html))
         .col_expr(message::Column::EditedAt, Expr::value(now))
         .filter(message::Column::Id.eq(id.uuid()))
         .filter(message::Column::DeletedAt.is_null())
