@@ -16,7 +16,7 @@ use anyhow::{Context, bail};
 use futures_util::StreamExt;
 use planet_domain::space::AccountStatus;
 use planet_domain::talk::{Reaction, TalkRules};
-use planet_domain::{MemberId, MessageId, TopicId};
+use planet_domain::{Clock, MemberId, MessageId, SystemClock, TopicId};
 use planet_server::identity::crypto::{random_token, token_hash};
 use planet_store::queries::{accounts, community, talk};
 use planet_store::{DatabaseUrl, Store};
@@ -72,7 +72,7 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 /// A session for a member, made in the database (as logging in would): its cookie.
 async fn session(store: &Store, member: MemberId) -> anyhow::Result<String> {
     let token = random_token();
-    let now = chrono::Utc::now();
+    let now = SystemClock.now();
     accounts::create_session(store.db(), &token_hash(&token), member, now, now + chrono::Duration::days(1)).await?;
     Ok(format!("planet_session={token}"))
 }
@@ -101,7 +101,7 @@ async fn main() -> anyhow::Result<()> {
         .map(|m| m.id)
         .collect();
     let topic = TopicId::new_v7();
-    let now = chrono::Utc::now();
+    let now = SystemClock.now();
     talk::create_topic(store.db(), topic, root, "Harvest supper at the Corn Hall", members[0], now).await?;
     for i in 0..50 {
         let id = MessageId::new_v7();
