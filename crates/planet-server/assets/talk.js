@@ -48,7 +48,12 @@
       var item = parse(data.html);
       if (!item) return;
       fit(item);
-      list.appendChild(item);
+      // In order: a message approved late goes in its place, not at the end.
+      var after = null;
+      list.querySelectorAll("li.message").forEach(function (el) {
+        if (!after && Number(el.getAttribute("data-number")) > data.number) after = el;
+      });
+      list.insertBefore(item, after);
       var empty = document.querySelector(".messages + .notice");
       if (empty) empty.remove();
       var author = item.querySelector(".message-author");
@@ -64,6 +69,9 @@
       // A message waiting for approval, or the text a moderator sees, is not in the live copy.
       if (old.classList.contains("message--pending") || old.querySelector(".message-body--hidden")) return;
       old.replaceWith(fresh);
+    } else if (data.kind === "withdrawn") {
+      var gone = document.getElementById("m" + data.number);
+      if (gone && gone.getAttribute("data-author") !== me) gone.remove();
     } else if (data.kind === "reload") {
       window.location.reload();
     }

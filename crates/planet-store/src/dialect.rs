@@ -186,6 +186,8 @@ pub enum Lockable {
     Profile(Uuid),
     /// A topic (the numbering of its messages).
     Topic(Uuid),
+    /// A message (its reports, counted against the threshold).
+    Message(Uuid),
 }
 
 /// Lock a row for the rest of the transaction. PostgreSQL needs `FOR UPDATE`; SQLite already
@@ -200,6 +202,7 @@ pub async fn lock(db: &impl ConnectionTrait, what: Lockable) -> StoreResult<()> 
         Lockable::ApplicationOf(id) => ("SELECT id FROM applications WHERE member_id = $1 FOR UPDATE", id),
         Lockable::Profile(id) => ("SELECT id FROM profiles WHERE id = $1 FOR UPDATE", id),
         Lockable::Topic(id) => ("SELECT id FROM topics WHERE id = $1 FOR UPDATE", id),
+        Lockable::Message(id) => ("SELECT id FROM messages WHERE id = $1 FOR UPDATE", id),
     };
     db.execute_raw(Statement::from_sql_and_values(DbBackend::Postgres, sql, [id.into()])).await?;
     Ok(())

@@ -315,5 +315,5 @@ pub async fn report(
     Path(id): Path<String>,
     Json(body): Json<ReportBody>,
 ) -> ApiResult<ReportedDto> {
-    Ok(Json(ReportedDto { hidden: service::report(&state, &ctx, &id, &body.reason).await? }))
+    Ok(Json(ReportedDto { hidden: service::report(&state, &ctx, &id, &body.reason).await?.1 }))
 }

@@ -26,18 +26,37 @@ const BACKLOG: usize = 256;
 pub struct Announcement {
     pub topic: TopicId,
     pub number: i32,
-    pub posted: bool,
+    pub change: Change,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Change {
+    /// A new message (or one just approved).
+    Posted,
+    /// A message edited, deleted, hidden, restored, or reacted to.
+    Changed,
+    /// A message gone back to waiting for approval: pages take it away.
+    Withdrawn,
+    /// The topic moved elsewhere: open pages reload (and are asked again who may see it).
+    Closed,
 }
 
 impl Announcement {
-    /// A new message.
     pub fn posted(topic: TopicId, number: i32) -> Self {
-        Self { topic, number, posted: true }
+        Self { topic, number, change: Change::Posted }
     }
 
-    /// A message changed: edited, deleted, hidden, restored, approved, or its reactions.
     pub fn changed(topic: TopicId, number: i32) -> Self {
-        Self { topic, number, posted: false }
+        Self { topic, number, change: Change::Changed }
+    }
+
+    pub fn withdrawn(topic: TopicId, number: i32) -> Self {
+        Self { topic, number, change: Change::Withdrawn }
+    }
+
+    pub fn closed(topic: TopicId) -> Self {
+        Self { topic, number: 0, change: Change::Closed }
     }
 }
 
@@ -49,6 +68,8 @@ pub enum LiveEvent {
     Posted { number: i32, html: String },
     /// A message to replace.
     Changed { number: i32, html: String },
+    /// A message to take away.
+    Withdrawn { number: i32 },
     /// Who has the topic open now.
     Presence { names: Vec<String> },
     /// The page fell behind: reload it.
@@ -149,6 +170,13 @@ impl Hub {
         }
     }
 
+    /// Tell every page open on the topic here to reload, and let go of them.
+    pub fn close(&self, topic: TopicId) {
+        if let Some(room) = self.rooms().remove(&topic) {
+            let _ = room.sender.send(encode(&LiveEvent::Reload));
+        }
+    }
+
     /// Open pages, for the figures in BENCHMARKS.md.
     pub fn open_pages(&self) -> usize {
         self.rooms().values().map(|room| room.sender.receiver_count()).sum()
@@ -157,21 +185,22 @@ impl Hub {
 
 /// Deliver an announcement to the pages open here: the message is read and rendered once.
 pub async fn deliver(state: &AppState, announcement: Announcement) {
-    if !state.hub().is_open(announcement.topic) {
+    let (topic, number) = (announcement.topic, announcement.number);
+    if !state.hub().is_open(topic) {
         return;
     }
-    match super::pages::live_fragment(state, announcement.topic, announcement.number).await {
-        Ok(Some(html)) => {
-            let number = announcement.number;
-            let event = if announcement.posted {
-                LiveEvent::Posted { number, html }
-            } else {
-                LiveEvent::Changed { number, html }
-            };
-            state.hub().send(announcement.topic, &event);
+    let html = match announcement.change {
+        Change::Closed => return state.hub().close(topic),
+        Change::Withdrawn => return state.hub().send(topic, &LiveEvent::Withdrawn { number }),
+        Change::Posted | Change::Changed => super::pages::live_fragment(state, topic, number).await,
+    };
+    match html {
+        Ok(Some(html)) if announcement.change == Change::Posted => {
+            state.hub().send(topic, &LiveEvent::Posted { number, html })
         }
+        Ok(Some(html)) => state.hub().send(topic, &LiveEvent::Changed { number, html }),
         Ok(None) => {}
-        Err(err) => tracing::warn!("live talk: cannot render message {}: {err:?}", announcement.number),
+        Err(err) => tracing::warn!("live talk: cannot render message {number}: {err:?}"),
     }
 }
 

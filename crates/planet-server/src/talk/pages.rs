@@ -133,7 +133,8 @@ pub async fn live_fragment(state: &AppState, topic: TopicId, number: i32) -> App
     let Some(message) = talk::message_by_number(state.db(), topic, number).await? else {
         return Ok(None);
     };
-    if message.pending && message.hidden_at.is_none() {
+    // Waiting for approval (or not approved): never sent to pages.
+    if message.pending {
         return Ok(None);
     }
     let nobody = MemberId::from_uuid(uuid::Uuid::nil());
@@ -509,7 +510,8 @@ fn report_page(ctx: &Ctx, message: &Message, topic: &Topic, errors: FormErrors, 
         topic_id: topic.id.to_string(),
         number: message.number,
         author: message.author_name.clone(),
-        body_html: if message.deleted_at.is_none() { message.html.clone() } else { String::new() },
+        // Only shown messages can be reported (the service refuses the others).
+        body_html: message.html.clone(),
         conduct_html: markdown::render(CODE_OF_CONDUCT),
         errors,
         reason,
@@ -534,14 +536,15 @@ pub async fn report(
     Form(form): Form<ReportForm>,
 ) -> AppResult<Response> {
     match service::report(&state, &ctx, &id, &form.reason).await {
-        Ok(hidden) => {
-            let (message, topic) = service::reportable(&state, &ctx, &id).await?;
-            Ok(back_to(topic.id, message.number, if hidden { "reported_hidden" } else { "reported" }).into_response())
+        Ok((message, hidden)) => {
+            Ok(back_to(message.topic, message.number, if hidden { "reported_hidden" } else { "reported" })
+                .into_response())
         }
-        Err(err) => {
+        Err(err @ AppError::Invalid(_)) => {
             let (message, topic) = service::reportable(&state, &ctx, &id).await?;
             form_again(err, |errors| report_page(&ctx, &message, &topic, errors, form.reason))
         }
+        Err(err) => Err(err),
     }
 }
 

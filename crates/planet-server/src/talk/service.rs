@@ -16,15 +16,18 @@ use planet_domain::talk::{ModerationKind, Reaction, RestrictionKind, TalkRules};
 use planet_domain::text::{MessageText, ReportReason, ShortNote, TopicTitle};
 use planet_domain::{MemberId, MessageId, ReportId, SpaceId, TopicId};
 use planet_store::StoreError;
+use planet_store::dialect::{Lockable, lock};
 use planet_store::queries::talk::{
     self, Message, ModerationEntry, NewMessage, NewModerationEntry, QueueItem, Topic, TopicSummary,
 };
-use planet_store::queries::{accounts, spaces};
+use planet_store::queries::{accounts, audit, spaces};
 
 /// Messages a member may send in a minute (all topics): more is a flood.
 pub const MESSAGES_PER_MINUTE: u64 = 10;
 /// How many messages a topic page shows at once.
 pub const PAGE_SIZE: i32 = 50;
+/// Pages of topics beyond this are not there (30 topics a page).
+pub const MAX_PAGE: u64 = 100_000;
 
 /// A space's conversation as the actor stands in it.
 pub struct TalkPlace {
@@ -90,6 +93,11 @@ pub async fn topic_place(state: &AppState, ctx: &Ctx, id: &str) -> AppResult<(To
     ctx.require(Action::ViewCommunity)?;
     let topic = talk::topic(state.db(), id).await?.ok_or_else(AppError::not_found)?;
     let place = place(state, ctx, topic.space).await?;
+    // A topic whose first message waits for approval is not there yet for others.
+    let own = ctx.member.as_ref().is_some_and(|m| m.id == topic.author);
+    if !own && !place.is_moderator(ctx) && !talk::has_published(state.db(), topic.id).await? {
+        return Err(AppError::not_found());
+    }
     Ok((topic, place))
 }
 
@@ -116,9 +124,13 @@ pub struct TopicList {
 pub async fn topics(state: &AppState, ctx: &Ctx, space: &str, page: u64) -> AppResult<TopicList> {
     let place = place(state, ctx, parse_space_id(space)?).await?;
     let viewer = ctx.member()?.id;
+    if page > MAX_PAGE {
+        return Err(AppError::not_found());
+    }
     let per_page = 30;
-    let topics = talk::topics_in(state.db(), place.space_id(), viewer, per_page, page * per_page).await?;
-    let total = talk::count_topics(state.db(), place.space_id()).await?;
+    let moderator = place.is_moderator(ctx);
+    let topics = talk::topics_in(state.db(), place.space_id(), viewer, moderator, per_page, page * per_page).await?;
+    let total = talk::count_topics(state.db(), place.space_id(), viewer, moderator).await?;
     Ok(TopicList { place, topics, total })
 }
 
@@ -196,7 +208,9 @@ pub struct TopicView {
 /// Opening it marks it read.
 pub async fn view_topic(state: &AppState, ctx: &Ctx, id: &str, upto: Option<i32>) -> AppResult<TopicView> {
     let view = read_topic(state, ctx, id, upto, None).await?;
-    let last = view.messages.last().map_or(0, |m| m.number);
+    // The latest page marks the whole topic read (messages waiting for approval included, which
+    // are not shown); an earlier page, as far as it goes.
+    let last = if upto.is_none() { view.topic.last_number } else { view.messages.last().map_or(0, |m| m.number) };
     if last > view.last_read.unwrap_or(0) {
         talk::mark_read(state.db(), ctx.member()?.id, view.topic.id, last).await?;
     }
@@ -273,8 +287,8 @@ pub async fn post(state: &AppState, ctx: &Ctx, topic: &str, body: &str, reply_to
     Ok(Posted { topic: topic.id, number, pending })
 }
 
-/// The message to edit, if the actor may.
-pub async fn editable(state: &AppState, ctx: &Ctx, id: &str) -> AppResult<(Message, Topic)> {
+/// The message to delete, if the actor may (a hidden one too).
+async fn editable_or_hidden(state: &AppState, ctx: &Ctx, id: &str) -> AppResult<(Message, Topic)> {
     let (message, topic, place) = message_place(state, ctx, id).await?;
     let own = ctx.member()?.id == message.author;
     place.require(ctx, Action::EditOwnMessage, topic.locked, own)?;
@@ -284,24 +298,53 @@ pub async fn editable(state: &AppState, ctx: &Ctx, id: &str) -> AppResult<(Messa
     Ok((message, topic))
 }
 
+/// The message to edit, if the actor may.
+pub async fn editable(state: &AppState, ctx: &Ctx, id: &str) -> AppResult<(Message, Topic)> {
+    let (message, topic, place) = message_place(state, ctx, id).await?;
+    let own = ctx.member()?.id == message.author;
+    place.require(ctx, Action::EditOwnMessage, topic.locked, own)?;
+    if message.deleted_at.is_some() {
+        return Err(AppError::gone("message_deleted", "This message has been deleted."));
+    }
+    if message.hidden_at.is_some() {
+        return Err(AppError::refused(
+            "message_hidden",
+            "The moderators have hidden this message, so it cannot be changed. You can delete it.",
+        ));
+    }
+    Ok((message, topic))
+}
+
 pub async fn edit(state: &AppState, ctx: &Ctx, id: &str, body: &str) -> AppResult<Message> {
     let (message, topic) = editable(state, ctx, id).await?;
+    let (_, _, place) = message_place(state, ctx, id).await?;
     let body = MessageText::parse(body).map_err(|e| AppError::Invalid(vec![FieldError::from_input("body", e)]))?;
     if body.as_str() == message.body {
         return Ok(message);
     }
+    // Whoever's messages are read before they are published cannot change them afterwards
+    // unread: the change waits for approval too.
+    let back_to_approval = needs_approval(state, &place, ctx, message.author).await?;
+    let html = markdown::render(body.as_str());
     let txn = state.store().begin().await?;
-    talk::edit_message(&txn, message.id, body.as_str(), &markdown::render(body.as_str()), state.now()).await?;
+    talk::edit_message(&txn, message.id, body.as_str(), &html, back_to_approval, state.now()).await?;
     state.commit(txn).await?;
-    state.announce(Announcement::changed(topic.id, message.number)).await;
+    if !message.pending && !back_to_approval {
+        state.announce(Announcement::changed(topic.id, message.number)).await;
+    } else if !message.pending {
+        state.announce(Announcement::withdrawn(topic.id, message.number)).await;
+    }
     Ok(message)
 }
 
 pub async fn delete(state: &AppState, ctx: &Ctx, id: &str) -> AppResult<Message> {
-    let (message, topic) = editable(state, ctx, id).await?;
-    talk::delete_message(state.db(), message.id, state.now()).await?;
-    state.changed();
-    state.announce(Announcement::changed(topic.id, message.number)).await;
+    let (message, topic) = editable_or_hidden(state, ctx, id).await?;
+    let txn = state.store().begin().await?;
+    talk::delete_message(&txn, message.id, state.now()).await?;
+    state.commit(txn).await?;
+    if !message.pending {
+        state.announce(Announcement::changed(topic.id, message.number)).await;
+    }
     Ok(message)
 }
 
@@ -335,19 +378,34 @@ pub async fn reportable(state: &AppState, ctx: &Ctx, id: &str) -> AppResult<(Mes
     let (message, topic, place) = message_place(state, ctx, id).await?;
     let own = ctx.member()?.id == message.author;
     place.require(ctx, Action::ReportMessage, topic.locked, own)?;
+    refuse_unshown(&message)?;
     Ok((message, topic))
 }
 
+/// Hidden or deleted messages are not there to report (nor to show on the report page).
+fn refuse_unshown(message: &Message) -> AppResult<()> {
+    if message.deleted_at.is_some() || message.hidden_at.is_some() {
+        return Err(AppError::refused(
+            "message_not_shown",
+            "This message is no longer shown. The moderators have it in hand.",
+        ));
+    }
+    Ok(())
+}
+
 /// Report a message. When reports from enough different members have come in, it is hidden
-/// until a moderator looks. Returns whether it is now hidden.
-pub async fn report(state: &AppState, ctx: &Ctx, id: &str, reason: &str) -> AppResult<bool> {
+/// until a moderator looks. Returns the message and whether it is now hidden.
+pub async fn report(state: &AppState, ctx: &Ctx, id: &str, reason: &str) -> AppResult<(Message, bool)> {
     let (message, topic, place) = message_place(state, ctx, id).await?;
     let reporter = ctx.member()?.id;
     place.require(ctx, Action::ReportMessage, topic.locked, reporter == message.author)?;
     let reason =
         ReportReason::parse(reason).map_err(|e| AppError::Invalid(vec![FieldError::from_input("reason", e)]))?;
+    refuse_unshown(&message)?;
     let now = state.now();
     let txn = state.store().begin().await?;
+    // Reports at the same moment are counted one after the other, so the threshold is met.
+    lock(&txn, Lockable::Message(message.id.uuid())).await?;
     match talk::report(&txn, ReportId::new_v7(), message.id, reporter, reason.as_str(), now).await {
         Err(StoreError::Conflict(_)) => {
             return Err(AppError::refused(
@@ -378,7 +436,7 @@ pub async fn report(state: &AppState, ctx: &Ctx, id: &str, reason: &str) -> AppR
     if hidden {
         state.announce(Announcement::changed(topic.id, message.number)).await;
     }
-    Ok(hidden)
+    Ok((message, hidden))
 }
 
 /// A moderator's decision on one message.
@@ -403,6 +461,8 @@ pub async fn moderate_message(
     let now = state.now();
     let txn = state.store().begin().await?;
     let done = match kind {
+        // Hiding a message the reports already hid confirms it (the reports are dealt with).
+        ModerationKind::Hide if message.hidden_at.is_some() => talk::resolve_reports(&txn, message.id, now).await? > 0,
         ModerationKind::Hide => talk::hide_message(&txn, message.id, now).await?,
         ModerationKind::Restore => talk::restore_message(&txn, message.id).await?,
         ModerationKind::Approve => talk::approve_message(&txn, message.id, now).await?,
@@ -425,8 +485,14 @@ pub async fn moderate_message(
         now,
     };
     talk::log_moderation(&txn, entry).await?;
+    audit_talk(&txn, ctx, kind, &message.id.to_string(), &place).await?;
     state.commit(txn).await?;
-    state.announce(Announcement::changed(topic.id, message.number)).await;
+    match kind {
+        ModerationKind::Approve => state.announce(Announcement::posted(topic.id, message.number)).await,
+        // A message waiting for approval was never sent to pages.
+        _ if message.pending => {}
+        _ => state.announce(Announcement::changed(topic.id, message.number)).await,
+    }
     Ok((message, kind))
 }
 
@@ -466,7 +532,12 @@ pub async fn moderate_topic(state: &AppState, ctx: &Ctx, id: &str, action: &str,
         now,
     };
     talk::log_moderation(&txn, entry).await?;
+    audit_talk(&txn, ctx, kind, &topic.id.to_string(), &place).await?;
     state.commit(txn).await?;
+    if kind == ModerationKind::Move {
+        // Pages open on it were let in for the old space: they reload and are asked again.
+        state.announce(Announcement::closed(topic.id)).await;
+    }
     Ok(Topic { pinned, locked, space, ..topic })
 }
 
@@ -486,6 +557,19 @@ pub async fn moderate_member(
     let choose = || AppError::invalid("member", "member_required", "Choose a member of the group");
     let member: MemberId = member.parse().map_err(|_| choose())?;
     let who = accounts::member(state.db(), member).await?.ok_or_else(choose)?;
+    // Only the group's ordinary members: not someone outside it, not its coordinators or the
+    // stewards (who answer to each other, not to one coordinator).
+    let role = spaces::roles_in(state.db(), member, &[place.space_id()]).await?.get(&place.space_id()).copied();
+    match role {
+        None => return Err(choose()),
+        Some(Role::Coordinator) => {
+            return Err(AppError::refused("moderator", "Coordinators and stewards cannot be warned or paused here."));
+        }
+        Some(_) if who.steward => {
+            return Err(AppError::refused("moderator", "Coordinators and stewards cannot be warned or paused here."));
+        }
+        Some(_) => {}
+    }
     let kind = ModerationKind::parse(action)
         .filter(|k| {
             matches!(
@@ -556,6 +640,7 @@ pub async fn moderate_member(
         now,
     };
     talk::log_moderation(&txn, entry).await?;
+    audit_talk(&txn, ctx, kind, &member.to_string(), &place).await?;
     state.commit(txn).await?;
     state.wake_mailer();
     Ok(kind)
@@ -606,6 +691,20 @@ pub async fn history(
     Ok((message, topic, edits))
 }
 
+/// Every moderator's action also goes into the stewards' audit log.
+async fn audit_talk(
+    txn: &impl planet_store::ConnectionTrait,
+    ctx: &Ctx,
+    kind: ModerationKind,
+    subject: &str,
+    place: &TalkPlace,
+) -> AppResult<()> {
+    let action = format!("talk.{}", kind.as_str());
+    let detail = format!("{} in {}", kind.label(), place.access.space().name);
+    audit::record(txn, Some(ctx.member()?.id), &action, subject, &detail, ctx.now).await?;
+    Ok(())
+}
+
 /// Change a space's moderation settings.
 pub async fn save_rules(state: &AppState, ctx: &Ctx, space: &str, threshold: &str, first: &str) -> AppResult<()> {
     let place = place(state, ctx, parse_space_id(space)?).await?;
@@ -632,6 +731,14 @@ pub async fn save_rules(state: &AppState, ctx: &Ctx, space: &str, threshold: &st
     };
     let txn = state.store().begin().await?;
     talk::set_rules(&txn, place.space_id(), rules).await?;
+    let detail = format!(
+        "in {}: {} reports hide, {} first messages approved",
+        place.access.space().name,
+        rules.report_threshold,
+        rules.first_messages_to_approve
+    );
+    audit::record(&txn, Some(ctx.member()?.id), "talk.settings", &place.space_id().to_string(), &detail, state.now())
+        .await?;
     state.commit(txn).await?;
     Ok(())
 }

@@ -129,9 +129,15 @@ async fn first_messages_wait_for_approval_and_reports_hide_a_message() {
     let g = group(4, true).await;
     let ann = &g.members[0].1;
     let topic = start(ann, g.space, "Apple pressing", "Bring your own jars").await;
-    // Ann's first message waits: the others do not see it, the coordinator's queue does.
-    let (_, page) = g.members[1].1.get_text(&format!("/topics/{topic}")).await;
+    // Ann's first message waits: the others do not see it (nor its topic), the coordinator's
+    // queue does.
+    let (status, page) = g.members[1].1.get_text(&format!("/topics/{topic}")).await;
+    assert_eq!(status, 404);
     assert!(!page.contains("Bring your own jars"));
+    let (_, list) = g.members[1].1.get_text(&format!("/spaces/{}/topics", g.space)).await;
+    assert!(!list.contains("Apple pressing"));
+    let (_, list) = g.coordinator.get_text(&format!("/spaces/{}/topics", g.space)).await;
+    assert!(list.contains("Apple pressing") && list.contains("(1 waiting)"));
     let (_, own) = ann.get_text(&format!("/topics/{topic}")).await;
     assert!(own.contains("waits for a coordinator") && own.contains("Bring your own jars"));
     let (_, queue) = g.coordinator.get_text(&format!("/spaces/{}/moderation", g.space)).await;
@@ -160,6 +166,14 @@ async fn first_messages_wait_for_approval_and_reports_hide_a_message() {
     assert!(page.contains("hidden by the moderators") && !page.contains("Bring your own jars"));
     let (_, page) = g.coordinator.get_text(&format!("/topics/{topic}")).await;
     assert!(page.contains("Only moderators see the text") && page.contains("Bring your own jars"));
+    // A hidden message cannot be reported again (nor read on the report page), nor changed.
+    let (status, page) = g.members[2].1.get_text(&format!("/messages/{first}/report")).await;
+    assert_eq!(status, 409);
+    assert!(!page.contains("Bring your own jars"));
+    assert_eq!(
+        ann.post(&format!("/messages/{first}/edit"), &[("body", "Nothing to see")]).await.status().as_u16(),
+        409
+    );
     // The log says so, without the text; the coordinator restores it.
     let (_, log) = g.members[1].1.get_text(&format!("/spaces/{}/moderation-log", g.space)).await;
     assert!(log.contains("A message was hidden after reports") && !log.contains("Bring your own jars"));
@@ -193,6 +207,16 @@ async fn moderators_warn_mute_and_lock_and_members_read_the_log_without_notes() 
     let (status, _) =
         g.coordinator.post_text(&path, &[("member", &ann_id.to_string()), ("action", "mute"), ("days", "lots")]).await;
     assert_eq!(status, 422);
+    // Only the group's ordinary members can be warned or paused.
+    let colin = accounts::member_by_email(g.app.db(), "colin@diss.example").await.unwrap().unwrap().id;
+    let olive = accounts::member_by_email(g.app.db(), "olive@diss.example").await.unwrap().unwrap().id;
+    let (status, _) =
+        g.coordinator.post_text(&path, &[("member", &colin.to_string()), ("action", "warn"), ("note", warning)]).await;
+    assert_eq!(status, 409);
+    let (status, _) =
+        g.coordinator.post_text(&path, &[("member", &olive.to_string()), ("action", "warn"), ("note", warning)]).await;
+    assert_eq!(status, 422);
+    assert!(!g.app.outbox().await.iter().any(|m| m.to_address == "olive@diss.example"));
     let muted = g.coordinator.post(&path, &[("member", &ann_id.to_string()), ("action", "mute"), ("days", "2")]).await;
     assert_eq!(muted.status().as_u16(), 303);
     assert_eq!(say(ann, topic, "But it is true").await.status().as_u16(), 403);
@@ -221,6 +245,8 @@ async fn posting_is_refused_outside_the_group_when_too_big_or_too_fast() {
     let g = group(1, false).await;
     let (ann_id, ann) = (&g.members[0].0, &g.members[0].1);
     let topic = start(ann, g.space, "Seed swap", "Bring seeds").await;
+    // A page of topics far beyond the end is simply not there.
+    assert_eq!(ann.get(&format!("/spaces/{}/topics?page=18446744073709551615", g.space)).await.status().as_u16(), 404);
     // Someone outside a members-only group cannot read or write there.
     assert_eq!(g.outsider.get(&format!("/topics/{topic}")).await.status().as_u16(), 403);
     assert_eq!(say(&g.outsider, topic, "Hello?").await.status().as_u16(), 403);
@@ -479,4 +505,23 @@ async fn programs_talk_through_the_api() {
         read["messages"][0]["reactions"][0],
         serde_json::json!({ "reaction": "celebrate", "count": 1, "mine": true })
     );
+}
+
+#[tokio::test]
+async fn a_message_waiting_for_approval_reaches_open_pages_only_once_approved() {
+    let g = group(2, true).await;
+    let (ann, bob_id) = (&g.members[0].1, g.members[1].0);
+    let topic = start(&g.coordinator, g.space, "Litter pick", "Sunday at ten, meet at the Mere").await;
+    let mut socket = open_live(&g.app, bob_id, topic).await;
+    next_event(&mut socket, "presence").await;
+    let waiting = say(ann, topic, "Count me in").await;
+    assert!(location(&waiting).contains("done=message_waiting"));
+    let second = message_id(&g.app, topic, 2).await;
+    // Only the approval sends it: the first event Bob's page hears is the posted message.
+    let approved = g.coordinator.post(&format!("/messages/{second}/moderate"), &[("action", "approve")]).await;
+    assert_eq!(approved.status().as_u16(), 303);
+    let posted = tokio::time::timeout(Duration::from_secs(10), socket.next()).await.unwrap().unwrap().unwrap();
+    let posted: serde_json::Value = serde_json::from_str(posted.to_text().unwrap()).unwrap();
+    assert_eq!((posted["kind"].as_str(), posted["number"].as_i64()), (Some("posted"), Some(2)));
+    assert!(posted["html"].as_str().unwrap().contains("Count me in"));
 }

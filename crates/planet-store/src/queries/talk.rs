@@ -147,15 +147,42 @@ pub struct TopicSummary {
 }
 
 /// A space's topics: pinned first, then the most recently active.
+/// Topics a viewer may see listed: those with a published message, and their own (which may
+/// still wait for approval); moderators see all.
+fn listed_to(viewer: MemberId, moderator: bool) -> Condition {
+    if moderator {
+        return Condition::all();
+    }
+    let published = sea_orm::sea_query::Query::select()
+        .column(message::Column::TopicId)
+        .from(message::Entity)
+        .and_where(message::Column::Pending.eq(false))
+        .to_owned();
+    Condition::any().add(topic::Column::Id.in_subquery(published)).add(topic::Column::AuthorId.eq(viewer.uuid()))
+}
+
+/// Whether a topic has a published message (a topic whose first message waits for approval is
+/// not there yet for others).
+pub async fn has_published(db: &impl ConnectionTrait, topic: TopicId) -> StoreResult<bool> {
+    Ok(message::Entity::find()
+        .filter(message::Column::TopicId.eq(topic.uuid()))
+        .filter(message::Column::Pending.eq(false))
+        .count(db)
+        .await?
+        > 0)
+}
+
 pub async fn topics_in(
     db: &impl ConnectionTrait,
     space: SpaceId,
     viewer: MemberId,
+    moderator: bool,
     limit: u64,
     offset: u64,
 ) -> StoreResult<Vec<TopicSummary>> {
     let rows = topic::Entity::find()
         .filter(topic::Column::SpaceId.eq(space.uuid()))
+        .filter(listed_to(viewer, moderator))
         .order_by_desc(topic::Column::Pinned)
         .order_by_desc(topic::Column::LastMessageAt)
         .order_by_asc(topic::Column::Id)
@@ -183,8 +210,17 @@ pub async fn topics_in(
         .collect())
 }
 
-pub async fn count_topics(db: &impl ConnectionTrait, space: SpaceId) -> StoreResult<u64> {
-    Ok(topic::Entity::find().filter(topic::Column::SpaceId.eq(space.uuid())).count(db).await?)
+pub async fn count_topics(
+    db: &impl ConnectionTrait,
+    space: SpaceId,
+    viewer: MemberId,
+    moderator: bool,
+) -> StoreResult<u64> {
+    Ok(topic::Entity::find()
+        .filter(topic::Column::SpaceId.eq(space.uuid()))
+        .filter(listed_to(viewer, moderator))
+        .count(db)
+        .await?)
 }
 
 pub struct NewMessage<'a> {
@@ -271,6 +307,7 @@ pub async fn edit_message(
     id: MessageId,
     body: &str,
     html: &str,
+    back_to_approval: bool,
     now: DateTime<Utc>,
 ) -> StoreResult<bool> {
     let Some(before) = message::Entity::find_by_id(id.uuid()).one(db).await? else {
@@ -287,6 +324,7 @@ pub async fn edit_message(
     let done = message::Entity::update_many()
         .col_expr(message::Column::Body, Expr::value(body))
         .col_expr(message::Column::Html, Expr::value(html))
+        .col_expr(message::Column::Pending, Expr::col(message::Column::Pending).or(Expr::value(back_to_approval)))
         .col_expr(message::Column::EditedAt, Expr::value(now))
         .filter(message::Column::Id.eq(id.uuid()))
         .filter(message::Column::DeletedAt.is_null())
@@ -613,8 +651,14 @@ pub async fn queue_length(db: &impl ConnectionTrait, spaces: &[SpaceId]) -> Stor
         .into_tuple()
         .all(db)
         .await?;
-    let waiting =
-        Condition::any().add(message::Column::Pending.eq(true).and(message::Column::DeletedAt.is_null())).add(
+    let waiting = Condition::any()
+        .add(
+            Condition::all()
+                .add(message::Column::Pending.eq(true))
+                .add(message::Column::DeletedAt.is_null())
+                .add(message::Column::HiddenAt.is_null()),
+        )
+        .add(
             message::Column::Id.in_subquery(
                 sea_orm::sea_query::Query::select()
                     .column(message_report::Column::MessageId)
