@@ -39,6 +39,9 @@ pub fn app(state: AppState) -> Router {
     routes::router()
         .fallback(web::middleware::not_found)
         .layer(axum::middleware::from_fn_with_state(state.clone(), web::middleware::guard))
+        // Pages are text and compress well: it matters for a long conversation on an old phone on a
+        // slow line (photos are already compressed and are left alone).
+        .layer(tower_http::compression::CompressionLayer::new())
         .layer(DefaultBodyLimit::max(256 * 1024))
         .with_state(state)
 }

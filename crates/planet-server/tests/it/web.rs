@@ -67,3 +67,19 @@ async fn home_shows_the_social_model_and_the_areas() {
     assert!(area.contains("Coming soon"));
     assert_eq!(location(&app.browser().get("/commons").await), "/login");
 }
+
+/// Pages are sent compressed to browsers that ask.
+#[tokio::test]
+async fn pages_are_compressed_for_browsers_that_ask() {
+    let app = crate::helpers::spawn_app().await;
+    let response = reqwest::Client::new()
+        .get(format!("{}/setup", app.base))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    assert_eq!(response.headers().get("content-encoding").and_then(|v| v.to_str().ok()), Some("gzip"));
+    let plain = reqwest::Client::new().get(format!("{}/setup", app.base)).send().await.unwrap();
+    assert!(plain.headers().get("content-encoding").is_none());
+}
