@@ -334,13 +334,22 @@ async fn open_live(
     member: MemberId,
     topic: TopicId,
 ) -> tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>> {
+    let (socket, _) = tokio_tungstenite::connect_async(live_request(app, member, topic).await).await.unwrap();
+    socket
+}
+
+/// The request that opens a topic's live connection, with a new session of the member.
+async fn live_request(
+    app: &TestApp,
+    member: MemberId,
+    topic: TopicId,
+) -> tokio_tungstenite::tungstenite::handshake::client::Request {
     use tokio_tungstenite::tungstenite::client::IntoClientRequest;
     let token = crate::helpers::session_token(app, member).await;
     let url = format!("{}/topics/{topic}/live", app.base.replace("http://", "ws://"));
     let mut request = url.into_client_request().unwrap();
     request.headers_mut().insert("cookie", format!("planet_session={token}").parse().unwrap());
-    let (socket, _) = tokio_tungstenite::connect_async(request).await.unwrap();
-    socket
+    request
 }
 
 /// The next event of a kind, within a few seconds.
@@ -396,23 +405,18 @@ async fn a_topic_one_may_not_see_cannot_be_listened_to() {
     let topic = start(&g.members[0].1, g.space, "Private plans", "Just us").await;
     let outsider =
         planet_store::queries::accounts::member_by_email(g.app.db(), "olive@diss.example").await.unwrap().unwrap().id;
-    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
-    let token = crate::helpers::session_token(&g.app, outsider).await;
-    let url = format!("{}/topics/{topic}/live", g.app.base.replace("http://", "ws://"));
-    let mut request = url.into_client_request().unwrap();
-    request.headers_mut().insert("cookie", format!("planet_session={token}").parse().unwrap());
-    match tokio_tungstenite::connect_async(request).await {
+    match tokio_tungstenite::connect_async(live_request(&g.app, outsider, topic).await).await {
         Err(tokio_tungstenite::tungstenite::Error::Http(response)) => assert_eq!(response.status().as_u16(), 403),
         other => panic!("the outsider was let in: {:?}", other.map(|(_, r)| r.status())),
     }
     // Nor from another site with a member's cookie.
-    let member = g.members[0].0;
-    let token = crate::helpers::session_token(&g.app, member).await;
-    let url = format!("{}/topics/{topic}/live", g.app.base.replace("http://", "ws://"));
-    let mut request = url.into_client_request().unwrap();
-    request.headers_mut().insert("cookie", format!("planet_session={token}").parse().unwrap());
+    let mut request = live_request(&g.app, g.members[0].0, topic).await;
     request.headers_mut().insert("origin", "https://evil.example".parse().unwrap());
     assert!(tokio_tungstenite::connect_async(request).await.is_err());
+}
+
+async fn get_json(client: &reqwest::Client, token: &str, url: String) -> serde_json::Value {
+    client.get(url).bearer_auth(token).send().await.unwrap().json().await.unwrap()
 }
 
 #[tokio::test]
@@ -435,26 +439,10 @@ async fn programs_talk_through_the_api() {
     assert_eq!((started["number"].as_i64(), started["pending"].as_bool()), (Some(1), Some(false)));
     let topic = started["topic_id"].as_str().unwrap().to_owned();
     say(&g.members[1].1, topic.parse().unwrap(), "I have one").await;
-    let listed: serde_json::Value = client
-        .get(api(format!("/spaces/{}/topics", g.space)))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let listed: serde_json::Value = get_json(&client, &token, api(format!("/spaces/{}/topics", g.space))).await;
     assert_eq!(listed[0]["title"], "Tool library");
     assert_eq!(listed[0]["unread"], 1);
-    let read: serde_json::Value = client
-        .get(api(format!("/topics/{topic}/messages")))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let read: serde_json::Value = get_json(&client, &token, api(format!("/topics/{topic}/messages"))).await;
     assert_eq!(read["last_read"], 1, "reading through the API does not mark it read");
     assert_eq!(read["messages"][0]["html"], "<p>Who has a <strong>ladder</strong>?</p>\n");
     assert_eq!(read["messages"][1]["body"], "I have one");
@@ -491,15 +479,7 @@ async fn programs_talk_through_the_api() {
         .await
         .unwrap();
     assert_eq!(edit.status().as_u16(), 403);
-    let read: serde_json::Value = client
-        .get(api(format!("/topics/{topic}/messages?after=1")))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let read: serde_json::Value = get_json(&client, &token, api(format!("/topics/{topic}/messages?after=1"))).await;
     assert_eq!(read["messages"].as_array().unwrap().len(), 1);
     assert_eq!(
         read["messages"][0]["reactions"][0],
