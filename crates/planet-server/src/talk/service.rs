@@ -143,6 +143,63 @@ pub struct Posted {
     pub pending: bool,
 }
 
+/// A message's HTML: its Markdown, with each @mention of a member of the space made a link to
+/// their profile, rendered and sanitised.
+async fn render(state: &AppState, place: &TalkPlace, body: &str) -> AppResult<String> {
+    if !body.contains('@') {
+        return Ok(markdown::render(body));
+    }
+    let names: Vec<(MemberId, String)> = spaces::members_of(state.db(), place.space_id())
+        .await?
+        .into_iter()
+        .map(|m| (m.member.id, m.member.name))
+        .collect();
+    let mut mentioned: Vec<&(MemberId, String)> = planet_domain::talk::mentions(body, &names)
+        .into_iter()
+        .filter_map(|id| names.iter().find(|(m, _)| *m == id))
+        .collect();
+    // Longest names first: "Ann Baker" is linked before "Ann" (which then skips the link).
+    mentioned.sort_by_key(|(_, name)| std::cmp::Reverse(name.len()));
+    let mut text = body.to_owned();
+    for (id, name) in mentioned {
+        text = link_mentions(&text, name, &format!("/people/{id}"));
+    }
+    Ok(markdown::render(&text))
+}
+
+/// Every `@name` (at the start of a word, any case) as a Markdown link; the name's own
+/// Markdown characters are escaped.
+fn link_mentions(text: &str, name: &str, href: &str) -> String {
+    let escaped: String =
+        name.chars().flat_map(|c| if "\\`*_[]<>()#!".contains(c) { vec!['\\', c] } else { vec![c] }).collect();
+    let wanted = format!("@{}", name.to_lowercase());
+    let lower = text.to_lowercase();
+    // Lower-casing can change lengths outside ASCII: only link when it does not.
+    if lower.len() != text.len() {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    while let Some(found) = lower[at..].find(&wanted) {
+        let start = at + found;
+        let end = start + wanted.len();
+        let before = text[..start].chars().next_back();
+        let after = text[end..].chars().next();
+        // Not inside a word, and not inside a link made for a longer name ("[@Ann Baker]").
+        let boundary =
+            before.is_none_or(|c| !c.is_alphanumeric() && c != '[') && after.is_none_or(|c| !c.is_alphanumeric());
+        out.push_str(&text[at..start]);
+        if boundary {
+            out.push_str(&format!("[@{escaped}]({href})"));
+        } else {
+            out.push_str(&text[start..end]);
+        }
+        at = end;
+    }
+    out.push_str(&text[at..]);
+    out
+}
+
 async fn refuse_floods(state: &AppState, author: MemberId) -> AppResult<()> {
     let recent = talk::count_messages_since(state.db(), author, state.now() - Duration::minutes(1)).await?;
     if recent >= MESSAGES_PER_MINUTE {
@@ -174,9 +231,9 @@ pub async fn start_topic(state: &AppState, ctx: &Ctx, space: &str, title: &str, 
     let pending = needs_approval(state, &place, ctx, author).await?;
     let id = TopicId::new_v7();
     let now = state.now();
+    let html = render(state, &place, body.as_str()).await?;
     let txn = state.store().begin().await?;
     talk::create_topic(&txn, id, place.space_id(), title.as_str(), author, now).await?;
-    let html = markdown::render(body.as_str());
     let new = NewMessage {
         id: MessageId::new_v7(),
         topic: id,
@@ -266,8 +323,8 @@ pub async fn post(state: &AppState, ctx: &Ctx, topic: &str, body: &str, reply_to
     refuse_floods(state, author).await?;
     let pending = needs_approval(state, &place, ctx, author).await?;
     let now = state.now();
+    let html = render(state, &place, body.as_str()).await?;
     let txn = state.store().begin().await?;
-    let html = markdown::render(body.as_str());
     let new = NewMessage {
         id: MessageId::new_v7(),
         topic: topic.id,
@@ -325,7 +382,7 @@ pub async fn edit(state: &AppState, ctx: &Ctx, id: &str, body: &str) -> AppResul
     // Whoever's messages are read before they are published cannot change them afterwards
     // unread: the change waits for approval too.
     let back_to_approval = needs_approval(state, &place, ctx, message.author).await?;
-    let html = markdown::render(body.as_str());
+    let html = render(state, &place, body.as_str()).await?;
     let txn = state.store().begin().await?;
     talk::edit_message(&txn, message.id, body.as_str(), &html, back_to_approval, state.now()).await?;
     state.commit(txn).await?;
@@ -741,4 +798,27 @@ pub async fn save_rules(state: &AppState, ctx: &Ctx, space: &str, threshold: &st
         .await?;
     state.commit(txn).await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::link_mentions;
+    use crate::web::markdown;
+
+    #[test]
+    fn mentions_become_links_at_word_boundaries_only() {
+        assert_eq!(link_mentions("Thanks @ann baker!", "Ann Baker", "/people/1"), "Thanks [@Ann Baker](/people/1)!");
+        assert_eq!(link_mentions("mail@ann baker", "Ann Baker", "/people/1"), "mail@ann baker");
+        assert_eq!(link_mentions("@Ann Bakery", "Ann Baker", "/people/1"), "@Ann Bakery");
+        let both = link_mentions("@Ann Baker and @Ann", "Ann Baker", "/people/1");
+        assert_eq!(link_mentions(&both, "Ann", "/people/2"), "[@Ann Baker](/people/1) and [@Ann](/people/2)");
+    }
+
+    #[test]
+    fn a_name_cannot_smuggle_markup_through_a_mention() {
+        let name = "<img src=x onerror=alert(1)>*Bob*";
+        let html = markdown::render(&link_mentions(&format!("hi @{name}"), name, "/people/1"));
+        assert!(!html.contains("<img") && !html.contains("<em>"), "{html}");
+        assert!(html.contains("href=\"/people/1\""), "{html}");
+    }
 }

@@ -69,7 +69,7 @@ async fn a_topic_is_a_thread_with_replies_reactions_edits_and_unread_counts() {
     let g = group(2, false).await;
     let (ann, bob) = (&g.members[0].1, &g.members[1].1);
     let topic = start(ann, g.space, "Veg-box rota for December", "Who can do the **first** week?").await;
-    let replied = say(bob, topic, "I can, on the Saturday.").await;
+    let replied = say(bob, topic, "I can, on the Saturday. @member 0 @Nobody Here").await;
     assert!(location(&replied).ends_with("done=posted#m2"), "{}", location(&replied));
     // Bob quotes Ann: the form comes filled in.
     let (_, page) = bob.get_text(&format!("/topics/{topic}?quote=1")).await;
@@ -86,6 +86,13 @@ async fn a_topic_is_a_thread_with_replies_reactions_edits_and_unread_counts() {
     assert_eq!(status, 200);
     assert!(page.contains("<strong>first</strong>"));
     assert!(page.contains("I can, on the Saturday."));
+    // A mention of a member of the group links to their profile; anything else stays text.
+    let ann_id = g.members[0].0;
+    assert!(
+        page.contains(&format!("<a href=\"/people/{ann_id}\" rel=\"noopener noreferrer nofollow ugc\">@Member 0</a>")),
+        "{page}"
+    );
+    assert!(page.contains("@Nobody Here"));
     assert_eq!(page.matches("New since your last visit").count(), 1);
     assert!(page.contains("replying to <a href=\"/topics/"));
     // Reacting twice counts once; taking it back removes it.
