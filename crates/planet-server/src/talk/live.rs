@@ -7,8 +7,14 @@
 //! anyone here has the topic open, read the message once, render it once, and send the same
 //! text to each of them. The protocol is described in ARCHITECTURE.md.
 
+use crate::error::{AppError, AppResult};
+use crate::identity::session::Ctx;
 use crate::state::AppState;
 use axum::extract::ws::Utf8Bytes;
+use axum::extract::ws::{Message as WsMessage, WebSocket, WebSocketUpgrade, rejection::WebSocketUpgradeRejection};
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::Response;
 use planet_domain::{MemberId, TopicId};
 use planet_store::dialect::Listener;
 use serde::{Deserialize, Serialize};
@@ -238,6 +244,77 @@ pub async fn listen(state: AppState) {
             Err(err) => tracing::warn!("live talk: cannot listen: {err}"),
         }
         tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    }
+}
+
+/// A WebSocket asked for from another site could act with the member's cookie: refuse it.
+fn same_origin(headers: &HeaderMap) -> AppResult<()> {
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
+        return Ok(());
+    };
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let origin_host = origin.split("://").nth(1).unwrap_or_default();
+    if origin_host == host {
+        Ok(())
+    } else {
+        Err(AppError::Refused {
+            status: StatusCode::FORBIDDEN,
+            code: "cross_site",
+            message: "Not from this site.".into(),
+        })
+    }
+}
+
+/// The live connection of an open topic page. Asked like the page itself: whoever may not see
+/// the topic gets the same answer as for the page.
+pub async fn socket(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
+) -> AppResult<Response> {
+    let (topic, _) = super::service::topic_place(&state, &ctx, &id).await?;
+    same_origin(&headers)?;
+    let member = ctx.member()?.clone();
+    let Ok(upgrade) = upgrade else {
+        return Err(AppError::Refused {
+            status: StatusCode::BAD_REQUEST,
+            code: "websocket_required",
+            message: "This address is for the page's live updates.".into(),
+        });
+    };
+    let subscription = state.hub().subscribe(topic.id, member.id, member.name);
+    // Pages only listen: small buffers keep an open page cheap.
+    let upgrade = upgrade.max_message_size(4096).read_buffer_size(4096).write_buffer_size(0);
+    Ok(upgrade.on_upgrade(move |socket| pump(socket, subscription)))
+}
+
+async fn pump(mut socket: WebSocket, mut subscription: Subscription) {
+    use tokio::sync::broadcast::error::RecvError;
+    if let Some(hello) = subscription.hello.take()
+        && socket.send(WsMessage::Text(hello)).await.is_err()
+    {
+        return;
+    }
+    loop {
+        tokio::select! {
+            event = subscription.receiver.recv() => {
+                let text = match event {
+                    Ok(text) => text,
+                    Err(RecvError::Lagged(_)) => r#"{"kind":"reload"}"#.into(),
+                    Err(RecvError::Closed) => break,
+                };
+                if socket.send(WsMessage::Text(text)).await.is_err() {
+                    break;
+                }
+            }
+            incoming = socket.recv() => match incoming {
+                // Pages send nothing but pings; anything else is ignored.
+                Some(Ok(WsMessage::Close(_))) | Some(Err(_)) | None => break,
+                Some(Ok(_)) => {}
+            },
+        }
     }
 }
 

@@ -2,5 +2,6 @@
 
 pub mod api;
 pub mod live;
+pub mod moderation;
 pub mod pages;
 pub mod service;
