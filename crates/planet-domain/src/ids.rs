@@ -95,6 +95,10 @@ id_type!(
     /// A member's report of a message to the moderators.
     ReportId
 );
+id_type!(
+    /// Something a member is told about (a mention, a reply, news in what they follow).
+    NotificationId
+);
 
 #[cfg(test)]
 mod tests {

@@ -32,6 +32,7 @@ macro_rules! string_enum {
 pub mod admission;
 pub mod clock;
 pub mod ids;
+pub mod notification;
 pub mod policy;
 pub mod profile;
 pub mod space;
@@ -41,6 +42,6 @@ pub mod trust;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use ids::{
-    ApplicationId, BadgeId, InvitationId, MemberId, MessageId, ProfileId, ReportId, SpaceId, StatementId, TokenId,
-    TopicId, ValueId,
+    ApplicationId, BadgeId, InvitationId, MemberId, MessageId, NotificationId, ProfileId, ReportId, SpaceId,
+    StatementId, TokenId, TopicId, ValueId,
 };

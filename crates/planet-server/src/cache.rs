@@ -24,6 +24,7 @@ struct SessionEntry {
     member: Member,
     last_seen: chrono::DateTime<chrono::Utc>,
     expires_at: chrono::DateTime<chrono::Utc>,
+    unread: u64,
 }
 
 #[derive(Default)]
@@ -33,8 +34,9 @@ pub struct Caches {
     directory: RwLock<Option<(Instant, Arc<SpaceIndex>)>>,
 }
 
-/// A cached session: the member, when it was last seen, when it expires.
-pub type CachedSession = (Member, chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>);
+/// A cached session: the member, when it was last seen, when it expires, and how many
+/// notifications they have not read (the bell on every page).
+pub type CachedSession = (Member, chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>, u64);
 
 impl Caches {
     /// The generation to hand back when remembering what is read now: if anything changes
@@ -59,7 +61,7 @@ impl Caches {
     pub fn session(&self, token_hash: &str) -> Option<CachedSession> {
         let sessions = self.sessions.read().ok()?;
         let entry = sessions.get(token_hash)?;
-        (entry.loaded.elapsed() < TTL).then(|| (entry.member.clone(), entry.last_seen, entry.expires_at))
+        (entry.loaded.elapsed() < TTL).then(|| (entry.member.clone(), entry.last_seen, entry.expires_at, entry.unread))
     }
 
     pub fn remember_session(&self, generation: u64, token_hash: &str, session: CachedSession) {
@@ -70,8 +72,11 @@ impl Caches {
         if sessions.len() >= MAX_SESSIONS {
             sessions.retain(|_, entry| entry.loaded.elapsed() < TTL);
         }
-        let (member, last_seen, expires_at) = session;
-        sessions.insert(token_hash.to_owned(), SessionEntry { loaded: Instant::now(), member, last_seen, expires_at });
+        let (member, last_seen, expires_at, unread) = session;
+        sessions.insert(
+            token_hash.to_owned(),
+            SessionEntry { loaded: Instant::now(), member, last_seen, expires_at, unread },
+        );
     }
 
     pub fn directory(&self) -> Option<Arc<SpaceIndex>> {

@@ -38,6 +38,11 @@ use utoipa::{Modify, OpenApi};
         crate::talk::api::delete,
         crate::talk::api::react,
         crate::talk::api::report,
+        crate::talk::api::follow_topic,
+        crate::talk::api::follow_space,
+        crate::notify::api::list,
+        crate::notify::api::mark_read,
+        crate::notify::api::mark_all_read,
     ),
     modifiers(&TokenAuth),
 )]

@@ -2,7 +2,7 @@
 //! all: a route added here without a matrix entry fails that test.
 
 use crate::state::AppState;
-use crate::{admission, home, identity, openapi, ops, people, spaces, talk, trust, web};
+use crate::{admission, home, identity, notify, openapi, ops, people, spaces, talk, trust, web};
 use axum::Router;
 use axum::handler::Handler;
 use axum::routing::{MethodRouter, get, post};
@@ -120,6 +120,15 @@ fn book() -> RouteBook {
         .post("/topics/{id}/messages", talk::pages::post)
         .post("/topics/{id}/moderate", talk::moderation::pages::moderate_topic)
         .get("/topics/{id}/live", talk::live::socket)
+        .post("/topics/{id}/follow", talk::follow::pages::follow_topic)
+        .post("/spaces/{id}/follow", talk::follow::pages::follow_space)
+        .get("/talk", talk::follow::pages::whats_new)
+        .get("/notifications", notify::pages::list)
+        .post("/notifications/read", notify::pages::mark_all_read)
+        .post("/notifications/{id}/read", notify::pages::mark_read)
+        .get("/notifications/settings", notify::pages::settings)
+        .post("/notifications/settings", notify::pages::save_settings)
+        .get("/notifications/live", notify::bell::socket)
         .get("/messages/{id}/edit", talk::pages::edit_form)
         .post("/messages/{id}/edit", talk::pages::edit)
         .post("/messages/{id}/delete", talk::pages::delete)
@@ -197,6 +206,11 @@ fn book() -> RouteBook {
         .post("/api/v1/messages/{id}/delete", talk::api::delete)
         .post("/api/v1/messages/{id}/reactions", talk::api::react)
         .post("/api/v1/messages/{id}/report", talk::api::report)
+        .post("/api/v1/topics/{id}/follow", talk::api::follow_topic)
+        .post("/api/v1/spaces/{id}/follow", talk::api::follow_space)
+        .get("/api/v1/notifications", notify::api::list)
+        .post("/api/v1/notifications/read", notify::api::mark_all_read)
+        .post("/api/v1/notifications/{id}/read", notify::api::mark_read)
 }
 
 /// Every route the server answers.

@@ -4,7 +4,7 @@ use crate::cache::Caches;
 use crate::config::ServerConfig;
 use crate::ratelimit::Limits;
 use planet_domain::trust::graph::TrustGraph;
-use planet_domain::{Clock, ProfileId};
+use planet_domain::{Clock, MemberId, ProfileId};
 use planet_store::Store;
 use planet_store::queries::community::Community;
 use std::sync::{Arc, RwLock};
@@ -27,6 +27,7 @@ struct Inner {
     trust_load: tokio::sync::Mutex<()>,
     public_base: String,
     hub: Arc<crate::talk::live::Hub>,
+    bells: Arc<crate::notify::bell::Bells>,
 }
 
 /// The trust network in memory (see `planet_domain::trust::graph`). Statements made or
@@ -66,6 +67,7 @@ impl AppState {
             trust_load: tokio::sync::Mutex::new(()),
             public_base,
             hub: Arc::default(),
+            bells: Arc::default(),
         }))
     }
 
@@ -194,6 +196,17 @@ impl AppState {
     }
 
     /// Tell every open page of a topic, in every process, about a committed change.
+    pub fn bells(&self) -> &Arc<crate::notify::bell::Bells> {
+        &self.0.bells
+    }
+
+    /// Ring members' bells (after the transaction that told them committed).
+    pub async fn ring(&self, members: Vec<MemberId>) {
+        if !members.is_empty() {
+            crate::talk::live::ring(self, members).await;
+        }
+    }
+
     pub async fn announce(&self, announcement: crate::talk::live::Announcement) {
         crate::talk::live::announce(self, announcement).await;
     }

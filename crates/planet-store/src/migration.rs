@@ -8,6 +8,7 @@ mod m20261128_000001_foundation;
 mod m20261128_000002_who_we_are;
 mod m20261128_000003_search_order;
 mod m20261128_000004_talk;
+mod m20261128_000005_notifications;
 
 pub struct Migrator;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000002_who_we_are::Migration),
             Box::new(m20261128_000003_search_order::Migration),
             Box::new(m20261128_000004_talk::Migration),
+            Box::new(m20261128_000005_notifications::Migration),
         ]
     }
 }

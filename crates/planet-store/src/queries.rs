@@ -6,6 +6,7 @@ pub mod admission;
 pub mod audit;
 pub mod badges;
 pub mod community;
+pub mod notifications;
 pub mod outbox;
 pub mod people;
 pub mod spaces;

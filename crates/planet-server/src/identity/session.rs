@@ -11,6 +11,7 @@ use chrono::Duration;
 use planet_domain::policy::{Action, Actor, Resource, authorize};
 use planet_domain::space::AccountStatus;
 use planet_store::queries::accounts::{self, Member};
+use planet_store::queries::notifications;
 
 pub const SESSION_COOKIE: &str = "planet_session";
 
@@ -25,6 +26,8 @@ pub struct Ctx {
     pub flash: Option<&'static str>,
     /// The time this request is answered at (from the server's `Clock`).
     pub now: chrono::DateTime<chrono::Utc>,
+    /// The member's notifications not yet read (the bell).
+    pub unread: u64,
 }
 
 impl Ctx {
@@ -35,6 +38,7 @@ impl Ctx {
                 member: member.status == AccountStatus::Member,
                 steward: self.actor.is_steward(),
                 name: member.name.clone(),
+                unread: self.unread,
             },
             None => Nav::default(),
         };
@@ -89,8 +93,15 @@ async fn resolve(parts: &Parts, state: &AppState) -> Result<Ctx, AppError> {
         .query()
         .and_then(|q| q.split('&').find_map(|pair| pair.strip_prefix("done=")))
         .and_then(|code| flash_message(Some(code)));
-    let mut ctx =
-        Ctx { actor: Actor::Anonymous, member: None, session: None, community: state.community_name(), flash, now };
+    let mut ctx = Ctx {
+        actor: Actor::Anonymous,
+        member: None,
+        session: None,
+        community: state.community_name(),
+        flash,
+        now,
+        unread: 0,
+    };
     if let Some(token) = bearer_token(&parts.headers) {
         // A token that does not open anything is an error, not an anonymous visit: the
         // program should learn its token was revoked.
@@ -101,6 +112,7 @@ async fn resolve(parts: &Parts, state: &AppState) -> Result<Ctx, AppError> {
                 message: "This API token is not valid: it may have been revoked.".to_owned(),
             })?;
         ctx.actor = actor_for(&member);
+        ctx.unread = notifications::unread_count(state.db(), member.id).await?;
         ctx.member = Some(member);
         return Ok(ctx);
     }
@@ -110,14 +122,18 @@ async fn resolve(parts: &Parts, state: &AppState) -> Result<Ctx, AppError> {
             Some(cached) => Some(cached),
             None => {
                 let generation = state.caches().generation();
-                let loaded = accounts::session_member(state.db(), &hash, now).await?;
-                if let Some(session) = &loaded {
-                    state.caches().remember_session(generation, &hash, session.clone());
+                match accounts::session_member(state.db(), &hash, now).await? {
+                    Some((member, last_seen, expires_at)) => {
+                        let unread = notifications::unread_count(state.db(), member.id).await?;
+                        let session = (member, last_seen, expires_at, unread);
+                        state.caches().remember_session(generation, &hash, session.clone());
+                        Some(session)
+                    }
+                    None => None,
                 }
-                loaded
             }
         };
-        if let Some((member, last_seen, expires_at)) = session
+        if let Some((member, last_seen, expires_at, unread)) = session
             && expires_at > now
         {
             // Slide the expiry forward, at most once an hour, to keep writes rare.
@@ -129,6 +145,7 @@ async fn resolve(parts: &Parts, state: &AppState) -> Result<Ctx, AppError> {
             ctx.actor = actor_for(&member);
             ctx.member = Some(member);
             ctx.session = Some(hash);
+            ctx.unread = unread;
         }
     }
     Ok(ctx)

@@ -8,6 +8,7 @@ use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use chrono::{DateTime, Utc};
+use planet_domain::notification::Follow;
 use planet_domain::talk::{MessageState, Reaction};
 use planet_domain::{MemberId, MessageId, TopicId};
 use planet_store::queries::talk::Message;
@@ -26,6 +27,9 @@ pub struct TopicDto {
     pub last_number: i32,
     /// Messages after my last read one; absent when I have never read it.
     pub unread: Option<i32>,
+    /// Whether I follow it (`following`), muted it (`muted`), or neither (`normal`).
+    #[schema(value_type = String)]
+    pub level: Follow,
     pub pinned: bool,
     pub locked: bool,
 }
@@ -58,6 +62,7 @@ pub async fn topics(
                 last_message_at: t.topic.last_message_at,
                 last_number: t.topic.last_number,
                 unread: t.unread,
+                level: t.level,
                 pinned: t.topic.pinned,
                 locked: t.topic.locked,
             })
@@ -316,4 +321,43 @@ pub async fn report(
     Json(body): Json<ReportBody>,
 ) -> ApiResult<ReportedDto> {
     Ok(Json(ReportedDto { hidden: service::report(&state, &ctx, &id, &body.reason).await?.1 }))
+}
+
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(default)]
+pub struct FollowBody {
+    /// `following` (told about everything new), `normal` (mentions and replies only) or `muted`.
+    pub level: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct FollowDto {
+    #[schema(value_type = String)]
+    pub level: Follow,
+}
+
+/// Follow or mute a topic, or go back to normal.
+#[utoipa::path(post, path = "/api/v1/topics/{id}/follow", tag = "talk", params(("id" = String, Path, description = "topic id")), request_body = FollowBody,
+    responses((status = 200, body = FollowDto), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)), security(("token" = [])))]
+pub async fn follow_topic(
+    State(state): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+    Json(body): Json<FollowBody>,
+) -> ApiResult<FollowDto> {
+    let (_, level) = super::follow::service::follow_topic(&state, &ctx, &id, &body.level).await?;
+    Ok(Json(FollowDto { level }))
+}
+
+/// Follow a group (told of every new topic) or mute it, or go back to normal.
+#[utoipa::path(post, path = "/api/v1/spaces/{id}/follow", tag = "talk", params(("id" = String, Path, description = "space id")), request_body = FollowBody,
+    responses((status = 200, body = FollowDto), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)), security(("token" = [])))]
+pub async fn follow_space(
+    State(state): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+    Json(body): Json<FollowBody>,
+) -> ApiResult<FollowDto> {
+    let (_, level) = super::follow::service::follow_space(&state, &ctx, &id, &body.level).await?;
+    Ok(Json(FollowDto { level }))
 }

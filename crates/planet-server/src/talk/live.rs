@@ -2,7 +2,7 @@
 //! open page without reloading (WebSocket), and the page shows who is there.
 //!
 //! A use case announces a change after its transaction commits. On PostgreSQL the announcement
-//! goes through `NOTIFY planet_talk` so that every `planet serve` process on the database hears
+//! goes through `NOTIFY planet_live` so that every `planet serve` process on the database hears
 //! it (including this one); on SQLite this process delivers it itself. Delivering means: if
 //! anyone here has the topic open, read the message once, render it once, and send the same
 //! text to each of them. The protocol is described in ARCHITECTURE.md.
@@ -22,8 +22,10 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use tokio::sync::broadcast;
 
-/// The PostgreSQL channel live talk uses.
-pub const CHANNEL: &str = "planet_talk";
+/// The PostgreSQL channel live talk (and the bell) use.
+pub const CHANNEL: &str = "planet_live";
+/// Members whose bells ring in one signal (NOTIFY payloads are kept well under 8,000 bytes).
+const BELLS_PER_SIGNAL: usize = 100;
 /// How many events a slow page may fall behind before it is told to reload.
 const BACKLOG: usize = 256;
 
@@ -64,6 +66,14 @@ impl Announcement {
     pub fn closed(topic: TopicId) -> Self {
         Self { topic, number: 0, change: Change::Closed }
     }
+}
+
+/// What passes between processes: a change in a topic, or members whose bells ring.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Signal {
+    Talk(Announcement),
+    Bells { bells: Vec<MemberId> },
 }
 
 /// What a page receives, as JSON text.
@@ -212,14 +222,36 @@ pub async fn deliver(state: &AppState, announcement: Announcement) {
 
 /// Announce a change after its transaction committed.
 pub async fn announce(state: &AppState, announcement: Announcement) {
-    let payload = serde_json::to_string(&announcement).unwrap_or_default();
+    signal(state, Signal::Talk(announcement)).await;
+}
+
+/// Ring members' bells after the transaction that told them committed.
+pub async fn ring(state: &AppState, members: Vec<MemberId>) {
+    for chunk in members.chunks(BELLS_PER_SIGNAL) {
+        signal(state, Signal::Bells { bells: chunk.to_vec() }).await;
+    }
+}
+
+async fn receive(state: &AppState, signal: Signal) {
+    match signal {
+        Signal::Talk(announcement) => deliver(state, announcement).await,
+        Signal::Bells { bells } => {
+            for member in bells {
+                crate::notify::bell::deliver(state, member).await;
+            }
+        }
+    }
+}
+
+async fn signal(state: &AppState, signal: Signal) {
+    let payload = serde_json::to_string(&signal).unwrap_or_default();
     match planet_store::dialect::notify(state.db(), CHANNEL, &payload).await {
         Ok(true) => {}
-        Ok(false) => deliver(state, announcement).await,
+        Ok(false) => receive(state, signal).await,
         Err(err) => {
             // The other processes miss it; this one still delivers (pages reload in the end).
             tracing::warn!("live talk: NOTIFY failed: {err}");
-            deliver(state, announcement).await;
+            receive(state, signal).await;
         }
     }
 }
@@ -231,8 +263,8 @@ pub async fn listen(state: AppState) {
             Ok(None) => return,
             Ok(Some(mut listener)) => loop {
                 match listener.next().await {
-                    Ok(payload) => match serde_json::from_str::<Announcement>(&payload) {
-                        Ok(announcement) => deliver(&state, announcement).await,
+                    Ok(payload) => match serde_json::from_str::<Signal>(&payload) {
+                        Ok(signal) => receive(&state, signal).await,
                         Err(err) => tracing::warn!("live talk: a notification we cannot read: {err}"),
                     },
                     Err(err) => {
@@ -248,7 +280,7 @@ pub async fn listen(state: AppState) {
 }
 
 /// A WebSocket asked for from another site could act with the member's cookie: refuse it.
-fn same_origin(headers: &HeaderMap) -> AppResult<()> {
+pub(crate) fn same_origin(headers: &HeaderMap) -> AppResult<()> {
     let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
         return Ok(());
     };

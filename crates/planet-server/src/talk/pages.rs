@@ -1,6 +1,8 @@
 //! Talk pages: a space's topics, a topic with its messages and the reply form, editing,
 //! reporting, the moderation queue and log, and the live WebSocket.
 
+use super::follow::pages::FollowForm;
+use super::follow::service as follow_service;
 use super::service::{self, Posted, TalkPlace};
 use crate::access::SpaceAccess;
 use crate::error::{AppError, AppResult};
@@ -172,6 +174,7 @@ struct TopicsPage {
     why_not: &'static str,
     moderator: bool,
     waiting: u64,
+    follow: FollowForm,
     errors: FormErrors,
     title: String,
     body: String,
@@ -232,6 +235,7 @@ async fn topics_page(
         why_not: why_cannot_write(place),
         moderator,
         waiting,
+        follow: FollowForm::space(&place.space_id().to_string(), follow_service::space_level(state, ctx, place).await?),
         errors,
         title,
         body,
@@ -301,6 +305,7 @@ struct TopicPage {
     errors: FormErrors,
     body: String,
     reply_to: Option<i32>,
+    follow: FollowForm,
 }
 
 #[derive(Deserialize, Default)]
@@ -372,6 +377,7 @@ async fn topic_page(
         errors,
         body,
         reply_to,
+        follow: FollowForm::topic(&view.topic.id.to_string(), view.level),
     })
 }
 

@@ -6,17 +6,19 @@ use crate::access::{SpaceAccess, parse_space_id, require_space};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::identity::service::Check;
 use crate::identity::session::Ctx;
+use crate::notify::service::{self as notify, AboutMessage};
 use crate::state::AppState;
 use crate::web::markdown;
 use chrono::Duration;
+use planet_domain::notification::Follow;
 use planet_domain::policy::{Action, Decision, Resource, TalkFacts, authorize};
 use planet_domain::talk::{ModerationKind, Reaction, RestrictionKind, TalkRules};
 use planet_domain::text::{MessageText, ReportReason, TopicTitle};
 use planet_domain::{MemberId, MessageId, ReportId, SpaceId, TopicId};
 use planet_store::StoreError;
 use planet_store::dialect::{Lockable, lock};
-use planet_store::queries::spaces;
 use planet_store::queries::talk::{self, Message, NewMessage, NewModerationEntry, Topic, TopicSummary};
+use planet_store::queries::{notifications, spaces};
 
 /// Messages a member may send in a minute (all topics): more is a flood.
 pub const MESSAGES_PER_MINUTE: u64 = 10;
@@ -139,28 +141,39 @@ pub struct Posted {
     pub pending: bool,
 }
 
-/// A message's HTML: its Markdown, with each @mention of a member of the space made a link to
-/// their profile, rendered and sanitised.
-async fn render(state: &AppState, place: &TalkPlace, body: &str) -> AppResult<String> {
+/// The space's members a message names with `@`, with their names (longest first).
+async fn named(state: &AppState, place: &TalkPlace, body: &str) -> AppResult<Vec<(MemberId, String)>> {
     if !body.contains('@') {
-        return Ok(markdown::render(body));
+        return Ok(Vec::new());
     }
     let names: Vec<(MemberId, String)> = spaces::members_of(state.db(), place.space_id())
         .await?
         .into_iter()
         .map(|m| (m.member.id, m.member.name))
         .collect();
-    let mut mentioned: Vec<&(MemberId, String)> = planet_domain::talk::mentions(body, &names)
+    let mut mentioned: Vec<(MemberId, String)> = planet_domain::talk::mentions(body, &names)
         .into_iter()
-        .filter_map(|id| names.iter().find(|(m, _)| *m == id))
+        .filter_map(|id| names.iter().find(|(m, _)| *m == id).cloned())
         .collect();
     // Longest names first: "Ann Baker" is linked before "Ann" (which then skips the link).
     mentioned.sort_by_key(|(_, name)| std::cmp::Reverse(name.len()));
+    Ok(mentioned)
+}
+
+/// The members a message mentions.
+pub async fn mentioned(state: &AppState, place: &TalkPlace, body: &str) -> AppResult<Vec<MemberId>> {
+    Ok(named(state, place, body).await?.into_iter().map(|(id, _)| id).collect())
+}
+
+/// A message's HTML: its Markdown, with each @mention of a member of the space made a link to
+/// their profile, rendered and sanitised; and whom it mentions.
+async fn render(state: &AppState, place: &TalkPlace, body: &str) -> AppResult<(String, Vec<MemberId>)> {
+    let mentioned = named(state, place, body).await?;
     let mut text = body.to_owned();
-    for (id, name) in mentioned {
+    for (id, name) in &mentioned {
         text = link_mentions(&text, name, &format!("/people/{id}"));
     }
-    Ok(markdown::render(&text))
+    Ok((markdown::render(&text), mentioned.into_iter().map(|(id, _)| id).collect()))
 }
 
 /// Every `@name` (at the start of a word, any case) as a Markdown link; the name's own
@@ -227,22 +240,35 @@ pub async fn start_topic(state: &AppState, ctx: &Ctx, space: &str, title: &str, 
     let pending = needs_approval(state, &place, ctx, author).await?;
     let id = TopicId::new_v7();
     let now = state.now();
-    let html = render(state, &place, body.as_str()).await?;
+    let (html, mentioned) = render(state, &place, body.as_str()).await?;
+    let message = MessageId::new_v7();
     let txn = state.store().begin().await?;
     talk::create_topic(&txn, id, place.space_id(), title.as_str(), author, now).await?;
-    let new = NewMessage {
-        id: MessageId::new_v7(),
-        topic: id,
-        author,
-        body: body.as_str(),
-        html: &html,
-        reply_to: None,
-        pending,
-        now,
-    };
+    let new =
+        NewMessage { id: message, topic: id, author, body: body.as_str(), html: &html, reply_to: None, pending, now };
     let number = talk::post_message(&txn, new).await?.ok_or_else(AppError::not_found)?;
     talk::mark_read(&txn, author, id, number).await?;
+    notifications::follow_unless_muted(&txn, author, id).await?;
+    let told = if pending {
+        Vec::new()
+    } else {
+        let about = AboutMessage {
+            place: &place,
+            topic: id,
+            topic_title: title.as_str(),
+            message,
+            number,
+            author: ctx.member()?,
+            body: body.as_str(),
+            mentioned,
+            replied_to: None,
+            new_topic: true,
+        };
+        notify::tell(state, &txn, about).await?
+    };
     state.commit(txn).await?;
+    state.ring(told).await;
+    state.wake_mailer();
     Ok(Posted { topic: id, number, pending })
 }
 
@@ -255,6 +281,8 @@ pub struct TopicView {
     pub last_read: Option<i32>,
     /// The first number shown (earlier ones are on the previous page).
     pub first: i32,
+    /// Whether the viewer follows the topic or has muted it.
+    pub level: Follow,
 }
 
 /// A topic's page: the latest messages (or those up to `upto`), and the viewer's place in it.
@@ -266,6 +294,9 @@ pub async fn view_topic(state: &AppState, ctx: &Ctx, id: &str, upto: Option<i32>
     let last = if upto.is_none() { view.topic.last_number } else { view.messages.last().map_or(0, |m| m.number) };
     if last > view.last_read.unwrap_or(0) {
         talk::mark_read(state.db(), ctx.member()?.id, view.topic.id, last).await?;
+    }
+    if ctx.unread > 0 {
+        notify::topic_read(state, ctx.member()?.id, view.topic.id, last).await?;
     }
     Ok(view)
 }
@@ -298,8 +329,8 @@ pub async fn read_topic(
         messages.into_iter().filter(|m| !m.pending || moderator || m.author == viewer).collect();
     let ids: Vec<MessageId> = messages.iter().map(|m| m.id).collect();
     let reactions = talk::reactions(state.db(), &ids, viewer).await?;
-    let last_read = talk::last_read(state.db(), viewer, topic.id).await?;
-    Ok(TopicView { topic, place, messages, reactions, last_read, first })
+    let (last_read, level) = talk::read_state(state.db(), viewer, topic.id).await?;
+    Ok(TopicView { topic, place, messages, reactions, last_read, first, level })
 }
 
 /// Remember how far the member has read a topic (never moving back).
@@ -307,6 +338,9 @@ pub async fn mark_read(state: &AppState, ctx: &Ctx, id: &str, number: i32) -> Ap
     let (topic, _) = topic_place(state, ctx, id).await?;
     let number = number.clamp(0, topic.last_number);
     talk::mark_read(state.db(), ctx.member()?.id, topic.id, number).await?;
+    if ctx.unread > 0 {
+        notify::topic_read(state, ctx.member()?.id, topic.id, number).await?;
+    }
     Ok(talk::last_read(state.db(), ctx.member()?.id, topic.id).await?.unwrap_or(number))
 }
 
@@ -319,23 +353,40 @@ pub async fn post(state: &AppState, ctx: &Ctx, topic: &str, body: &str, reply_to
     refuse_floods(state, author).await?;
     let pending = needs_approval(state, &place, ctx, author).await?;
     let now = state.now();
-    let html = render(state, &place, body.as_str()).await?;
-    let txn = state.store().begin().await?;
-    let new = NewMessage {
-        id: MessageId::new_v7(),
-        topic: topic.id,
-        author,
-        body: body.as_str(),
-        html: &html,
-        reply_to,
-        pending,
-        now,
+    let (html, mentioned) = render(state, &place, body.as_str()).await?;
+    let replied_to = match reply_to {
+        Some(number) => talk::message_by_number(state.db(), topic.id, number).await?.map(|m| m.author),
+        None => None,
     };
+    let message = MessageId::new_v7();
+    let txn = state.store().begin().await?;
+    let new =
+        NewMessage { id: message, topic: topic.id, author, body: body.as_str(), html: &html, reply_to, pending, now };
     let number = talk::post_message(&txn, new).await?.ok_or_else(AppError::not_found)?;
     talk::mark_read(&txn, author, topic.id, number).await?;
+    notifications::follow_unless_muted(&txn, author, topic.id).await?;
+    let told = if pending {
+        Vec::new()
+    } else {
+        let about = AboutMessage {
+            place: &place,
+            topic: topic.id,
+            topic_title: &topic.title,
+            message,
+            number,
+            author: ctx.member()?,
+            body: body.as_str(),
+            mentioned,
+            replied_to,
+            new_topic: false,
+        };
+        notify::tell(state, &txn, about).await?
+    };
     state.commit(txn).await?;
     if !pending {
         state.announce(Announcement::posted(topic.id, number)).await;
+        state.ring(told).await;
+        state.wake_mailer();
     }
     Ok(Posted { topic: topic.id, number, pending })
 }
@@ -378,7 +429,7 @@ pub async fn edit(state: &AppState, ctx: &Ctx, id: &str, body: &str) -> AppResul
     // Whoever's messages are read before they are published cannot change them afterwards
     // unread: the change waits for approval too.
     let back_to_approval = needs_approval(state, &place, ctx, message.author).await?;
-    let html = render(state, &place, body.as_str()).await?;
+    let (html, _) = render(state, &place, body.as_str()).await?;
     let txn = state.store().begin().await?;
     talk::edit_message(&txn, message.id, body.as_str(), &html, back_to_approval, state.now()).await?;
     state.commit(txn).await?;

@@ -9,6 +9,8 @@ pub struct Nav {
     pub member: bool,
     pub steward: bool,
     pub name: String,
+    /// Notifications not yet read.
+    pub unread: u64,
 }
 
 #[derive(Debug, Clone)]
@@ -81,6 +83,12 @@ pub fn flash_message(code: Option<&str>) -> Option<&'static str> {
         "moderated" => "Done. It is in the moderation log.",
         "member_moderated" => "Done. It is in the moderation log.",
         "rules_saved" => "The moderation settings have been saved.",
+        "all_read" => "All your notifications are marked as read.",
+        "notification_settings" => "Your email settings have been saved.",
+        "following" => "You are following this. You will be told about every new message.",
+        "following_group" => "You are following this group. You will be told about every new conversation.",
+        "muted" => "Muted. You will not be told about it, and it is left out of what's new.",
+        "normal" => "Back to normal: you will be told when someone mentions you or replies to you.",
         _ => return None,
     })
 }

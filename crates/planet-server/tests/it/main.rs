@@ -8,6 +8,7 @@ mod helpers;
 mod journey;
 mod mail;
 mod matrix;
+mod notifications;
 mod talk;
 mod trust;
 mod web;

@@ -132,6 +132,16 @@ fn expected(method: &str, path: &str) -> Option<[Outcome; 7]> {
         ("POST", "/api/v1/messages/{id}/reactions") => [L, A, F, N, P, P, F],
         ("POST", "/api/v1/messages/{id}") | ("POST", "/api/v1/messages/{id}/delete") => [L, A, F, N, P, F, F],
         ("POST", "/api/v1/messages/{id}/report") => [L, A, F, N, F, P, P],
+        // Following needs only sight of the conversation.
+        ("POST", "/topics/{id}/follow") | ("POST", "/spaces/{id}/follow") => SPACE_VIEW,
+        ("POST", "/api/v1/topics/{id}/follow") | ("POST", "/api/v1/spaces/{id}/follow") => SPACE_VIEW,
+        // Notifications are each member's own.
+        ("GET", "/talk") | ("GET", "/notifications") | ("POST", "/notifications/read") => MEMBERS,
+        ("GET", "/notifications/settings") | ("POST", "/notifications/settings") => MEMBERS,
+        ("GET", "/notifications/live") | ("GET", "/api/v1/notifications") => MEMBERS,
+        ("POST", "/api/v1/notifications/read") => MEMBERS,
+        // Nobody has a notification with that id.
+        ("POST", "/notifications/{id}/read") | ("POST", "/api/v1/notifications/{id}/read") => [L, A, F, N, N, N, N],
         _ => return None,
     })
 }

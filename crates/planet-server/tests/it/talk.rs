@@ -10,18 +10,18 @@ use planet_domain::{SpaceId, TopicId};
 use planet_store::queries::{accounts, talk};
 use std::time::Duration;
 
-struct Group {
-    app: TestApp,
-    space: SpaceId,
-    coordinator: Browser,
+pub struct Group {
+    pub app: TestApp,
+    pub space: SpaceId,
+    pub coordinator: Browser,
     /// Members of the group (not coordinators), with their ids.
-    members: Vec<(MemberId, Browser)>,
-    outsider: Browser,
+    pub members: Vec<(MemberId, Browser)>,
+    pub outsider: Browser,
 }
 
 /// A group started by a coordinator, with `n` members who joined it; first messages need no
 /// approval unless `approve_first`.
-async fn group(n: usize, approve_first: bool) -> Group {
+pub async fn group(n: usize, approve_first: bool) -> Group {
     let app = spawn_app().await;
     let steward = app.set_up().await;
     let path = steward.start_group(&app, "Veg boxes", "members", "open").await;
@@ -49,14 +49,14 @@ async fn group(n: usize, approve_first: bool) -> Group {
 }
 
 /// Start a topic through the form; returns its id.
-async fn start(browser: &Browser, space: SpaceId, title: &str, body: &str) -> TopicId {
+pub async fn start(browser: &Browser, space: SpaceId, title: &str, body: &str) -> TopicId {
     let response = browser.post(&format!("/spaces/{space}/topics"), &[("title", title), ("body", body)]).await;
     assert_eq!(response.status().as_u16(), 303, "starting {title}");
     let place = location(&response);
     place.trim_start_matches("/topics/").split(['?', '#']).next().unwrap().parse().unwrap()
 }
 
-async fn say(browser: &Browser, topic: TopicId, body: &str) -> reqwest::Response {
+pub async fn say(browser: &Browser, topic: TopicId, body: &str) -> reqwest::Response {
     browser.post(&format!("/topics/{topic}/messages"), &[("body", body)]).await
 }
 

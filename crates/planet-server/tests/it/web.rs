@@ -61,7 +61,9 @@ async fn home_shows_the_social_model_and_the_areas() {
         assert!(home.contains(area), "{area}");
     }
     assert!(home.contains("<svg") && home.contains("aria-labelledby=\"model-title\""));
-    assert!(!home.contains("<script"), "no script on the opening screen");
+    // The only script is the bell's (the page works without it).
+    assert_eq!(home.matches("<script").count(), 1, "{home}");
+    assert!(home.contains("<script src=\"/assets/bell.js\" defer></script>"));
     let (status, area) = steward.get_text("/commons").await;
     assert_eq!(status, 200);
     assert!(area.contains("Coming soon"));

@@ -142,6 +142,25 @@ pub async fn roles_in(
         .collect()
 }
 
+/// Several members' roles in some spaces (whom to tell about something in a space).
+pub async fn roles_of_many(
+    db: &impl ConnectionTrait,
+    members: &[MemberId],
+    spaces: &[SpaceId],
+) -> StoreResult<HashMap<MemberId, HashMap<SpaceId, Role>>> {
+    let rows = space_member::Entity::find()
+        .filter(space_member::Column::MemberId.is_in(members.iter().map(|m| m.uuid())))
+        .filter(space_member::Column::SpaceId.is_in(spaces.iter().map(|s| s.uuid())))
+        .all(db)
+        .await?;
+    let mut out: HashMap<MemberId, HashMap<SpaceId, Role>> = HashMap::new();
+    for row in rows {
+        let role = Role::parse(&row.role).ok_or_else(|| corrupt("role", &row.role))?;
+        out.entry(MemberId::from_uuid(row.member_id)).or_default().insert(SpaceId::from_uuid(row.space_id), role);
+    }
+    Ok(out)
+}
+
 /// All the member's roles, everywhere.
 pub async fn all_roles(db: &impl ConnectionTrait, member: MemberId) -> StoreResult<HashMap<SpaceId, Role>> {
     let rows = space_member::Entity::find().filter(space_member::Column::MemberId.eq(member.uuid())).all(db).await?;

@@ -9,6 +9,7 @@ use crate::entities::{
     topic_read,
 };
 use chrono::{DateTime, Utc};
+use planet_domain::notification::Follow;
 use planet_domain::talk::{ModerationKind, Reaction, RestrictionKind, TalkRules};
 use planet_domain::{MemberId, MessageId, ReportId, SpaceId, TopicId};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
@@ -144,6 +145,8 @@ pub struct TopicSummary {
     pub author_name: String,
     /// Messages after the viewer's last visit (None: never opened).
     pub unread: Option<i32>,
+    /// Whether the viewer follows or has muted it.
+    pub level: Follow,
 }
 
 /// A space's topics: pinned first, then the most recently active.
@@ -190,24 +193,68 @@ pub async fn topics_in(
         .offset(offset)
         .all(db)
         .await?;
+    summaries(db, rows, viewer).await
+}
+
+/// Topics with what the viewer has read of each and their level.
+async fn summaries(
+    db: &impl ConnectionTrait,
+    rows: Vec<topic::Model>,
+    viewer: MemberId,
+) -> StoreResult<Vec<TopicSummary>> {
     let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
-    let reads: HashMap<Uuid, i32> = topic_read::Entity::find()
+    let reads: HashMap<Uuid, (i32, String)> = topic_read::Entity::find()
         .filter(topic_read::Column::MemberId.eq(viewer.uuid()))
         .filter(topic_read::Column::TopicId.is_in(ids))
         .all(db)
         .await?
         .into_iter()
-        .map(|r| (r.topic_id, r.last_read))
+        .map(|r| (r.topic_id, (r.last_read, r.level)))
         .collect();
     let names = names_of(db, rows.iter().map(|r| r.author_id).collect()).await?;
-    Ok(rows
-        .into_iter()
-        .map(|row| TopicSummary {
-            author_name: names.get(&row.author_id).cloned().unwrap_or_default(),
-            unread: reads.get(&row.id).map(|read| Ord::max(row.last_number - read, 0)),
-            topic: Topic::from(row),
+    rows.into_iter()
+        .map(|row| {
+            let read = reads.get(&row.id);
+            let level = match read {
+                Some((_, level)) => Follow::parse(level).ok_or_else(|| corrupt("follow level", level))?,
+                None => Follow::Normal,
+            };
+            Ok(TopicSummary {
+                author_name: names.get(&row.author_id).cloned().unwrap_or_default(),
+                unread: read.map(|(read, _)| Ord::max(row.last_number - read, 0)),
+                level,
+                topic: Topic::from(row),
+            })
         })
-        .collect())
+        .collect()
+}
+
+/// The most recently active topics in some spaces since `since` that the viewer has not read
+/// to the end (at most `limit`, the newest first); `moderated` are the spaces where the viewer
+/// also sees topics still waiting for approval.
+pub async fn unread_topics(
+    db: &impl ConnectionTrait,
+    viewer: MemberId,
+    spaces: &[SpaceId],
+    moderated: &[SpaceId],
+    since: DateTime<Utc>,
+    limit: u64,
+) -> StoreResult<Vec<TopicSummary>> {
+    let in_spaces = |ids: &[SpaceId]| topic::Column::SpaceId.is_in(ids.iter().map(|s| s.uuid()).collect::<Vec<_>>());
+    let rows = topic::Entity::find()
+        .filter(
+            Condition::any()
+                .add(in_spaces(moderated))
+                .add(Condition::all().add(in_spaces(spaces)).add(listed_to(viewer, false))),
+        )
+        .filter(topic::Column::LastMessageAt.gte(since))
+        .order_by_desc(topic::Column::LastMessageAt)
+        .order_by_asc(topic::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?;
+    let all = summaries(db, rows, viewer).await?;
+    Ok(all.into_iter().filter(|t| t.unread.is_none_or(|n| n > 0)).collect())
 }
 
 pub async fn count_topics(
@@ -497,6 +544,20 @@ pub async fn set_reaction(
 /// How far a member has read a topic (0: never opened).
 pub async fn last_read(db: &impl ConnectionTrait, member: MemberId, topic: TopicId) -> StoreResult<Option<i32>> {
     Ok(topic_read::Entity::find_by_id((member.uuid(), topic.uuid())).one(db).await?.map(|r| r.last_read))
+}
+
+/// How far a member has read a topic (None: never opened), and whether they follow or muted it.
+pub async fn read_state(
+    db: &impl ConnectionTrait,
+    member: MemberId,
+    topic: TopicId,
+) -> StoreResult<(Option<i32>, Follow)> {
+    match topic_read::Entity::find_by_id((member.uuid(), topic.uuid())).one(db).await? {
+        Some(row) => {
+            Ok((Some(row.last_read), Follow::parse(&row.level).ok_or_else(|| corrupt("follow level", &row.level))?))
+        }
+        None => Ok((None, Follow::Normal)),
+    }
 }
 
 /// Remember that a member has read a topic up to `number` (never moving back).

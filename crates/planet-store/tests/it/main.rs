@@ -79,6 +79,9 @@ async fn an_empty_database_gets_the_whole_schema() {
         "moderation_log",
         "talk_restrictions",
         "talk_settings",
+        "notifications",
+        "space_follows",
+        "notification_settings",
     ] {
         assert!(tables.iter().any(|t| t == table), "missing table {table} in {tables:?}");
     }
@@ -88,7 +91,8 @@ async fn an_empty_database_gets_the_whole_schema() {
             "m20261128_000001_foundation",
             "m20261128_000002_who_we_are",
             "m20261128_000003_search_order",
-            "m20261128_000004_talk"
+            "m20261128_000004_talk",
+            "m20261128_000005_notifications"
         ]
     );
     // Migrating again changes nothing.

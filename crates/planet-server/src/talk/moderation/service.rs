@@ -6,15 +6,17 @@ use crate::error::{AppError, AppResult};
 use crate::identity::service::Check;
 use crate::identity::session::Ctx;
 use crate::notify::mail;
+use crate::notify::service::{self as notify, AboutMessage};
 use crate::state::AppState;
 use crate::talk::live::Announcement;
-use crate::talk::service::{TalkPlace, message_place, place, topic_place};
+use crate::talk::service::{TalkPlace, mentioned, message_place, place, topic_place};
 use chrono::Duration;
 use planet_domain::MemberId;
 use planet_domain::policy::Action;
 use planet_domain::space::Role;
 use planet_domain::talk::{ModerationKind, RestrictionKind, TalkRules};
 use planet_domain::text::ShortNote;
+use planet_store::ConnectionTrait;
 use planet_store::queries::talk::{self, Message, ModerationEntry, NewModerationEntry, QueueItem, Topic};
 use planet_store::queries::{accounts, audit, spaces};
 
@@ -65,7 +67,13 @@ pub async fn moderate_message(
     };
     talk::log_moderation(&txn, entry).await?;
     audit_talk(&txn, ctx, kind, &message.id.to_string(), &place).await?;
+    let told = match kind {
+        ModerationKind::Approve => tell_approved(state, &txn, &place, &topic, &message).await?,
+        _ => Vec::new(),
+    };
     state.commit(txn).await?;
+    state.ring(told).await;
+    state.wake_mailer();
     match kind {
         ModerationKind::Approve => state.announce(Announcement::posted(topic.id, message.number)).await,
         // A message waiting for approval was never sent to pages.
@@ -73,6 +81,36 @@ pub async fn moderate_message(
         _ => state.announce(Announcement::changed(topic.id, message.number)).await,
     }
     Ok((message, kind))
+}
+
+/// A message just approved is news, as if it had just been posted.
+async fn tell_approved(
+    state: &AppState,
+    db: &impl ConnectionTrait,
+    place: &TalkPlace,
+    topic: &Topic,
+    message: &Message,
+) -> AppResult<Vec<MemberId>> {
+    let Some(author) = accounts::member(db, message.author).await? else {
+        return Ok(Vec::new());
+    };
+    let replied_to = match message.reply_to {
+        Some(number) => talk::message_by_number(db, topic.id, number).await?.map(|m| m.author),
+        None => None,
+    };
+    let about = AboutMessage {
+        place,
+        topic: topic.id,
+        topic_title: &topic.title,
+        message: message.id,
+        number: message.number,
+        author: &author,
+        body: &message.body,
+        mentioned: mentioned(state, place, &message.body).await?,
+        replied_to,
+        new_topic: message.number == 1,
+    };
+    notify::tell(state, db, about).await
 }
 
 /// Pin or unpin, lock or unlock a topic, or move it to another space.

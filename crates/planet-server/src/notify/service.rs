@@ -1,0 +1,295 @@
+//! Notifications: telling members about mentions, replies and news in what they follow, in the
+//! app (the bell) and by email (at once, in a daily email, or never); and the member's own
+//! list, read state and settings.
+
+use crate::access::facts_for;
+use crate::error::{AppError, AppResult};
+use crate::identity::session::{Ctx, actor_for};
+use crate::notify::mail;
+use crate::state::AppState;
+use crate::talk::service::TalkPlace;
+use chrono::Duration;
+use planet_domain::notification::{EmailFrequency, NewMessageFacts, NotificationKind, recipients};
+use planet_domain::policy::{Action, Resource, authorize};
+use planet_domain::space::AccountStatus;
+use planet_domain::{MemberId, MessageId, NotificationId, TopicId};
+use planet_store::ConnectionTrait;
+use planet_store::queries::accounts::{self, Member};
+use planet_store::queries::notifications::{self, NewNotification, Notification};
+use planet_store::queries::spaces;
+use std::collections::{HashMap, HashSet};
+
+/// Notifications a page shows at once.
+pub const PAGE_SIZE: u64 = 30;
+/// A daily email waits this long after the news, so that what is read on the site meanwhile is
+/// left out.
+const DIGEST_GRACE: i64 = 1;
+
+/// A message just published, as far as telling people about it goes.
+pub struct AboutMessage<'a> {
+    pub place: &'a TalkPlace,
+    pub topic: TopicId,
+    pub topic_title: &'a str,
+    pub message: MessageId,
+    pub number: i32,
+    pub author: &'a Member,
+    pub body: &'a str,
+    pub mentioned: Vec<MemberId>,
+    pub replied_to: Option<MemberId>,
+    pub new_topic: bool,
+}
+
+/// Tell whoever should hear of a message, inside the transaction that publishes it. Returns the
+/// members whose bell changed (ring them once the transaction has committed).
+pub async fn tell(state: &AppState, db: &impl ConnectionTrait, about: AboutMessage<'_>) -> AppResult<Vec<MemberId>> {
+    let space = about.place.space_id();
+    let facts = NewMessageFacts {
+        author: about.author.id,
+        mentioned: about.mentioned.clone(),
+        replied_to: about.replied_to,
+        new_topic: about.new_topic,
+        topic_levels: notifications::topic_levels(db, about.topic).await?,
+        space_levels: notifications::space_levels(db, space).await?,
+    };
+    let wanted = recipients(&facts);
+    if wanted.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<MemberId> = wanted.iter().map(|(m, _)| *m).collect();
+    let able = who_may_see(db, about.place, &ids).await?;
+    let frequencies = notifications::email_frequencies(db, &ids).await?;
+    let now = state.now();
+    let mut told = Vec::new();
+    for (member, kind) in wanted {
+        let Some(member) = able.get(&member) else { continue };
+        let new = NewNotification {
+            member: member.id,
+            kind,
+            topic: about.topic,
+            message: about.message,
+            actor: about.author.id,
+            now,
+        };
+        let made = notifications::notify(db, new).await?;
+        told.push(member.id);
+        if let Some(id) = made
+            && frequencies.get(&member.id) == Some(&EmailFrequency::AtOnce)
+        {
+            let (subject, body) = email_at_once(state, &about, member, kind);
+            mail::queue(db, &member.email, &subject, &body, now).await?;
+            notifications::mark_emailed(db, &[id], now).await?;
+        }
+    }
+    Ok(told)
+}
+
+/// Of some members, those who may see inside the space (members in good standing, by the one
+/// authorization path).
+async fn who_may_see(
+    db: &impl ConnectionTrait,
+    place: &TalkPlace,
+    ids: &[MemberId],
+) -> AppResult<HashMap<MemberId, Member>> {
+    let chain_ids: Vec<_> = place.access.chain.iter().map(|s| s.id).collect();
+    let roles = spaces::roles_of_many(db, ids, &chain_ids).await?;
+    let none = HashMap::new();
+    Ok(accounts::members_by_ids(db, ids)
+        .await?
+        .into_iter()
+        .filter(|member| {
+            let facts = facts_for(&place.access.chain, roles.get(&member.id).unwrap_or(&none), &HashSet::new());
+            authorize(actor_for(member), Action::ViewSpaceContent, Resource::Space(&facts)).is_allowed()
+        })
+        .map(|member| (member.id, member))
+        .collect())
+}
+
+fn topic_link(state: &AppState, topic: TopicId, number: i32) -> String {
+    format!("{}/topics/{topic}?upto={number}#m{number}", state.public_base())
+}
+
+/// "Ann Baker mentioned you in “Apple day”".
+fn headline(kind: NotificationKind, actor: &str, topic: &str, count: i32) -> String {
+    match kind {
+        NotificationKind::Message if count > 1 => format!("{count} new messages in “{topic}”"),
+        NotificationKind::Message => format!("{actor} wrote in “{topic}”"),
+        NotificationKind::Topic => format!("{actor} started a conversation: “{topic}”"),
+        _ => format!("{actor} {} in “{topic}”", kind.label()),
+    }
+}
+
+fn email_at_once(
+    state: &AppState,
+    about: &AboutMessage<'_>,
+    member: &Member,
+    kind: NotificationKind,
+) -> (String, String) {
+    let headline = headline(kind, &about.author.name, about.topic_title, 1);
+    let link = topic_link(state, about.topic, about.number);
+    let quoted: String = about.body.lines().take(20).map(|line| format!("> {line}\n")).collect();
+    let body = format!(
+        "Hello {name},\n\n{headline} ({space}):\n\n{quoted}\nRead it and reply:\n{link}\n\n\
+         You get an email for each notification. To change that:\n{base}/notifications/settings\n",
+        name = member.name,
+        space = about.place.access.space().name,
+        base = state.public_base(),
+    );
+    (headline, body)
+}
+
+/// The words a list shows for one notification.
+pub fn describe(notification: &Notification) -> String {
+    headline(notification.kind, &notification.actor_name, &notification.topic_title, notification.count)
+}
+
+/// Where a notification leads.
+pub fn link(notification: &Notification) -> String {
+    match (notification.topic, notification.number) {
+        (Some(topic), Some(number)) => format!("/topics/{topic}?upto={number}#m{number}"),
+        (Some(topic), None) => format!("/topics/{topic}"),
+        _ => "/notifications".to_owned(),
+    }
+}
+
+pub struct NotificationList {
+    pub items: Vec<Notification>,
+    pub total: u64,
+    pub unread: u64,
+    pub email: EmailFrequency,
+}
+
+pub async fn list(state: &AppState, ctx: &Ctx, page: u64) -> AppResult<NotificationList> {
+    ctx.require(Action::ViewCommunity)?;
+    let member = ctx.member()?.id;
+    if page > 100_000 {
+        return Err(AppError::not_found());
+    }
+    let items = notifications::list(state.db(), member, PAGE_SIZE, page * PAGE_SIZE).await?;
+    let total = notifications::count(state.db(), member).await?;
+    let unread = notifications::unread_count(state.db(), member).await?;
+    let email = email_frequency(state, member).await?;
+    Ok(NotificationList { items, total, unread, email })
+}
+
+async fn email_frequency(state: &AppState, member: MemberId) -> AppResult<EmailFrequency> {
+    Ok(notifications::email_frequencies(state.db(), &[member])
+        .await?
+        .remove(&member)
+        .unwrap_or(EmailFrequency::DEFAULT))
+}
+
+/// Mark one of my notifications read (answers "not found" for anyone else's).
+pub async fn mark_read(state: &AppState, ctx: &Ctx, id: &str) -> AppResult<Notification> {
+    ctx.require(Action::ViewCommunity)?;
+    let member = ctx.member()?.id;
+    let id: NotificationId = id.parse().map_err(|_| AppError::not_found())?;
+    let notification = notifications::one(state.db(), member, id).await?.ok_or_else(AppError::not_found)?;
+    if notifications::mark_read(state.db(), member, id, state.now()).await? {
+        state.changed();
+        state.ring(vec![member]).await;
+    }
+    Ok(notification)
+}
+
+pub async fn mark_all_read(state: &AppState, ctx: &Ctx) -> AppResult<u64> {
+    ctx.require(Action::ViewCommunity)?;
+    let member = ctx.member()?.id;
+    let marked = notifications::mark_all_read(state.db(), member, state.now()).await?;
+    if marked > 0 {
+        state.changed();
+        state.ring(vec![member]).await;
+    }
+    Ok(marked)
+}
+
+/// Reading a topic up to `upto` reads what I was told about it.
+pub async fn topic_read(state: &AppState, member: MemberId, topic: TopicId, upto: i32) -> AppResult<()> {
+    if notifications::mark_topic_read(state.db(), member, topic, upto, state.now()).await? > 0 {
+        state.changed();
+        state.ring(vec![member]).await;
+    }
+    Ok(())
+}
+
+pub async fn settings(state: &AppState, ctx: &Ctx) -> AppResult<EmailFrequency> {
+    ctx.require(Action::ViewCommunity)?;
+    email_frequency(state, ctx.member()?.id).await
+}
+
+pub async fn save_settings(state: &AppState, ctx: &Ctx, email: &str) -> AppResult<EmailFrequency> {
+    ctx.require(Action::ViewCommunity)?;
+    let frequency = EmailFrequency::parse(email)
+        .ok_or_else(|| AppError::invalid("email", "frequency_unknown", "Choose how often you would like email"))?;
+    notifications::set_email_frequency(state.db(), ctx.member()?.id, frequency).await?;
+    state.changed();
+    Ok(frequency)
+}
+
+/// Send each daily email that is due: to members who chose one a day (or never chose), with
+/// unread news not yet emailed that is at least an hour old, at most once a day. Returns how
+/// many were sent.
+pub async fn send_digests(state: &AppState) -> AppResult<usize> {
+    let now = state.now();
+    let members = notifications::members_with_news(state.db(), now - Duration::hours(DIGEST_GRACE)).await?;
+    let frequencies = notifications::email_frequencies(state.db(), &members).await?;
+    let mut sent = 0;
+    for member in accounts::members_by_ids(state.db(), &members).await? {
+        if frequencies.get(&member.id) != Some(&EmailFrequency::Daily) || member.status != AccountStatus::Member {
+            continue;
+        }
+        let last = notifications::digest_sent_at(state.db(), member.id).await?;
+        if last.is_some_and(|at| now - at < Duration::hours(23)) {
+            continue;
+        }
+        let news = notifications::unemailed(state.db(), member.id).await?;
+        if news.is_empty() {
+            continue;
+        }
+        let txn = state.store().begin().await?;
+        // Another process may be sending it: the claim lets one of them.
+        if !notifications::claim_digest(&txn, member.id, last, now).await? {
+            continue;
+        }
+        let (subject, body) = digest(state, &member, &news);
+        mail::queue(&txn, &member.email, &subject, &body, now).await?;
+        let ids: Vec<NotificationId> = news.iter().map(|n| n.id).collect();
+        notifications::mark_emailed(&txn, &ids, now).await?;
+        state.commit(txn).await?;
+        sent += 1;
+    }
+    if sent > 0 {
+        state.wake_mailer();
+    }
+    Ok(sent)
+}
+
+fn digest(state: &AppState, member: &Member, news: &[Notification]) -> (String, String) {
+    let subject = match news.len() {
+        1 => format!("News from {}: {}", state.community_name(), describe(&news[0])),
+        n => format!("News from {}: {n} things since yesterday", state.community_name()),
+    };
+    let mut body = format!("Hello {},\n\nHere is what happened since yesterday:\n\n", member.name);
+    for item in news {
+        body.push_str(&format!("• {}\n", describe(item)));
+        if !item.excerpt.is_empty() {
+            body.push_str(&format!("  “{}”\n", item.excerpt));
+        }
+        body.push_str(&format!("  {}{}\n\n", state.public_base(), link(item)));
+    }
+    body.push_str(&format!(
+        "All your notifications: {base}/notifications\n\
+         You get one email a day at most. To change that: {base}/notifications/settings\n",
+        base = state.public_base()
+    ));
+    (subject, body)
+}
+
+/// Send the daily emails every ten minutes until the server stops.
+pub async fn run_digests(state: AppState) {
+    loop {
+        if let Err(err) = send_digests(&state).await {
+            tracing::warn!("daily emails: {err:?}");
+        }
+        tokio::time::sleep(std::time::Duration::from_secs(600)).await;
+    }
+}
