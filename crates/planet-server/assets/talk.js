@@ -36,6 +36,26 @@
     });
   }
 
+  // Messages that arrive while the page is in view are read: say so (the topic's unread count
+  // and the bell follow), once things have been quiet for a moment.
+  var readTimer = null, readUpTo = 0;
+  function markRead(number) {
+    readUpTo = Math.max(readUpTo, number);
+    if (!window.fetch || document.visibilityState !== "visible") return;
+    clearTimeout(readTimer);
+    readTimer = setTimeout(function () {
+      fetch("/api/v1/topics/" + topic + "/read", {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ number: readUpTo })
+      }).catch(function () {});
+    }, 1500);
+  }
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "visible" && readUpTo > 0) markRead(readUpTo);
+  });
+
   function received(event) {
     var data;
     try { data = JSON.parse(event.data); } catch (e) { return; }
@@ -57,7 +77,10 @@
       var empty = document.querySelector(".messages + .notice");
       if (empty) empty.remove();
       var author = item.querySelector(".message-author");
-      if (author && item.getAttribute("data-author") !== me) news.textContent = "New message from " + author.textContent;
+      if (author && item.getAttribute("data-author") !== me) {
+        news.textContent = "New message from " + author.textContent;
+        markRead(data.number);
+      }
     } else if (data.kind === "changed") {
       var old = document.getElementById("m" + data.number);
       if (!old) return;

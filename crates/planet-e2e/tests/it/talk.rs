@@ -92,9 +92,26 @@ async fn walk(a: &mut Journey, b: &mut Journey) -> WebDriverResult<()> {
     arrives(a, 4, "Anyone who says otherwise").await?;
     a.check().await?;
     b.check().await?;
+    send(b, "@Cath Jones could you bring the wheelbarrow?").await?;
+    arrives(a, 5, "could you bring the wheelbarrow?").await?;
+
+    // Cath was mentioned: her bell says so on every page; her notifications lead to the topic.
+    b.log_in("cath@diss.example").await?;
+    shows(b, By::Id("bell-count"), "1").await?;
+    b.browser.find(By::Id("bell")).await?.click().await?;
+    b.check().await?;
+    assert!(b.text().await?.contains("Bob Smith mentioned you in “Harvest day on Saturday”"));
+    b.visit("/notifications/settings").await?;
+    b.check().await?;
+    b.visit("/talk").await?;
+    b.check().await?;
+    assert!(b.text().await?.contains("Harvest day on Saturday"));
+    b.visit("/notifications").await?;
+    b.browser.find(By::PartialLinkText("mentioned you")).await?.click().await?;
+    assert!(b.text().await?.contains("could you bring the wheelbarrow?"));
+    assert!(!b.browser.find(By::Id("bell-count")).await?.is_displayed().await?, "the bell is quiet once read");
 
     // Cath reports Bob's unkind message.
-    b.log_in("cath@diss.example").await?;
     b.visit(&topic_path).await?;
     b.browser.find(By::Css("#m4 a[href$='/report']")).await?.click().await?;
     b.check().await?;

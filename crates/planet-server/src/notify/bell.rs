@@ -98,12 +98,17 @@ pub async fn socket(
         });
     };
     let ear = state.bells().listen(member);
+    // The count as it is now, first: the page may have been made before something changed.
+    let hello = count_event(notifications::unread_count(state.db(), member).await?);
     let upgrade = upgrade.max_message_size(4096).read_buffer_size(4096).write_buffer_size(0);
-    Ok(upgrade.on_upgrade(move |socket| pump(socket, ear)))
+    Ok(upgrade.on_upgrade(move |socket| pump(socket, ear, hello)))
 }
 
-async fn pump(mut socket: WebSocket, mut ear: Ear) {
+async fn pump(mut socket: WebSocket, mut ear: Ear, hello: Utf8Bytes) {
     use tokio::sync::broadcast::error::RecvError;
+    if socket.send(WsMessage::Text(hello)).await.is_err() {
+        return;
+    }
     loop {
         tokio::select! {
             event = ear.receiver.recv() => {

@@ -202,13 +202,14 @@ pub async fn mark_all_read(state: &AppState, ctx: &Ctx) -> AppResult<u64> {
     Ok(marked)
 }
 
-/// Reading a topic up to `upto` reads what I was told about it.
-pub async fn topic_read(state: &AppState, member: MemberId, topic: TopicId, upto: i32) -> AppResult<()> {
-    if notifications::mark_topic_read(state.db(), member, topic, upto, state.now()).await? > 0 {
+/// Reading a topic up to `upto` reads what I was told about it. Returns how many that was.
+pub async fn topic_read(state: &AppState, member: MemberId, topic: TopicId, upto: i32) -> AppResult<u64> {
+    let marked = notifications::mark_topic_read(state.db(), member, topic, upto, state.now()).await?;
+    if marked > 0 {
         state.changed();
         state.ring(vec![member]).await;
     }
-    Ok(())
+    Ok(marked)
 }
 
 pub async fn settings(state: &AppState, ctx: &Ctx) -> AppResult<EmailFrequency> {

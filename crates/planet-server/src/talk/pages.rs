@@ -354,8 +354,10 @@ async fn topic_page(
         (None, None) => (String::new(), None),
     };
     let last_shown = view.messages.last().map_or(0, |m| m.number);
+    let mut layout = ctx.layout(view.topic.title.clone());
+    layout.nav.unread = view.unread;
     Ok(TopicPage {
-        layout: ctx.layout(view.topic.title.clone()),
+        layout,
         topic_id: view.topic.id.to_string(),
         title: view.topic.title.clone(),
         space_id: place.space_id().to_string(),

@@ -283,12 +283,14 @@ pub struct TopicView {
     pub first: i32,
     /// Whether the viewer follows the topic or has muted it.
     pub level: Follow,
+    /// The viewer's notifications still unread once this page has read its own (the bell).
+    pub unread: u64,
 }
 
 /// A topic's page: the latest messages (or those up to `upto`), and the viewer's place in it.
 /// Opening it marks it read.
 pub async fn view_topic(state: &AppState, ctx: &Ctx, id: &str, upto: Option<i32>) -> AppResult<TopicView> {
-    let view = read_topic(state, ctx, id, upto, None).await?;
+    let mut view = read_topic(state, ctx, id, upto, None).await?;
     // The latest page marks the whole topic read (messages waiting for approval included, which
     // are not shown); an earlier page, as far as it goes.
     let last = if upto.is_none() { view.topic.last_number } else { view.messages.last().map_or(0, |m| m.number) };
@@ -296,7 +298,8 @@ pub async fn view_topic(state: &AppState, ctx: &Ctx, id: &str, upto: Option<i32>
         talk::mark_read(state.db(), ctx.member()?.id, view.topic.id, last).await?;
     }
     if ctx.unread > 0 {
-        notify::topic_read(state, ctx.member()?.id, view.topic.id, last).await?;
+        let marked = notify::topic_read(state, ctx.member()?.id, view.topic.id, last).await?;
+        view.unread = ctx.unread.saturating_sub(marked);
     }
     Ok(view)
 }
@@ -330,7 +333,7 @@ pub async fn read_topic(
     let ids: Vec<MessageId> = messages.iter().map(|m| m.id).collect();
     let reactions = talk::reactions(state.db(), &ids, viewer).await?;
     let (last_read, level) = talk::read_state(state.db(), viewer, topic.id).await?;
-    Ok(TopicView { topic, place, messages, reactions, last_read, first, level })
+    Ok(TopicView { topic, place, messages, reactions, last_read, first, level, unread: ctx.unread })
 }
 
 /// Remember how far the member has read a topic (never moving back).

@@ -151,7 +151,9 @@ async fn the_bell_rings_live_and_programs_read_notifications() {
     let bob = &g.members[1].1;
     let topic = start(ann, g.space, "Lift share", "Norwich on Friday?").await;
     let mut socket = bell_socket(&g.app, ann_id).await;
-    // The socket is open before Bob writes (the server has it once the upgrade is answered).
+    // First the count as it is.
+    let hello = tokio::time::timeout(Duration::from_secs(10), socket.next()).await.unwrap().unwrap().unwrap();
+    assert_eq!(hello.to_text().unwrap(), r#"{"kind":"bell","unread":0}"#);
     say(bob, topic, "@Member 0 yes please").await;
     let event = tokio::time::timeout(Duration::from_secs(10), socket.next()).await.unwrap().unwrap().unwrap();
     assert_eq!(event.to_text().unwrap(), r#"{"kind":"bell","unread":1}"#);
