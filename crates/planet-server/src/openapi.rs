@@ -40,6 +40,7 @@ use utoipa::{Modify, OpenApi};
         crate::talk::api::report,
         crate::talk::api::follow_topic,
         crate::talk::api::follow_space,
+        crate::talk::api::search,
         crate::notify::api::list,
         crate::notify::api::mark_read,
         crate::notify::api::mark_all_read,

@@ -5,6 +5,8 @@ use sea_orm::sea_query::{Alias, Expr, ExprTrait, JoinType, Order, SelectStatemen
 use sea_orm::sqlx::postgres::PgPoolOptions;
 use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, SqlxPostgresConnector, SqlxSqliteConnector, Statement};
+pub mod message_search;
+
 use std::fmt;
 use std::path::Path;
 use std::str::FromStr;
@@ -541,6 +543,11 @@ impl SearchTerms {
     /// PostgreSQL: every word, matching by its beginning.
     fn tsquery(&self) -> String {
         self.words.iter().map(|w| format!("{w}:*")).collect::<Vec<_>>().join(" & ")
+    }
+
+    /// The words, lower case.
+    pub fn words(&self) -> &[String] {
+        &self.words
     }
 
     /// `None` when nothing searchable is left.

@@ -9,6 +9,7 @@ mod m20261128_000002_who_we_are;
 mod m20261128_000003_search_order;
 mod m20261128_000004_talk;
 mod m20261128_000005_notifications;
+mod m20261128_000006_message_search;
 
 pub struct Migrator;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000003_search_order::Migration),
             Box::new(m20261128_000004_talk::Migration),
             Box::new(m20261128_000005_notifications::Migration),
+            Box::new(m20261128_000006_message_search::Migration),
         ]
     }
 }

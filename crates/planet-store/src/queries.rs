@@ -11,6 +11,7 @@ pub mod outbox;
 pub mod people;
 pub mod spaces;
 pub mod talk;
+pub mod talk_search;
 pub mod trust;
 
 use crate::StoreError;

@@ -106,6 +106,10 @@ async fn walk(a: &mut Journey, b: &mut Journey) -> WebDriverResult<()> {
     b.visit("/talk").await?;
     b.check().await?;
     assert!(b.text().await?.contains("Harvest day on Saturday"));
+    b.fill("q", "gloves").await?;
+    b.submit("main form[role=search] button[type=submit]").await?;
+    b.check().await?;
+    assert!(b.text().await?.contains("Wonderful, bring gloves!"));
     b.visit("/notifications").await?;
     b.browser.find(By::PartialLinkText("mentioned you")).await?.click().await?;
     assert!(b.text().await?.contains("could you bring the wheelbarrow?"));

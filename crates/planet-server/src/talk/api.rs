@@ -361,3 +361,80 @@ pub async fn follow_space(
     let (_, level) = super::follow::service::follow_space(&state, &ctx, &id, &body.level).await?;
     Ok(Json(FollowDto { level }))
 }
+
+#[derive(Deserialize, IntoParams, Default)]
+#[serde(default)]
+pub struct SearchParams {
+    /// The words to look for (each matches the start of a word).
+    pub q: String,
+    /// Only in this space (its id); every space I can see by default.
+    pub space: String,
+    /// Page of 20 messages, newest first, from 0.
+    pub page: u64,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct FoundDto {
+    #[schema(value_type = String, format = Uuid)]
+    pub topic_id: TopicId,
+    pub topic_title: String,
+    #[schema(value_type = String, format = Uuid)]
+    pub space_id: planet_domain::SpaceId,
+    pub number: i32,
+    pub author_name: String,
+    pub created_at: DateTime<Utc>,
+    /// The Markdown text.
+    pub body: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SearchDto {
+    /// Topics whose titles hold every word (first page only).
+    pub topics: Vec<TopicDto>,
+    pub messages: Vec<FoundDto>,
+    /// Whether there is another page of messages.
+    pub more: bool,
+}
+
+/// Search the topics and messages I may see.
+#[utoipa::path(get, path = "/api/v1/talk/search", tag = "talk", params(SearchParams),
+    responses((status = 200, body = SearchDto), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)), security(("token" = [])))]
+pub async fn search(
+    State(state): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Query(params): Query<SearchParams>,
+) -> ApiResult<SearchDto> {
+    let results = super::search::service::search(&state, &ctx, &params.q, &params.space, params.page).await?;
+    Ok(Json(SearchDto {
+        topics: results
+            .topics
+            .into_iter()
+            .map(|t| TopicDto {
+                id: t.id,
+                title: t.title,
+                author_name: String::new(),
+                created_at: t.created_at,
+                last_message_at: t.last_message_at,
+                last_number: t.last_number,
+                unread: None,
+                level: Follow::Normal,
+                pinned: t.pinned,
+                locked: t.locked,
+            })
+            .collect(),
+        messages: results
+            .messages
+            .into_iter()
+            .map(|f| FoundDto {
+                topic_id: f.topic.id,
+                topic_title: f.topic.title,
+                space_id: f.topic.space,
+                number: f.message.number,
+                author_name: f.message.author_name,
+                created_at: f.message.created_at,
+                body: f.message.body,
+            })
+            .collect(),
+        more: results.more,
+    }))
+}

@@ -5,4 +5,6 @@ pub mod follow;
 pub mod live;
 pub mod moderation;
 pub mod pages;
+pub mod search;
 pub mod service;
+pub mod sight;

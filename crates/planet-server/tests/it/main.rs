@@ -9,6 +9,7 @@ mod journey;
 mod mail;
 mod matrix;
 mod notifications;
+mod search;
 mod talk;
 mod trust;
 mod web;

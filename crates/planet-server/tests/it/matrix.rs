@@ -137,6 +137,7 @@ fn expected(method: &str, path: &str) -> Option<[Outcome; 7]> {
         ("POST", "/api/v1/topics/{id}/follow") | ("POST", "/api/v1/spaces/{id}/follow") => SPACE_VIEW,
         // Notifications are each member's own.
         ("GET", "/talk") | ("GET", "/notifications") | ("POST", "/notifications/read") => MEMBERS,
+        ("GET", "/talk/search") | ("GET", "/api/v1/talk/search") => MEMBERS,
         ("GET", "/notifications/settings") | ("POST", "/notifications/settings") => MEMBERS,
         ("GET", "/notifications/live") | ("GET", "/api/v1/notifications") => MEMBERS,
         ("POST", "/api/v1/notifications/read") => MEMBERS,

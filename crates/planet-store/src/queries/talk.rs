@@ -105,7 +105,7 @@ async fn names_of(db: &impl ConnectionTrait, ids: Vec<Uuid>) -> StoreResult<Hash
         .collect())
 }
 
-async fn with_names(db: &impl ConnectionTrait, rows: Vec<message::Model>) -> StoreResult<Vec<Message>> {
+pub(crate) async fn with_names(db: &impl ConnectionTrait, rows: Vec<message::Model>) -> StoreResult<Vec<Message>> {
     let names = names_of(db, rows.iter().map(|r| r.author_id).collect()).await?;
     Ok(rows.into_iter().map(|row| message_from(row, &names)).collect())
 }
@@ -152,7 +152,7 @@ pub struct TopicSummary {
 /// A space's topics: pinned first, then the most recently active.
 /// Topics a viewer may see listed: those with a published message, and their own (which may
 /// still wait for approval); moderators see all.
-fn listed_to(viewer: MemberId, moderator: bool) -> Condition {
+pub(crate) fn listed_to(viewer: MemberId, moderator: bool) -> Condition {
     if moderator {
         return Condition::all();
     }
@@ -314,6 +314,9 @@ pub async fn post_message(db: &impl ConnectionTrait, new: NewMessage<'_>) -> Sto
     }
     .insert(db)
     .await?;
+    if !new.pending {
+        super::talk_search::reindex(db, new.id).await?;
+    }
     Ok(Some(number))
 }
 
@@ -377,6 +380,7 @@ pub async fn edit_message(
         .filter(message::Column::DeletedAt.is_null())
         .exec(db)
         .await?;
+    super::talk_search::reindex(db, id).await?;
     Ok(done.rows_affected == 1)
 }
 
@@ -401,6 +405,7 @@ pub async fn delete_message(db: &impl ConnectionTrait, id: MessageId, now: DateT
         .exec(db)
         .await?;
     reaction::Entity::delete_many().filter(reaction::Column::MessageId.eq(id.uuid())).exec(db).await?;
+    super::talk_search::reindex(db, id).await?;
     Ok(done.rows_affected == 1)
 }
 
@@ -412,6 +417,7 @@ pub async fn hide_message(db: &impl ConnectionTrait, id: MessageId, now: DateTim
         .filter(message::Column::HiddenAt.is_null())
         .exec(db)
         .await?;
+    super::talk_search::reindex(db, id).await?;
     Ok(done.rows_affected == 1)
 }
 
@@ -423,6 +429,7 @@ pub async fn restore_message(db: &impl ConnectionTrait, id: MessageId) -> StoreR
         .filter(message::Column::HiddenAt.is_not_null())
         .exec(db)
         .await?;
+    super::talk_search::reindex(db, id).await?;
     Ok(done.rows_affected == 1)
 }
 
@@ -445,6 +452,7 @@ pub async fn approve_message(db: &impl ConnectionTrait, id: MessageId, now: Date
             .exec(db)
             .await?;
     }
+    super::talk_search::reindex(db, id).await?;
     Ok(done.rows_affected == 1)
 }
 

@@ -82,6 +82,7 @@ async fn an_empty_database_gets_the_whole_schema() {
         "notifications",
         "space_follows",
         "notification_settings",
+        "message_search",
     ] {
         assert!(tables.iter().any(|t| t == table), "missing table {table} in {tables:?}");
     }
@@ -92,7 +93,8 @@ async fn an_empty_database_gets_the_whole_schema() {
             "m20261128_000002_who_we_are",
             "m20261128_000003_search_order",
             "m20261128_000004_talk",
-            "m20261128_000005_notifications"
+            "m20261128_000005_notifications",
+            "m20261128_000006_message_search"
         ]
     );
     // Migrating again changes nothing.
@@ -350,4 +352,67 @@ async fn a_broad_search_is_one_page_in_name_order() {
             );
         }
     }
+}
+
+#[tokio::test]
+async fn messages_whose_search_keys_clash_are_found_and_forgotten_each_on_its_own() {
+    use planet_domain::space::{JoinPolicy, Visibility};
+    use planet_domain::{MessageId, SpaceId, TopicId};
+    use planet_store::queries::spaces::{self, SpaceFields};
+    use planet_store::queries::{talk, talk_search};
+    let store = fresh_store().await;
+    let db = store.db();
+    let author = member(&store, "ann@diss.example").await;
+    let space = SpaceId::new_v7();
+    let fields = SpaceFields {
+        name: "Garden",
+        description: "",
+        visibility: Visibility::Community,
+        join_policy: JoinPolicy::Open,
+    };
+    spaces::create_space(db, space, None, fields, Some(author), now()).await.unwrap();
+    let topic = TopicId::new_v7();
+    talk::create_topic(db, topic, space, "Seeds", author, now()).await.unwrap();
+    // Five messages made in the same millisecond with the same first 64 bits.
+    let high = uuid::Uuid::now_v7().as_u128() & !((1u128 << 64) - 1);
+    let ids: Vec<MessageId> = (1..=5u128)
+        .map(|low| MessageId::from_uuid(uuid::Uuid::from_u128(high | (low << 8) | 0x8000_0000_0000_0000)))
+        .collect();
+    for (i, id) in ids.iter().enumerate() {
+        let body = format!("beans number{i}");
+        let new = talk::NewMessage {
+            id: *id,
+            topic,
+            author,
+            body: &body,
+            html: "",
+            reply_to: None,
+            pending: false,
+            now: now(),
+        };
+        talk::post_message(db, new).await.unwrap();
+    }
+    let found = |query: &str| {
+        let terms = SearchTerms::parse(query).unwrap();
+        async move {
+            talk_search::messages(db, &terms, &[space], 50, 0)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|f| f.message.body)
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(found("beans").await.len(), 5);
+    assert_eq!(found("number3").await, ["beans number3"]);
+    // Deleting the third forgets only it; editing the fourth changes only it.
+    talk::delete_message(db, ids[2], now()).await.unwrap();
+    talk::edit_message(db, ids[3], "peas", "", false, now()).await.unwrap();
+    let mut left = found("beans").await;
+    left.sort();
+    assert_eq!(left, ["beans number0", "beans number1", "beans number4"]);
+    assert_eq!(found("peas").await, ["peas"]);
+    // Nothing from a space not asked about.
+    let terms = SearchTerms::parse("beans").unwrap();
+    assert!(talk_search::messages(db, &terms, &[SpaceId::new_v7()], 50, 0).await.unwrap().is_empty());
 }

@@ -6,13 +6,12 @@ use crate::error::{AppError, AppResult};
 use crate::identity::session::Ctx;
 use crate::state::AppState;
 use crate::talk::service::{TalkPlace, place, topic_place};
+use crate::talk::sight::sight;
 use chrono::Duration;
 use planet_domain::SpaceId;
 use planet_domain::notification::Follow;
-use planet_domain::policy::{Action, Resource, TalkFacts, authorize};
 use planet_store::queries::notifications;
 use planet_store::queries::talk::{self, Topic, TopicSummary};
-use std::collections::HashMap;
 
 /// How far back "what's new" looks.
 const NEWS_DAYS: i64 = 30;
@@ -58,33 +57,12 @@ pub struct GroupNews {
 /// days), grouped by group in the directory's order. Muted groups and topics are left out,
 /// except topics followed on purpose in a muted group.
 pub async fn whats_new(state: &AppState, ctx: &Ctx) -> AppResult<Vec<GroupNews>> {
-    ctx.require(Action::ViewCommunity)?;
+    let sight = sight(state, ctx, true).await?;
     let member = ctx.member()?.id;
-    let index = state.directory().await?;
-    let mine = index.roles.get(&member).cloned().unwrap_or_default();
-    let (mut visible, mut moderated) = (Vec::new(), Vec::new());
-    let mut names = HashMap::new();
-    let mut order = HashMap::new();
-    for (rank, (i, _)) in index.order.iter().enumerate() {
-        let space = &index.directory.spaces[*i];
-        if !mine.contains_key(&space.id) {
-            continue;
-        }
-        let facts = index.facts(*i, member);
-        if !authorize(ctx.actor, Action::ViewSpaceContent, Resource::Space(&facts)).is_allowed() {
-            continue;
-        }
-        let talk = TalkFacts { space: &facts, actor_muted: false, topic_locked: false, actor_is_author: false };
-        if authorize(ctx.actor, Action::ModerateTalk, Resource::Talk(talk)).is_allowed() {
-            moderated.push(space.id);
-        }
-        visible.push(space.id);
-        names.insert(space.id, space.name.clone());
-        order.insert(space.id, rank);
-    }
-    let space_levels = notifications::space_levels_of(state.db(), member, &visible).await?;
+    let (visible, moderated) = (&sight.spaces, &sight.moderated);
+    let space_levels = notifications::space_levels_of(state.db(), member, visible).await?;
     let since = ctx.now - Duration::days(NEWS_DAYS);
-    let topics = talk::unread_topics(state.db(), member, &visible, &moderated, since, NEWS_LIMIT).await?;
+    let topics = talk::unread_topics(state.db(), member, visible, moderated, since, NEWS_LIMIT).await?;
     let mut groups: Vec<GroupNews> = Vec::new();
     for topic in topics {
         let space = topic.topic.space;
@@ -98,13 +76,9 @@ pub async fn whats_new(state: &AppState, ctx: &Ctx) -> AppResult<Vec<GroupNews>>
         }
         match groups.iter_mut().find(|g| g.space == space) {
             Some(group) => group.topics.push(topic),
-            None => groups.push(GroupNews {
-                space,
-                name: names.get(&space).cloned().unwrap_or_default(),
-                topics: vec![topic],
-            }),
+            None => groups.push(GroupNews { space, name: sight.name(space), topics: vec![topic] }),
         }
     }
-    groups.sort_by_key(|g| order.get(&g.space).copied().unwrap_or(usize::MAX));
+    groups.sort_by_key(|g| sight.rank(g.space));
     Ok(groups)
 }
