@@ -65,6 +65,8 @@ pub enum Action {
     ConfigureAdmission,
     /// Keep the list of the community's values.
     KeepValues,
+    /// Write the code of conduct.
+    WriteCodeOfConduct,
     // On a directory entry.
     /// Change an entry, and who runs it.
     EditProfile,
@@ -116,6 +118,7 @@ impl Action {
         Action::ViewApplicants,
         Action::ConfigureAdmission,
         Action::KeepValues,
+        Action::WriteCodeOfConduct,
         Action::EditProfile,
         Action::SeeSpace,
         Action::ViewSpaceContent,
@@ -174,6 +177,7 @@ impl Action {
                 | Action::ManageMembers
                 | Action::ConfigureAdmission
                 | Action::KeepValues
+                | Action::WriteCodeOfConduct
         )
     }
 }

@@ -7,6 +7,7 @@
 pub mod access;
 pub mod admission;
 pub mod cache;
+pub mod conduct;
 pub mod config;
 pub mod error;
 pub mod home;

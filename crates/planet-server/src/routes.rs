@@ -2,7 +2,7 @@
 //! all: a route added here without a matrix entry fails that test.
 
 use crate::state::AppState;
-use crate::{admission, home, identity, notify, openapi, ops, people, spaces, talk, trust, web};
+use crate::{admission, conduct, home, identity, notify, openapi, ops, people, spaces, talk, trust, web};
 use axum::Router;
 use axum::handler::Handler;
 use axum::routing::{MethodRouter, get, post};
@@ -169,6 +169,9 @@ fn book() -> RouteBook {
         .get("/admin/members/{id}/remove", ops::pages::remove_form)
         .post("/admin/members/{id}/remove", ops::pages::remove)
         .get("/admin/review", ops::pages::review)
+        .get("/code-of-conduct", conduct::pages::show)
+        .get("/admin/code-of-conduct", conduct::pages::edit_form)
+        .post("/admin/code-of-conduct", conduct::pages::save)
         .get("/admin/values", people::pages::values)
         .post("/admin/values", people::pages::add_value)
         .post("/admin/values/{id}/retire", people::pages::retire_value)

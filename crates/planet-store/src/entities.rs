@@ -10,6 +10,8 @@ pub mod badge;
 pub mod badge_award;
 pub mod community;
 pub mod community_value;
+pub mod conduct_acceptance;
+pub mod conduct_version;
 pub mod invitation;
 pub mod join_request;
 pub mod member;

@@ -10,6 +10,7 @@ mod m20261128_000003_search_order;
 mod m20261128_000004_talk;
 mod m20261128_000005_notifications;
 mod m20261128_000006_message_search;
+mod m20261128_000007_code_of_conduct;
 
 pub struct Migrator;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000004_talk::Migration),
             Box::new(m20261128_000005_notifications::Migration),
             Box::new(m20261128_000006_message_search::Migration),
+            Box::new(m20261128_000007_code_of_conduct::Migration),
         ]
     }
 }

@@ -107,6 +107,11 @@ struct JoinPage {
     email: String,
     how_known: String,
     accept_rules: bool,
+    conduct_html: String,
+}
+
+async fn conduct_html(state: &AppState) -> AppResult<String> {
+    Ok(crate::web::markdown::render(&crate::conduct::service::current(state.db()).await?.1))
 }
 
 fn safe_token(token: &str) -> String {
@@ -133,6 +138,7 @@ pub async fn join_form(
         email: String::new(),
         how_known: String::new(),
         accept_rules: false,
+        conduct_html: conduct_html(&state).await?,
     }
     .into_response())
 }
@@ -177,6 +183,7 @@ pub async fn join(
                 }
                 _ => String::new(),
             };
+            let conduct_html = conduct_html(&state).await?;
             form_again(err, |errors| JoinPage {
                 layout: ctx.layout("Apply to join"),
                 errors,
@@ -186,6 +193,7 @@ pub async fn join(
                 email: form.email.clone(),
                 how_known: form.how_known.clone(),
                 accept_rules: form.accept_rules.is_some(),
+                conduct_html,
             })
         }
     }

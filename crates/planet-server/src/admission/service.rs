@@ -121,7 +121,7 @@ pub async fn apply(state: &AppState, token: &str, input: ApplyInput<'_>, client:
         check.fail(
             "accept_rules",
             "rules_not_accepted",
-            "Please confirm that you will treat other members with respect",
+            "Please confirm that you have read the code of conduct and will keep to it",
         );
     }
     if let Some(email) = &email
@@ -157,6 +157,7 @@ pub async fn apply(state: &AppState, token: &str, input: ApplyInput<'_>, client:
         },
     )
     .await?;
+    crate::conduct::service::accept(&txn, member, now).await?;
     admission::create_application(
         &txn,
         ApplicationId::new_v7(),

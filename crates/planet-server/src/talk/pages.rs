@@ -502,15 +502,16 @@ struct ReportPage {
     reason: String,
 }
 
-/// What the report screen shows of the community's code of conduct.
-const CODE_OF_CONDUCT: &str = "We are neighbours. **Be kind**, even when you disagree: talk about ideas, \
-not about people. **No trashing of people**: no insults, mockery, threats or rumours. **Be honest**: no \
-spam, no selling outside the community's rules, no pretending to be someone else. **Respect privacy**: \
-do not share what others told you in confidence, or anyone's address or phone number. When something \
-goes wrong, report it and let the moderators help — or ask the peacemakers.";
-
-fn report_page(ctx: &Ctx, message: &Message, topic: &Topic, errors: FormErrors, reason: String) -> ReportPage {
-    ReportPage {
+async fn report_page(
+    state: &AppState,
+    ctx: &Ctx,
+    message: &Message,
+    topic: &Topic,
+    errors: FormErrors,
+    reason: String,
+) -> AppResult<ReportPage> {
+    let (_, conduct) = crate::conduct::service::current(state.db()).await?;
+    Ok(ReportPage {
         layout: ctx.layout("Report a message"),
         message_id: message.id.to_string(),
         topic_id: topic.id.to_string(),
@@ -518,15 +519,15 @@ fn report_page(ctx: &Ctx, message: &Message, topic: &Topic, errors: FormErrors, 
         author: message.author_name.clone(),
         // Only shown messages can be reported (the service refuses the others).
         body_html: message.html.clone(),
-        conduct_html: markdown::render(CODE_OF_CONDUCT),
+        conduct_html: markdown::render(&conduct),
         errors,
         reason,
-    }
+    })
 }
 
 pub async fn report_form(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> AppResult<Response> {
     let (message, topic) = service::reportable(&state, &ctx, &id).await?;
-    Ok(report_page(&ctx, &message, &topic, FormErrors::none(), String::new()).into_response())
+    Ok(report_page(&state, &ctx, &message, &topic, FormErrors::none(), String::new()).await?.into_response())
 }
 
 #[derive(Deserialize, Default)]
@@ -546,9 +547,10 @@ pub async fn report(
             Ok(back_to(message.topic, message.number, if hidden { "reported_hidden" } else { "reported" })
                 .into_response())
         }
-        Err(err @ AppError::Invalid(_)) => {
+        Err(AppError::Invalid(fields)) => {
             let (message, topic) = service::reportable(&state, &ctx, &id).await?;
-            form_again(err, |errors| report_page(&ctx, &message, &topic, errors, form.reason))
+            let page = report_page(&state, &ctx, &message, &topic, fields.into(), form.reason).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
         Err(err) => Err(err),
     }

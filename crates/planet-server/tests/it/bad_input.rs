@@ -109,8 +109,7 @@ async fn applying_with_bad_details_keeps_the_invitation() {
         )
         .await;
     assert_eq!(status, 422);
-    for message in
-        ["Enter your full name", "already an account", "at least 10 characters", "treat other members with respect"]
+    for message in ["Enter your full name", "already an account", "at least 10 characters", "read the code of conduct"]
     {
         assert!(page.contains(message), "missing {message:?}");
     }

@@ -4,6 +4,7 @@
 
 mod accounts;
 mod bad_input;
+mod conduct;
 mod helpers;
 mod journey;
 mod mail;

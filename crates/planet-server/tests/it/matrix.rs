@@ -106,6 +106,8 @@ fn expected(method: &str, path: &str) -> Option<[Outcome; 7]> {
         ("POST", "/trust/statements/{id}/withdraw") | ("POST", "/trust/statements/{id}/renew") => [L, A, F, N, P, N, N],
         ("GET", "/admin/admission-rule") | ("POST", "/admin/admission-rule") => STEWARDS,
         ("GET", "/admin/values") | ("POST", "/admin/values") => STEWARDS,
+        ("GET", "/code-of-conduct") => MEMBERS,
+        ("GET", "/admin/code-of-conduct") | ("POST", "/admin/code-of-conduct") => STEWARDS,
         // No value has that id: the steward is told it does not exist.
         ("POST", "/admin/values/{id}/retire") => [L, A, F, F, F, F, N],
         ("GET", "/api/v1/people") | ("GET", "/api/v1/people/{id}") | ("POST", "/api/v1/people") => MEMBERS,

@@ -83,6 +83,8 @@ async fn an_empty_database_gets_the_whole_schema() {
         "space_follows",
         "notification_settings",
         "message_search",
+        "conduct_versions",
+        "conduct_acceptances",
     ] {
         assert!(tables.iter().any(|t| t == table), "missing table {table} in {tables:?}");
     }
@@ -94,7 +96,8 @@ async fn an_empty_database_gets_the_whole_schema() {
             "m20261128_000003_search_order",
             "m20261128_000004_talk",
             "m20261128_000005_notifications",
-            "m20261128_000006_message_search"
+            "m20261128_000006_message_search",
+            "m20261128_000007_code_of_conduct"
         ]
     );
     // Migrating again changes nothing.
