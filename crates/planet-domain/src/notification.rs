@@ -4,7 +4,7 @@
 
 use crate::MemberId;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 string_enum!(
     /// Why a member is told.
@@ -62,6 +62,8 @@ pub struct NewMessageFacts {
     pub topic_levels: HashMap<MemberId, Follow>,
     /// Members' chosen levels for the topic's space (absent: normal).
     pub space_levels: HashMap<MemberId, Follow>,
+    /// Members who have blocked the author: never told.
+    pub blocked_author: HashSet<MemberId>,
 }
 
 impl NewMessageFacts {
@@ -85,12 +87,17 @@ impl NewMessageFacts {
 }
 
 /// Who is told about a new message, and why: each member once, for the strongest reason
-/// (mentioned, then replied to, then following). Never the author, never whoever muted it.
+/// (mentioned, then replied to, then following). Never the author, never whoever muted it or
+/// blocked the author.
 /// Whether each may see the message is checked by the caller, with `authorize`.
 pub fn recipients(facts: &NewMessageFacts) -> Vec<(MemberId, NotificationKind)> {
     let mut out: Vec<(MemberId, NotificationKind)> = Vec::new();
     let mut add = |member: MemberId, kind: NotificationKind| {
-        if member != facts.author && !facts.is_muted(member) && !out.iter().any(|(m, _)| *m == member) {
+        if member != facts.author
+            && !facts.is_muted(member)
+            && !facts.blocked_author.contains(&member)
+            && !out.iter().any(|(m, _)| *m == member)
+        {
             out.push((member, kind));
         }
     };
@@ -135,14 +142,23 @@ mod tests {
             proptest::option::of(pick.clone()),
             any::<bool>(),
             proptest::collection::hash_map(pick.clone(), level(), 0..6),
-            proptest::collection::hash_map(pick, level(), 0..6),
+            proptest::collection::hash_map(pick.clone(), level(), 0..6),
+            proptest::collection::hash_set(pick, 0..3),
         )
-            .prop_map(move |(author, mentioned, replied_to, new_topic, topic_levels, space_levels)| {
-                (
-                    people.clone(),
-                    NewMessageFacts { author, mentioned, replied_to, new_topic, topic_levels, space_levels },
-                )
-            })
+            .prop_map(
+                move |(author, mentioned, replied_to, new_topic, topic_levels, space_levels, blocked_author)| {
+                    let facts = NewMessageFacts {
+                        author,
+                        mentioned,
+                        replied_to,
+                        new_topic,
+                        topic_levels,
+                        space_levels,
+                        blocked_author,
+                    };
+                    (people.clone(), facts)
+                },
+            )
     }
 
     proptest! {
@@ -153,8 +169,8 @@ mod tests {
                 let times = told.iter().filter(|(m, _)| m == member).count();
                 prop_assert!(times <= 1);
                 let kind = told.iter().find(|(m, _)| m == member).map(|(_, k)| *k);
-                if *member == facts.author || facts.is_muted(*member) {
-                    prop_assert_eq!(kind, None, "the author and whoever muted it are never told");
+                if *member == facts.author || facts.is_muted(*member) || facts.blocked_author.contains(member) {
+                    prop_assert_eq!(kind, None, "the author, whoever muted it and whoever blocked the author are never told");
                     continue;
                 }
                 let expected = if facts.mentioned.contains(member) {
@@ -183,6 +199,7 @@ mod tests {
             new_topic: false,
             topic_levels: HashMap::from([(bob, Follow::Following)]),
             space_levels: HashMap::from([(bob, Follow::Muted)]),
+            blocked_author: HashSet::new(),
         };
         assert_eq!(recipients(&facts), vec![(bob, NotificationKind::Message)]);
         let muted = NewMessageFacts { topic_levels: HashMap::new(), mentioned: vec![bob], ..facts };

@@ -8,6 +8,8 @@
   var canReact = list.getAttribute("data-can-react") === "true";
   var meta = document.querySelector('meta[name="planet-member"]');
   var me = meta ? meta.getAttribute("content") : "";
+  var blockedMeta = document.querySelector('meta[name="planet-blocked"]');
+  var blocked = blockedMeta ? blockedMeta.getAttribute("content").split(" ") : [];
   var hereNow = document.getElementById("here-now");
   var news = document.getElementById("live-news");
   var delay = 1000;
@@ -19,6 +21,17 @@
     item.querySelectorAll(".for-author").forEach(function (el) { el.hidden = !own; });
     item.querySelectorAll(".for-others").forEach(function (el) { if (own) el.remove(); });
     if (!canReact) item.querySelectorAll(".react-menu, form.reactions").forEach(function (el) { el.remove(); });
+    // Someone this member blocked: folded away, as the page itself does.
+    var body = item.querySelector(".message-body");
+    if (body && blocked.indexOf(item.getAttribute("data-author")) !== -1) {
+      var fold = document.createElement("details");
+      fold.className = "blocked-message";
+      var summary = document.createElement("summary");
+      summary.textContent = "A message from someone you have blocked";
+      fold.appendChild(summary);
+      body.replaceWith(fold);
+      fold.appendChild(body);
+    }
   }
 
   function parse(html) {
@@ -77,7 +90,7 @@
       var empty = document.querySelector(".messages + .notice");
       if (empty) empty.remove();
       var author = item.querySelector(".message-author");
-      if (author && item.getAttribute("data-author") !== me) {
+      if (author && item.getAttribute("data-author") !== me && blocked.indexOf(item.getAttribute("data-author")) === -1) {
         news.textContent = "New message from " + author.textContent;
         markRead(data.number);
       }

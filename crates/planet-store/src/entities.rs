@@ -15,6 +15,7 @@ pub mod conduct_version;
 pub mod invitation;
 pub mod join_request;
 pub mod member;
+pub mod member_block;
 pub mod message;
 pub mod message_edit;
 pub mod message_report;

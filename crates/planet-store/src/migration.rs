@@ -11,6 +11,7 @@ mod m20261128_000004_talk;
 mod m20261128_000005_notifications;
 mod m20261128_000006_message_search;
 mod m20261128_000007_code_of_conduct;
+mod m20261128_000008_blocks;
 
 pub struct Migrator;
 
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000005_notifications::Migration),
             Box::new(m20261128_000006_message_search::Migration),
             Box::new(m20261128_000007_code_of_conduct::Migration),
+            Box::new(m20261128_000008_blocks::Migration),
         ]
     }
 }

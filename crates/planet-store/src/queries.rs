@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod admission;
 pub mod audit;
 pub mod badges;
+pub mod blocks;
 pub mod community;
 pub mod notifications;
 pub mod outbox;

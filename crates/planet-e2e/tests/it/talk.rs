@@ -111,6 +111,8 @@ async fn walk(a: &mut Journey, b: &mut Journey) -> WebDriverResult<()> {
     b.check().await?;
     b.visit("/code-of-conduct").await?;
     b.check().await?;
+    b.visit("/settings/blocked").await?;
+    b.check().await?;
     b.visit("/talk").await?;
     b.check().await?;
     assert!(b.text().await?.contains("Harvest day on Saturday"));

@@ -108,10 +108,13 @@ struct JoinPage {
     how_known: String,
     accept_rules: bool,
     conduct_html: String,
+    conduct_version: i32,
 }
 
-async fn conduct_html(state: &AppState) -> AppResult<String> {
-    Ok(crate::web::markdown::render(&crate::conduct::service::current(state.db()).await?.1))
+/// The code of conduct in force: its version and its HTML.
+async fn conduct(state: &AppState) -> AppResult<(i32, String)> {
+    let (version, body) = crate::conduct::service::current(state.db()).await?;
+    Ok((version, crate::web::markdown::render(&body)))
 }
 
 fn safe_token(token: &str) -> String {
@@ -129,6 +132,7 @@ pub async fn join_form(
     }
     let token = safe_token(&token);
     let (_, inviter) = service::open_invitation(&state, &token, &peer.ip().to_string()).await?;
+    let (conduct_version, conduct_html) = conduct(&state).await?;
     Ok(JoinPage {
         layout: ctx.layout("Apply to join"),
         errors: FormErrors::none(),
@@ -138,7 +142,8 @@ pub async fn join_form(
         email: String::new(),
         how_known: String::new(),
         accept_rules: false,
-        conduct_html: conduct_html(&state).await?,
+        conduct_html,
+        conduct_version,
     }
     .into_response())
 }
@@ -151,6 +156,7 @@ pub struct JoinForm {
     password: String,
     how_known: String,
     accept_rules: Option<String>,
+    conduct_version: Option<i32>,
 }
 
 pub async fn join(
@@ -171,6 +177,7 @@ pub async fn join(
         password: &form.password,
         how_known: &form.how_known,
         accept_rules: form.accept_rules.is_some(),
+        conduct_version: form.conduct_version,
     };
     match service::apply(&state, &token, input, &client).await {
         Ok(session) => {
@@ -183,7 +190,7 @@ pub async fn join(
                 }
                 _ => String::new(),
             };
-            let conduct_html = conduct_html(&state).await?;
+            let (conduct_version, conduct_html) = conduct(&state).await?;
             form_again(err, |errors| JoinPage {
                 layout: ctx.layout("Apply to join"),
                 errors,
@@ -192,8 +199,10 @@ pub async fn join(
                 name: form.name.clone(),
                 email: form.email.clone(),
                 how_known: form.how_known.clone(),
-                accept_rules: form.accept_rules.is_some(),
+                // Shown again with the code in force: ticked only if it is the one they accepted.
+                accept_rules: form.accept_rules.is_some() && form.conduct_version == Some(conduct_version),
                 conduct_html,
+                conduct_version,
             })
         }
     }

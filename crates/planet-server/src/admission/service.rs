@@ -107,6 +107,8 @@ pub struct ApplyInput<'a> {
     pub password: &'a str,
     pub how_known: &'a str,
     pub accept_rules: bool,
+    /// The version of the code of conduct the form showed (None: whatever is in force).
+    pub conduct_version: Option<i32>,
 }
 
 /// Apply through an invitation: the account waits as an applicant. Returns a session secret.
@@ -122,6 +124,14 @@ pub async fn apply(state: &AppState, token: &str, input: ApplyInput<'_>, client:
             "accept_rules",
             "rules_not_accepted",
             "Please confirm that you have read the code of conduct and will keep to it",
+        );
+    }
+    let (conduct_version, _) = crate::conduct::service::current(state.db()).await?;
+    if input.accept_rules && input.conduct_version.is_some_and(|shown| shown != conduct_version) {
+        check.fail(
+            "accept_rules",
+            "conduct_changed",
+            "The code of conduct has just been changed: please read the new version and tick the box again",
         );
     }
     if let Some(email) = &email
@@ -157,7 +167,7 @@ pub async fn apply(state: &AppState, token: &str, input: ApplyInput<'_>, client:
         },
     )
     .await?;
-    crate::conduct::service::accept(&txn, member, now).await?;
+    planet_store::queries::community::accept_conduct(&txn, member, conduct_version, now).await?;
     admission::create_application(
         &txn,
         ApplicationId::new_v7(),

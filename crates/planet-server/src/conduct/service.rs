@@ -3,7 +3,6 @@
 use crate::error::{AppError, AppResult, FieldError};
 use crate::identity::session::Ctx;
 use crate::state::AppState;
-use planet_domain::MemberId;
 use planet_domain::policy::Action;
 use planet_domain::text::MessageText;
 use planet_store::ConnectionTrait;
@@ -62,11 +61,4 @@ pub async fn write(state: &AppState, ctx: &Ctx, body: &str) -> AppResult<i32> {
     audit::record(&txn, Some(me), "conduct.written", &format!("version {version}"), "", now).await?;
     state.commit(txn).await?;
     Ok(version)
-}
-
-/// Record that a member accepted the code in force (inside the transaction that admits them).
-pub async fn accept(db: &impl ConnectionTrait, member: MemberId, now: chrono::DateTime<chrono::Utc>) -> AppResult<()> {
-    let (version, _) = current(db).await?;
-    community::accept_conduct(db, member, version, now).await?;
-    Ok(())
 }

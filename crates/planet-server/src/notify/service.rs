@@ -8,6 +8,7 @@ use crate::identity::session::{Ctx, actor_for};
 use crate::notify::mail;
 use crate::state::AppState;
 use crate::talk::service::TalkPlace;
+use crate::talk::sight::{Sight, sight, sight_of};
 use chrono::Duration;
 use planet_domain::notification::{EmailFrequency, NewMessageFacts, NotificationKind, recipients};
 use planet_domain::policy::{Action, Resource, authorize};
@@ -16,11 +17,15 @@ use planet_domain::{MemberId, MessageId, NotificationId, TopicId};
 use planet_store::ConnectionTrait;
 use planet_store::queries::accounts::{self, Member};
 use planet_store::queries::notifications::{self, NewNotification, Notification};
-use planet_store::queries::spaces;
+use planet_store::queries::{blocks, spaces};
 use std::collections::{HashMap, HashSet};
 
 /// Notifications a page shows at once.
 pub const PAGE_SIZE: u64 = 30;
+/// Hours between two daily emails to one member, at least.
+const DIGEST_EVERY: i64 = 23;
+/// Daily emails written in one run (the next run, ten minutes later, goes on).
+const DIGESTS_PER_RUN: u64 = 500;
 /// A daily email waits this long after the news, so that what is read on the site meanwhile is
 /// left out.
 const DIGEST_GRACE: i64 = 1;
@@ -43,14 +48,24 @@ pub struct AboutMessage<'a> {
 /// members whose bell changed (ring them once the transaction has committed).
 pub async fn tell(state: &AppState, db: &impl ConnectionTrait, about: AboutMessage<'_>) -> AppResult<Vec<MemberId>> {
     let space = about.place.space_id();
-    let facts = NewMessageFacts {
+    let mut facts = NewMessageFacts {
         author: about.author.id,
         mentioned: about.mentioned.clone(),
         replied_to: about.replied_to,
         new_topic: about.new_topic,
         topic_levels: notifications::topic_levels(db, about.topic).await?,
         space_levels: notifications::space_levels(db, space).await?,
+        blocked_author: HashSet::new(),
     };
+    let everyone: Vec<MemberId> = facts
+        .mentioned
+        .iter()
+        .copied()
+        .chain(facts.replied_to)
+        .chain(facts.topic_levels.keys().copied())
+        .chain(facts.space_levels.keys().copied())
+        .collect();
+    facts.blocked_author = blocks::who_blocked(db, about.author.id, &everyone).await?;
     let wanted = recipients(&facts);
     if wanted.is_empty() {
         return Ok(Vec::new());
@@ -139,7 +154,23 @@ fn email_at_once(
 
 /// The words a list shows for one notification.
 pub fn describe(notification: &Notification) -> String {
+    if notification.topic.is_none() {
+        return "Something in a conversation you can no longer see".to_owned();
+    }
     headline(notification.kind, &notification.actor_name, &notification.topic_title, notification.count)
+}
+
+/// Notifications about conversations the member can no longer see (they left the group, it
+/// became secret, the topic moved) keep nothing of them: no title, text, author or link.
+fn forget_unseen(items: &mut [Notification], sight: &Sight) {
+    for item in items.iter_mut().filter(|n| n.space.is_none_or(|s| !sight.spaces.contains(&s))) {
+        item.topic = None;
+        item.space = None;
+        item.number = None;
+        item.topic_title.clear();
+        item.excerpt.clear();
+        item.actor_name.clear();
+    }
 }
 
 /// Where a notification leads.
@@ -164,7 +195,8 @@ pub async fn list(state: &AppState, ctx: &Ctx, page: u64) -> AppResult<Notificat
     if page > 100_000 {
         return Err(AppError::not_found());
     }
-    let items = notifications::list(state.db(), member, PAGE_SIZE, page * PAGE_SIZE).await?;
+    let mut items = notifications::list(state.db(), member, PAGE_SIZE, page * PAGE_SIZE).await?;
+    forget_unseen(&mut items, &sight(state, ctx, false).await?);
     let total = notifications::count(state.db(), member).await?;
     let unread = notifications::unread_count(state.db(), member).await?;
     let email = email_frequency(state, member).await?;
@@ -183,7 +215,8 @@ pub async fn mark_read(state: &AppState, ctx: &Ctx, id: &str) -> AppResult<Notif
     ctx.require(Action::ViewCommunity)?;
     let member = ctx.member()?.id;
     let id: NotificationId = id.parse().map_err(|_| AppError::not_found())?;
-    let notification = notifications::one(state.db(), member, id).await?.ok_or_else(AppError::not_found)?;
+    let mut notification = notifications::one(state.db(), member, id).await?.ok_or_else(AppError::not_found)?;
+    forget_unseen(std::slice::from_mut(&mut notification), &sight(state, ctx, false).await?);
     if notifications::mark_read(state.db(), member, id, state.now()).await? {
         state.changed();
         state.ring(vec![member]).await;
@@ -231,32 +264,38 @@ pub async fn save_settings(state: &AppState, ctx: &Ctx, email: &str) -> AppResul
 /// many were sent.
 pub async fn send_digests(state: &AppState) -> AppResult<usize> {
     let now = state.now();
-    let members = notifications::members_with_news(state.db(), now - Duration::hours(DIGEST_GRACE)).await?;
-    let frequencies = notifications::email_frequencies(state.db(), &members).await?;
+    let members = notifications::members_with_news(
+        state.db(),
+        now - Duration::hours(DIGEST_GRACE),
+        now - Duration::hours(DIGEST_EVERY),
+        DIGESTS_PER_RUN,
+    )
+    .await?;
     let mut sent = 0;
     for member in accounts::members_by_ids(state.db(), &members).await? {
-        if frequencies.get(&member.id) != Some(&EmailFrequency::Daily) || member.status != AccountStatus::Member {
-            continue;
-        }
         let last = notifications::digest_sent_at(state.db(), member.id).await?;
-        if last.is_some_and(|at| now - at < Duration::hours(23)) {
-            continue;
-        }
-        let news = notifications::unemailed(state.db(), member.id).await?;
-        if news.is_empty() {
-            continue;
+        let mut news = notifications::unemailed(state.db(), member.id).await?;
+        let ids: Vec<NotificationId> = news.iter().map(|n| n.id).collect();
+        if member.status == AccountStatus::Member {
+            forget_unseen(&mut news, &sight_of(state, actor_for(&member), member.id, false).await?);
+            // What they can no longer see is not news: marked emailed below, but not told.
+            news.retain(|n| n.topic.is_some());
+        } else {
+            // Suspended or removed: no email at all.
+            news.clear();
         }
         let txn = state.store().begin().await?;
-        // Another process may be sending it: the claim lets one of them.
-        if !notifications::claim_digest(&txn, member.id, last, now).await? {
-            continue;
+        if !news.is_empty() {
+            // Another process may be sending it: the claim lets one of them.
+            if !notifications::claim_digest(&txn, member.id, last, now).await? {
+                continue;
+            }
+            let (subject, body) = digest(state, &member, &news);
+            mail::queue(&txn, &member.email, &subject, &body, now).await?;
+            sent += 1;
         }
-        let (subject, body) = digest(state, &member, &news);
-        mail::queue(&txn, &member.email, &subject, &body, now).await?;
-        let ids: Vec<NotificationId> = news.iter().map(|n| n.id).collect();
         notifications::mark_emailed(&txn, &ids, now).await?;
         state.commit(txn).await?;
-        sent += 1;
     }
     if sent > 0 {
         state.wake_mailer();

@@ -2,6 +2,7 @@
 
 pub mod api;
 pub mod badges;
+pub mod blocks;
 pub mod pages;
 pub mod photos;
 pub mod service;

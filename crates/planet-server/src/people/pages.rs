@@ -199,6 +199,8 @@ struct ShowPage {
     awards: Vec<AwardView>,
     awardable: Vec<(String, String)>,
     badge_errors: FormErrors,
+    /// Whether I have blocked them (None: not someone I could block).
+    blocked: Option<bool>,
 }
 
 pub struct AwardView {
@@ -253,7 +255,9 @@ async fn show_page(state: &AppState, ctx: &Ctx, id: &str, forms: ShowForms) -> A
             note: a.note,
         })
         .collect();
+    let blocked = super::blocks::state_of(state, ctx, profile.member).await?;
     Ok(ShowPage {
+        blocked,
         layout: ctx.layout(profile.name.clone()),
         id: profile.id.to_string(),
         name: profile.name.clone(),

@@ -60,15 +60,19 @@ pub struct MessageView {
     moderator: bool,
     can_react: bool,
     new_line: bool,
+    /// The viewer has blocked its author: folded away.
+    blocked: bool,
 }
 
-struct Viewer {
+struct Viewer<'a> {
     member: Option<MemberId>,
     moderator: bool,
     can_react: bool,
+    /// Whose messages the viewer has blocked (folded away).
+    blocked: Option<&'a std::collections::HashSet<MemberId>>,
 }
 
-fn message_view(m: &Message, reactions: &[(Reaction, u32, bool)], viewer: &Viewer) -> MessageView {
+fn message_view(m: &Message, reactions: &[(Reaction, u32, bool)], viewer: &Viewer<'_>) -> MessageView {
     let state = MessageState::of(m.deleted_at.is_some(), m.hidden_at.is_some(), m.pending);
     let own = viewer.member == Some(m.author);
     let shown = state.text_shown(own, viewer.moderator);
@@ -118,6 +122,7 @@ fn message_view(m: &Message, reactions: &[(Reaction, u32, bool)], viewer: &Viewe
         moderator: viewer.moderator,
         can_react: viewer.can_react && state == MessageState::Published,
         new_line: false,
+        blocked: viewer.blocked.is_some_and(|blocked| blocked.contains(&m.author)),
     }
 }
 
@@ -139,7 +144,7 @@ pub async fn live_fragment(state: &AppState, topic: TopicId, number: i32) -> App
     }
     let nobody = MemberId::from_uuid(uuid::Uuid::nil());
     let reactions = talk::reactions(state.db(), &[message.id], nobody).await?;
-    let viewer = Viewer { member: None, moderator: false, can_react: true };
+    let viewer = Viewer { member: None, moderator: false, can_react: true, blocked: None };
     let view = message_view(&message, reactions.get(&message.id).map(Vec::as_slice).unwrap_or(&[]), &viewer);
     Fragment { m: view }.render().map(Some).map_err(|e| AppError::Internal(e.to_string()))
 }
@@ -298,6 +303,8 @@ struct TopicPage {
     earlier: Option<i32>,
     later: Option<i32>,
     member_id: String,
+    /// Whose messages the viewer has blocked, for the page's script (live messages).
+    blocked_ids: String,
     can_post: bool,
     can_react: bool,
     why_not: &'static str,
@@ -328,7 +335,7 @@ async fn topic_page(
     let member = ctx.member()?.id;
     let moderator = place.is_moderator(ctx);
     let can_react = place.allows(ctx, Action::React, view.topic.locked, false);
-    let viewer = Viewer { member: Some(member), moderator, can_react };
+    let viewer = Viewer { member: Some(member), moderator, can_react, blocked: Some(&view.blocked) };
     let mut new_line_done = view.last_read.is_none();
     let messages = view
         .messages
@@ -368,6 +375,7 @@ async fn topic_page(
         earlier: (view.first > 1).then_some(view.first - 1),
         later: (last_shown < view.topic.last_number && query.upto.is_some()).then_some(view.topic.last_number),
         member_id: member.to_string(),
+        blocked_ids: view.blocked.iter().map(|m| m.to_string()).collect::<Vec<_>>().join(" "),
         can_post: place.allows(ctx, Action::PostMessage, view.topic.locked, false),
         can_react,
         why_not: if view.topic.locked && !place.muted && place.access.role().is_some() {

@@ -18,7 +18,7 @@ use planet_domain::{MemberId, MessageId, ReportId, SpaceId, TopicId};
 use planet_store::StoreError;
 use planet_store::dialect::{Lockable, lock};
 use planet_store::queries::talk::{self, Message, NewMessage, NewModerationEntry, Topic, TopicSummary};
-use planet_store::queries::{notifications, spaces};
+use planet_store::queries::{blocks, notifications, spaces};
 
 /// Messages a member may send in a minute (all topics): more is a flood.
 pub const MESSAGES_PER_MINUTE: u64 = 10;
@@ -285,6 +285,8 @@ pub struct TopicView {
     pub level: Follow,
     /// The viewer's notifications still unread once this page has read its own (the bell).
     pub unread: u64,
+    /// Whose messages the viewer has blocked.
+    pub blocked: std::collections::HashSet<MemberId>,
 }
 
 /// A topic's page: the latest messages (or those up to `upto`), and the viewer's place in it.
@@ -333,7 +335,8 @@ pub async fn read_topic(
     let ids: Vec<MessageId> = messages.iter().map(|m| m.id).collect();
     let reactions = talk::reactions(state.db(), &ids, viewer).await?;
     let (last_read, level) = talk::read_state(state.db(), viewer, topic.id).await?;
-    Ok(TopicView { topic, place, messages, reactions, last_read, first, level, unread: ctx.unread })
+    let blocked = blocks::blocked_by(state.db(), viewer).await?;
+    Ok(TopicView { topic, place, messages, reactions, last_read, first, level, unread: ctx.unread, blocked })
 }
 
 /// Remember how far the member has read a topic (never moving back).

@@ -4,8 +4,8 @@
 use crate::error::AppResult;
 use crate::identity::session::Ctx;
 use crate::state::AppState;
-use planet_domain::SpaceId;
-use planet_domain::policy::{Action, Resource, TalkFacts, authorize};
+use planet_domain::policy::{Action, Actor, Resource, TalkFacts, authorize};
+use planet_domain::{MemberId, SpaceId};
 use std::collections::HashMap;
 
 #[derive(Debug, Default)]
@@ -31,7 +31,11 @@ impl Sight {
 /// The spaces whose talk the member may see: all of them, or only those they belong to.
 pub async fn sight(state: &AppState, ctx: &Ctx, only_mine: bool) -> AppResult<Sight> {
     ctx.require(Action::ViewCommunity)?;
-    let member = ctx.member()?.id;
+    sight_of(state, ctx.actor, ctx.member()?.id, only_mine).await
+}
+
+/// The same for any member (the daily email, written with nobody asking).
+pub async fn sight_of(state: &AppState, actor: Actor, member: MemberId, only_mine: bool) -> AppResult<Sight> {
     let index = state.directory().await?;
     let mine = index.roles.get(&member);
     let mut sight = Sight::default();
@@ -41,11 +45,11 @@ pub async fn sight(state: &AppState, ctx: &Ctx, only_mine: bool) -> AppResult<Si
             continue;
         }
         let facts = index.facts(*i, member);
-        if !authorize(ctx.actor, Action::ViewSpaceContent, Resource::Space(&facts)).is_allowed() {
+        if !authorize(actor, Action::ViewSpaceContent, Resource::Space(&facts)).is_allowed() {
             continue;
         }
         let talk = TalkFacts { space: &facts, actor_muted: false, topic_locked: false, actor_is_author: false };
-        if authorize(ctx.actor, Action::ModerateTalk, Resource::Talk(talk)).is_allowed() {
+        if authorize(actor, Action::ModerateTalk, Resource::Talk(talk)).is_allowed() {
             sight.moderated.push(space.id);
         }
         sight.spaces.push(space.id);

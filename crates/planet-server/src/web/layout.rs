@@ -83,6 +83,8 @@ pub fn flash_message(code: Option<&str>) -> Option<&'static str> {
         "moderated" => "Done. It is in the moderation log.",
         "member_moderated" => "Done. It is in the moderation log.",
         "rules_saved" => "The moderation settings have been saved.",
+        "blocked" => "Blocked. Their messages are folded away for you. They are not told.",
+        "unblocked" => "Unblocked. You will see their messages again.",
         "conduct_saved" => "The new version of the code of conduct is in force. Applicants accept it from now on.",
         "all_read" => "All your notifications are marked as read.",
         "notification_settings" => "Your email settings have been saved.",

@@ -43,6 +43,23 @@ async fn stewards_write_the_code_applicants_accept_it_and_members_read_it() {
         .await;
     assert_eq!(refused.0, 422);
     assert!(refused.1.contains("read the code of conduct"));
+    // A steward changes the code while Ann reads version 1: she is asked to read it again.
+    steward.post("/admin/code-of-conduct", &[("body", "Version two: **be patient**.")]).await;
+    let stale = ann
+        .post_text(
+            path,
+            &[
+                ("name", "Ann Baker"),
+                ("email", "ann@diss.example"),
+                ("password", PASSWORD),
+                ("how_known", "Neighbours"),
+                ("accept_rules", "yes"),
+                ("conduct_version", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(stale.0, 422);
+    assert!(stale.1.contains("has just been changed") && stale.1.contains("<strong>be patient</strong>"));
     let applied = ann
         .post(
             path,
@@ -52,17 +69,18 @@ async fn stewards_write_the_code_applicants_accept_it_and_members_read_it() {
                 ("password", PASSWORD),
                 ("how_known", "Neighbours"),
                 ("accept_rules", "yes"),
+                ("conduct_version", "2"),
             ],
         )
         .await;
     assert_eq!(location(&applied), "/application");
     let ann_id = accounts::member_by_email(app.db(), "ann@diss.example").await.unwrap().unwrap().id;
-    assert_eq!(community::accepted_conduct(app.db(), ann_id).await.unwrap().map(|(v, _)| v), Some(1));
+    assert_eq!(community::accepted_conduct(app.db(), ann_id).await.unwrap().map(|(v, _)| v), Some(2));
 
     // Members read it; only stewards change it.
     let (status, page) = steward.get_text("/code-of-conduct").await;
     assert_eq!(status, 200);
-    assert!(page.contains("<strong>No gossip</strong>"));
+    assert!(page.contains("<strong>be patient</strong>") && !page.contains("No gossip"));
     let member =
         app.add_account("Bob Smith", "bob@diss.example", planet_domain::space::AccountStatus::Member, false).await;
     let bob = app.session_for(member).await;

@@ -106,7 +106,10 @@ fn expected(method: &str, path: &str) -> Option<[Outcome; 7]> {
         ("POST", "/trust/statements/{id}/withdraw") | ("POST", "/trust/statements/{id}/renew") => [L, A, F, N, P, N, N],
         ("GET", "/admin/admission-rule") | ("POST", "/admin/admission-rule") => STEWARDS,
         ("GET", "/admin/values") | ("POST", "/admin/values") => STEWARDS,
-        ("GET", "/code-of-conduct") => MEMBERS,
+        ("GET", "/code-of-conduct") | ("GET", "/settings/blocked") => MEMBERS,
+        // The entry is the business the coordinator runs: not a person, so blocking it is refused
+        // with an explanation (409).
+        ("POST", "/people/{id}/block") | ("POST", "/people/{id}/unblock") => MEMBERS,
         ("GET", "/admin/code-of-conduct") | ("POST", "/admin/code-of-conduct") => STEWARDS,
         // No value has that id: the steward is told it does not exist.
         ("POST", "/admin/values/{id}/retire") => [L, A, F, F, F, F, N],

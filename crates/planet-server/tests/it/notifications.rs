@@ -2,7 +2,7 @@
 //! bell (live too), reach email at once or in the daily email, are gathered, read by opening the
 //! topic, silenced by muting, and never reach someone who can no longer see the group.
 
-use crate::helpers::{Browser, TestApp};
+use crate::helpers::{Browser, TestApp, location};
 use crate::talk::{group, say, start};
 use futures_util::StreamExt;
 use planet_domain::{MemberId, TopicId};
@@ -89,6 +89,9 @@ async fn mentions_replies_and_followed_topics_are_told_once_and_read_by_opening_
     assert_eq!(bob.post("/notifications/read", &[]).await.status().as_u16(), 303);
     say(ann, topic, "One more thing").await;
     assert_eq!(unread(bob).await.0, 0);
+    // What he was told before keeps nothing of a group he can no longer see.
+    let (_, page) = unread(bob).await;
+    assert!(!page.contains("Apple day") && page.contains("a conversation you can no longer see"), "{page}");
 
     // Marking one read; someone else's cannot be touched.
     let (_, page) = unread(cat).await;
@@ -109,6 +112,7 @@ async fn the_daily_email_gathers_what_was_not_read_once_a_day() {
     let topic = start(ann, g.space, "Seed swap", "Bring seeds").await;
     say(bob, topic, "@Member 0 I have beans").await;
     reply(bob, topic, "And peas", 1).await;
+    say(bob, topic, "Plain news").await;
     // Not yet: news waits an hour, in case it is read on the site.
     assert_eq!(send_digests(&g.app.state).await.unwrap(), 0);
     g.app.clock.advance(chrono::Duration::hours(2));
@@ -118,12 +122,17 @@ async fn the_daily_email_gathers_what_was_not_read_once_a_day() {
     assert!(mails[0].0.starts_with("News from"), "{}", mails[0].0);
     assert!(mails[0].1.contains("Member 1 mentioned you") && mails[0].1.contains("Member 1 replied to you"));
     assert!(mails[0].1.contains("/notifications/settings"));
-    // Nothing twice, and not again the same day.
+    assert!(mails[0].1.contains("Member 1 wrote in “Seed swap”"), "{}", mails[0].1);
+    // Nothing twice, and not again the same day; news gathered into what was emailed is told again.
     say(bob, topic, "@Member 0 and carrots").await;
+    say(bob, topic, "More plain news").await;
     g.app.clock.advance(chrono::Duration::hours(2));
     assert_eq!(send_digests(&g.app.state).await.unwrap(), 0);
     g.app.clock.advance(chrono::Duration::hours(22));
     assert_eq!(send_digests(&g.app.state).await.unwrap(), 1);
+    let mails = emails_to(&g.app, "m0@diss.example").await;
+    let newest = &mails[0].1;
+    assert!(newest.contains("2 new messages in “Seed swap”") && newest.contains("and carrots"), "{newest}");
     // Whoever chose "never" gets none.
     assert_eq!(ann.post("/notifications/settings", &[("email", "never")]).await.status().as_u16(), 303);
     say(bob, topic, "@Member 0 last one").await;
@@ -212,4 +221,39 @@ async fn whats_new_lists_unread_topics_of_my_groups_but_not_muted_ones() {
     // Someone outside the group sees none of it.
     let (_, page) = g.outsider.get_text("/talk").await;
     assert!(!page.contains("Repair café"));
+}
+
+#[tokio::test]
+async fn a_blocked_member_is_folded_away_and_cannot_make_the_blocker_hear_of_anything() {
+    let g = group(2, false).await;
+    let (ann_id, ann) = (g.members[0].0, &g.members[0].1);
+    let (bob_id, bob) = (g.members[1].0, &g.members[1].1);
+    let topic = start(ann, g.space, "Bus times", "The 8.15 is late again").await;
+    let (_, profile) = ann.get_text(&format!("/people/{bob_id}")).await;
+    assert!(profile.contains("Block Member 1"), "{profile}");
+    assert_eq!(
+        location(&ann.post(&format!("/people/{bob_id}/block"), &[]).await),
+        format!("/people/{bob_id}?done=blocked#blocking")
+    );
+    // Bob mentions and replies to Ann: she hears nothing, and his message is folded away.
+    say(bob, topic, "@Member 0 it was on time today").await;
+    reply(bob, topic, "Really", 1).await;
+    assert_eq!(unread(ann).await.0, 0);
+    let (_, page) = ann.get_text(&format!("/topics/{topic}")).await;
+    assert_eq!(page.matches("A message from someone you have blocked").count(), 2, "{page}");
+    assert!(page.contains("meta name=\"planet-blocked\" content=\"") && page.contains(&bob_id.to_string()));
+    // Nor is he found when she searches.
+    let (_, found) = ann.get_text("/talk/search?q=time").await;
+    assert!(!found.contains("on time today"), "{found}");
+    // Others see him as before.
+    let (_, page) = g.coordinator.get_text(&format!("/topics/{topic}")).await;
+    assert!(!page.contains("someone you have blocked"));
+    // Her list; unblocking brings him back.
+    let (_, list) = ann.get_text("/settings/blocked").await;
+    assert!(list.contains("Member 1"));
+    ann.post(&format!("/people/{bob_id}/unblock"), &[]).await;
+    let (_, page) = ann.get_text(&format!("/topics/{topic}")).await;
+    assert!(!page.contains("someone you have blocked"));
+    // Nobody blocks themselves.
+    assert_eq!(ann.post(&format!("/people/{ann_id}/block"), &[]).await.status().as_u16(), 409);
 }

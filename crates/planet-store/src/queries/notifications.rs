@@ -7,7 +7,9 @@ use chrono::{DateTime, Utc};
 use planet_domain::notification::{EmailFrequency, Follow, NotificationKind};
 use planet_domain::{MemberId, MessageId, NotificationId, SpaceId, TopicId};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+};
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -141,6 +143,8 @@ pub async fn notify(db: &impl ConnectionTrait, new: NewNotification) -> StoreRes
             .col_expr(notification::Column::MessageId, Expr::value(new.message.uuid()))
             .col_expr(notification::Column::ActorId, Expr::value(new.actor.uuid()))
             .col_expr(notification::Column::CreatedAt, Expr::value(new.now))
+            // New news: the next daily email tells of it again.
+            .col_expr(notification::Column::EmailedAt, Expr::value(Option::<DateTime<Utc>>::None))
             .filter(notification::Column::MemberId.eq(new.member.uuid()))
             .filter(notification::Column::TopicId.eq(new.topic.uuid()))
             .filter(notification::Column::Kind.eq(NotificationKind::Message.as_str()))
@@ -183,6 +187,8 @@ pub struct Notification {
     pub id: NotificationId,
     pub kind: NotificationKind,
     pub topic: Option<TopicId>,
+    /// The space the topic is in now.
+    pub space: Option<SpaceId>,
     pub topic_title: String,
     /// The number of the message it is about, in its topic.
     pub number: Option<i32>,
@@ -205,15 +211,17 @@ fn excerpt(body: &str) -> String {
 }
 
 async fn complete(db: &impl ConnectionTrait, rows: Vec<notification::Model>) -> StoreResult<Vec<Notification>> {
-    let topics: HashMap<Uuid, String> = topic::Entity::find()
+    let topics: HashMap<Uuid, (String, Uuid)> = topic::Entity::find()
         .select_only()
         .column(topic::Column::Id)
         .column(topic::Column::Title)
+        .column(topic::Column::SpaceId)
         .filter(topic::Column::Id.is_in(rows.iter().filter_map(|r| r.topic_id)))
-        .into_tuple::<(Uuid, String)>()
+        .into_tuple::<(Uuid, String, Uuid)>()
         .all(db)
         .await?
         .into_iter()
+        .map(|(id, title, space)| (id, (title, space)))
         .collect();
     // A deleted or hidden message's text is not repeated here.
     let messages: HashMap<Uuid, (i32, String)> = message::Entity::find()
@@ -243,7 +251,12 @@ async fn complete(db: &impl ConnectionTrait, rows: Vec<notification::Model>) -> 
                 id: NotificationId::from_uuid(row.id),
                 kind: NotificationKind::parse(&row.kind).ok_or_else(|| corrupt("notification kind", &row.kind))?,
                 topic: row.topic_id.map(TopicId::from_uuid),
-                topic_title: row.topic_id.and_then(|id| topics.get(&id)).cloned().unwrap_or_default(),
+                space: row.topic_id.and_then(|id| topics.get(&id)).map(|(_, space)| SpaceId::from_uuid(*space)),
+                topic_title: row
+                    .topic_id
+                    .and_then(|id| topics.get(&id))
+                    .map(|(title, _)| title.clone())
+                    .unwrap_or_default(),
                 number: message.map(|(number, _)| *number),
                 excerpt: message.map(|(_, text)| text.clone()).unwrap_or_default(),
                 actor_name: row.actor_id.and_then(|id| names.get(&id)).cloned().unwrap_or_default(),
@@ -284,6 +297,11 @@ pub async fn one(db: &impl ConnectionTrait, member: MemberId, id: NotificationId
         .all(db)
         .await?;
     Ok(complete(db, rows).await?.pop())
+}
+
+/// Whether anyone was told about a message (it was published before).
+pub async fn told_of(db: &impl ConnectionTrait, message: MessageId) -> StoreResult<bool> {
+    Ok(notification::Entity::find().filter(notification::Column::MessageId.eq(message.uuid())).count(db).await? > 0)
 }
 
 /// Mark one read; returns whether it was unread.
@@ -392,8 +410,24 @@ pub async fn set_email_frequency(
     Ok(())
 }
 
-/// Members with unread notifications not yet emailed, made before `before`.
-pub async fn members_with_news(db: &impl ConnectionTrait, before: DateTime<Utc>) -> StoreResult<Vec<MemberId>> {
+/// Members due a daily email: who want it (chose it, or never chose), had none since
+/// `last_before`, and have unread notifications not yet emailed made before `before`; at most
+/// `limit` of them.
+pub async fn members_with_news(
+    db: &impl ConnectionTrait,
+    before: DateTime<Utc>,
+    last_before: DateTime<Utc>,
+    limit: u64,
+) -> StoreResult<Vec<MemberId>> {
+    let other_choice = Query::select()
+        .column(notification_setting::Column::MemberId)
+        .from(notification_setting::Entity)
+        .cond_where(
+            Condition::any()
+                .add(notification_setting::Column::Email.ne(EmailFrequency::Daily.as_str()))
+                .add(notification_setting::Column::DigestAt.gt(last_before)),
+        )
+        .to_owned();
     let ids: Vec<Uuid> = notification::Entity::find()
         .select_only()
         .column(notification::Column::MemberId)
@@ -401,6 +435,8 @@ pub async fn members_with_news(db: &impl ConnectionTrait, before: DateTime<Utc>)
         .filter(notification::Column::ReadAt.is_null())
         .filter(notification::Column::EmailedAt.is_null())
         .filter(notification::Column::CreatedAt.lt(before))
+        .filter(notification::Column::MemberId.not_in_subquery(other_choice))
+        .limit(limit)
         .into_tuple::<Uuid>()
         .all(db)
         .await?;

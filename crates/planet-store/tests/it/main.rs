@@ -85,6 +85,7 @@ async fn an_empty_database_gets_the_whole_schema() {
         "message_search",
         "conduct_versions",
         "conduct_acceptances",
+        "member_blocks",
     ] {
         assert!(tables.iter().any(|t| t == table), "missing table {table} in {tables:?}");
     }
@@ -97,7 +98,8 @@ async fn an_empty_database_gets_the_whole_schema() {
             "m20261128_000004_talk",
             "m20261128_000005_notifications",
             "m20261128_000006_message_search",
-            "m20261128_000007_code_of_conduct"
+            "m20261128_000007_code_of_conduct",
+            "m20261128_000008_blocks"
         ]
     );
     // Migrating again changes nothing.

@@ -91,6 +91,10 @@ async fn tell_approved(
     topic: &Topic,
     message: &Message,
 ) -> AppResult<Vec<MemberId>> {
+    // A message edited back into waiting was news once already.
+    if planet_store::queries::notifications::told_of(db, message.id).await? {
+        return Ok(Vec::new());
+    }
     let Some(author) = accounts::member(db, message.author).await? else {
         return Ok(Vec::new());
     };

@@ -8,6 +8,7 @@ use crate::state::AppState;
 use crate::talk::sight::{Sight, sight};
 use planet_domain::SpaceId;
 use planet_store::dialect::SearchTerms;
+use planet_store::queries::blocks;
 use planet_store::queries::talk::Topic;
 use planet_store::queries::talk_search::{self, Found};
 
@@ -59,7 +60,10 @@ pub async fn search(state: &AppState, ctx: &Ctx, query: &str, space: &str, page:
         Vec::new()
     };
     let mut messages = talk_search::messages(state.db(), &terms, &spaces, PAGE_SIZE + 1, page * PAGE_SIZE).await?;
+    // Messages of people the member blocked are left out (a page may then be shorter).
+    let blocked = blocks::blocked_by(state.db(), viewer).await?;
     let more = messages.len() as u64 > PAGE_SIZE;
     messages.truncate(PAGE_SIZE as usize);
+    messages.retain(|found| !blocked.contains(&found.message.author));
     Ok(Results { words: terms.words().to_vec(), space, topics, messages, more, sight })
 }
