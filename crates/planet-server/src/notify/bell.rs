@@ -5,15 +5,13 @@
 //! `NOTIFY` as live talk (so the process holding the member's page hears it), on SQLite
 //! directly. Ringing reads the member's count once and sends it to each of their pages here.
 
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::identity::session::Ctx;
 use crate::state::AppState;
-use crate::talk::live::same_origin;
+use crate::talk::live::{forward, page_upgrade, same_origin};
 use axum::extract::State;
-use axum::extract::ws::{
-    Message as WsMessage, Utf8Bytes, WebSocket, WebSocketUpgrade, rejection::WebSocketUpgradeRejection,
-};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::ws::{Utf8Bytes, WebSocketUpgrade, rejection::WebSocketUpgradeRejection};
+use axum::http::HeaderMap;
 use axum::response::Response;
 use planet_domain::MemberId;
 use planet_domain::policy::Action;
@@ -90,44 +88,12 @@ pub async fn socket(
     ctx.require(Action::ViewCommunity)?;
     same_origin(&headers)?;
     let member = ctx.member()?.id;
-    let Ok(upgrade) = upgrade else {
-        return Err(AppError::Refused {
-            status: StatusCode::BAD_REQUEST,
-            code: "websocket_required",
-            message: "This address is for the page's live updates.".into(),
-        });
-    };
-    let ear = state.bells().listen(member);
+    let upgrade = page_upgrade(upgrade)?;
+    let mut ear = state.bells().listen(member);
     // The count as it is now, first: the page may have been made before something changed.
     let hello = count_event(notifications::unread_count(state.db(), member).await?);
-    let upgrade = upgrade.max_message_size(4096).read_buffer_size(4096).write_buffer_size(0);
-    Ok(upgrade.on_upgrade(move |socket| pump(socket, ear, hello)))
-}
-
-async fn pump(mut socket: WebSocket, mut ear: Ear, hello: Utf8Bytes) {
-    use tokio::sync::broadcast::error::RecvError;
-    if socket.send(WsMessage::Text(hello)).await.is_err() {
-        return;
-    }
-    loop {
-        tokio::select! {
-            event = ear.receiver.recv() => {
-                let text = match event {
-                    Ok(text) => text,
-                    // Only the latest count matters: skip to it.
-                    Err(RecvError::Lagged(_)) => continue,
-                    Err(RecvError::Closed) => break,
-                };
-                if socket.send(WsMessage::Text(text)).await.is_err() {
-                    break;
-                }
-            }
-            incoming = socket.recv() => match incoming {
-                Some(Ok(WsMessage::Close(_))) | Some(Err(_)) | None => break,
-                Some(Ok(_)) => {}
-            },
-        }
-    }
+    // Only the latest count matters: a page that fell behind skips to it.
+    Ok(upgrade.on_upgrade(move |socket| async move { forward(socket, &mut ear.receiver, Some(hello), None).await }))
 }
 
 #[cfg(test)]

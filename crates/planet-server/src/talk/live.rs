@@ -309,6 +309,22 @@ pub async fn socket(
     let (topic, _) = super::service::topic_place(&state, &ctx, &id).await?;
     same_origin(&headers)?;
     let member = ctx.member()?.clone();
+    let upgrade = page_upgrade(upgrade)?;
+    let subscription = state.hub().subscribe(topic.id, member.id, member.name);
+    Ok(upgrade.on_upgrade(move |socket| pump(socket, subscription)))
+}
+
+async fn pump(socket: WebSocket, mut subscription: Subscription) {
+    let hello = subscription.hello.take();
+    // Held until the page goes: dropping it leaves the room.
+    forward(socket, &mut subscription.receiver, hello, Some(r#"{"kind":"reload"}"#.into())).await;
+}
+
+/// The upgrade of a page's live connection, refused politely when the request was not one.
+/// Pages only listen: small buffers keep an open page cheap.
+pub(crate) fn page_upgrade(
+    upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
+) -> AppResult<WebSocketUpgrade> {
     let Ok(upgrade) = upgrade else {
         return Err(AppError::Refused {
             status: StatusCode::BAD_REQUEST,
@@ -316,25 +332,32 @@ pub async fn socket(
             message: "This address is for the page's live updates.".into(),
         });
     };
-    let subscription = state.hub().subscribe(topic.id, member.id, member.name);
-    // Pages only listen: small buffers keep an open page cheap.
-    let upgrade = upgrade.max_message_size(4096).read_buffer_size(4096).write_buffer_size(0);
-    Ok(upgrade.on_upgrade(move |socket| pump(socket, subscription)))
+    Ok(upgrade.max_message_size(4096).read_buffer_size(4096).write_buffer_size(0))
 }
 
-async fn pump(mut socket: WebSocket, mut subscription: Subscription) {
+/// Send a page `hello`, then everything it is told, until either side goes. A page that falls
+/// behind gets `on_lag` (None: it skips to what comes next).
+pub(crate) async fn forward(
+    mut socket: WebSocket,
+    receiver: &mut broadcast::Receiver<Utf8Bytes>,
+    hello: Option<Utf8Bytes>,
+    on_lag: Option<Utf8Bytes>,
+) {
     use tokio::sync::broadcast::error::RecvError;
-    if let Some(hello) = subscription.hello.take()
+    if let Some(hello) = hello
         && socket.send(WsMessage::Text(hello)).await.is_err()
     {
         return;
     }
     loop {
         tokio::select! {
-            event = subscription.receiver.recv() => {
+            event = receiver.recv() => {
                 let text = match event {
                     Ok(text) => text,
-                    Err(RecvError::Lagged(_)) => r#"{"kind":"reload"}"#.into(),
+                    Err(RecvError::Lagged(_)) => match &on_lag {
+                        Some(text) => text.clone(),
+                        None => continue,
+                    },
                     Err(RecvError::Closed) => break,
                 };
                 if socket.send(WsMessage::Text(text)).await.is_err() {
