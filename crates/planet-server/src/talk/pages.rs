@@ -18,6 +18,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, Utc};
+use planet_domain::notification::Follow;
 use planet_domain::policy::Action;
 use planet_domain::talk::{MessageState, Reaction};
 use planet_domain::{MemberId, TopicId};
@@ -162,6 +163,8 @@ pub struct TopicRow {
     unread: Option<i32>,
     pinned: bool,
     locked: bool,
+    /// "Following" or "Muted" when the viewer chose so.
+    level: &'static str,
 }
 
 #[derive(Template, WebTemplate)]
@@ -231,6 +234,11 @@ async fn topics_page(
                 unread: t.unread,
                 pinned: t.topic.pinned,
                 locked: t.topic.locked,
+                level: match t.level {
+                    Follow::Following => "Following",
+                    Follow::Muted => "Muted",
+                    Follow::Normal => "",
+                },
             })
             .collect(),
         total: list.total,

@@ -214,6 +214,8 @@ async fn whats_new_lists_unread_topics_of_my_groups_but_not_muted_ones() {
     bob.post(&format!("/topics/{second}/follow"), &[("level", "muted")]).await;
     let (_, page) = bob.get_text("/talk").await;
     assert!(page.contains("You are up to date"), "{page}");
+    let (_, list) = bob.get_text(&format!("/spaces/{}/topics", g.space)).await;
+    assert_eq!(list.matches("<span class=\"tag\">Muted</span>").count(), 1, "{list}");
     // Something new in the one read shows again, with how much is new.
     say(ann, first, "Bring a kettle").await;
     let (_, page) = bob.get_text("/talk").await;
