@@ -207,6 +207,11 @@ impl AppState {
         }
     }
 
+    /// A member's open pages (None: everyone's) ask again whether they may still listen.
+    pub async fn recheck(&self, who: Option<MemberId>) {
+        crate::talk::live::recheck(self, who).await;
+    }
+
     pub async fn announce(&self, announcement: crate::talk::live::Announcement) {
         crate::talk::live::announce(self, announcement).await;
     }

@@ -151,6 +151,22 @@ async fn resolve(parts: &Parts, state: &AppState) -> Result<Ctx, AppError> {
     Ok(ctx)
 }
 
+/// The same actor, asked again now (for a live connection held open: the session may have
+/// ended, the member been suspended). None when the session no longer opens anything.
+pub async fn refresh(state: &AppState, ctx: &Ctx) -> Option<Ctx> {
+    let hash = ctx.session.as_ref()?;
+    let now = state.now();
+    let (member, _, expires_at) = accounts::session_member(state.db(), hash, now).await.ok()??;
+    if expires_at <= now {
+        return None;
+    }
+    let mut fresh = ctx.clone();
+    fresh.actor = actor_for(&member);
+    fresh.member = Some(member);
+    fresh.now = now;
+    Some(fresh)
+}
+
 impl FromRequestParts<AppState> for Ctx {
     type Rejection = AppError;
 

@@ -6,9 +6,9 @@
 //! directly. Ringing reads the member's count once and sends it to each of their pages here.
 
 use crate::error::AppResult;
-use crate::identity::session::Ctx;
+use crate::identity::session::{Ctx, refresh};
 use crate::state::AppState;
-use crate::talk::live::{forward, page_upgrade, same_origin};
+use crate::talk::live::{Asked, forward, page_upgrade, same_origin};
 use axum::extract::State;
 use axum::extract::ws::{Utf8Bytes, WebSocketUpgrade, rejection::WebSocketUpgradeRejection};
 use axum::http::HeaderMap;
@@ -92,8 +92,15 @@ pub async fn socket(
     let mut ear = state.bells().listen(member);
     // The count as it is now, first: the page may have been made before something changed.
     let hello = count_event(notifications::unread_count(state.db(), member).await?);
+    let asked = Asked { member, rechecks: state.hub().rechecks() };
+    let may_listen = move || {
+        let (state, ctx) = (state.clone(), ctx.clone());
+        async move { refresh(&state, &ctx).await.is_some_and(|fresh| fresh.require(Action::ViewCommunity).is_ok()) }
+    };
     // Only the latest count matters: a page that fell behind skips to it.
-    Ok(upgrade.on_upgrade(move |socket| async move { forward(socket, &mut ear.receiver, Some(hello), None).await }))
+    Ok(upgrade.on_upgrade(move |socket| async move {
+        forward(socket, &mut ear.receiver, Some(hello), None, asked, may_listen).await
+    }))
 }
 
 #[cfg(test)]

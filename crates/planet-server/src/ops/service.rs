@@ -56,6 +56,7 @@ pub async fn suspend(state: &AppState, ctx: &Ctx, id: &str) -> AppResult<()> {
     audit::record(&txn, Some(steward.id), "member.suspended", &member.name, "", now).await?;
     state.commit(txn).await?;
     state.trust_stale();
+    state.recheck(Some(member.id)).await;
     Ok(())
 }
 
@@ -203,6 +204,7 @@ pub async fn remove(state: &AppState, ctx: &Ctx, id: &str, reason: &str) -> AppR
     audit::record(&txn, Some(steward), "member.removed", &member.name, reason, now).await?;
     state.commit(txn).await?;
     state.trust_stale();
+    state.recheck(Some(member.id)).await;
     Ok(member)
 }
 

@@ -217,6 +217,10 @@ pub async fn edit(state: &AppState, ctx: &Ctx, id: &str, input: SpaceInput<'_>) 
     )
     .await?;
     state.commit(txn).await?;
+    // Who may see inside may have changed.
+    if parsed.visibility != access.space().visibility {
+        state.recheck(None).await;
+    }
     Ok(())
 }
 
@@ -270,6 +274,7 @@ pub async fn leave(state: &AppState, ctx: &Ctx, id: &str) -> AppResult<()> {
     require_space(state.db(), ctx, Action::LeaveSpace, id).await?;
     spaces::remove_member(state.db(), id, ctx.member()?.id).await?;
     state.changed();
+    state.recheck(Some(ctx.member()?.id)).await;
     Ok(())
 }
 

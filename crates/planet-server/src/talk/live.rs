@@ -8,7 +8,7 @@
 //! text to each of them. The protocol is described in ARCHITECTURE.md.
 
 use crate::error::{AppError, AppResult};
-use crate::identity::session::Ctx;
+use crate::identity::session::{Ctx, refresh};
 use crate::state::AppState;
 use axum::extract::ws::Utf8Bytes;
 use axum::extract::ws::{Message as WsMessage, WebSocket, WebSocketUpgrade, rejection::WebSocketUpgradeRejection};
@@ -73,7 +73,14 @@ impl Announcement {
 #[serde(untagged)]
 pub enum Signal {
     Talk(Announcement),
-    Bells { bells: Vec<MemberId> },
+    Bells {
+        bells: Vec<MemberId>,
+    },
+    /// Ask a member's open pages (None: everyone's) whether they may still listen. Last: any
+    /// object is one.
+    Recheck {
+        recheck: Option<MemberId>,
+    },
 }
 
 /// What a page receives, as JSON text.
@@ -99,9 +106,16 @@ struct Room {
 }
 
 /// The open topics of this process and who has them open.
-#[derive(Default)]
 pub struct Hub {
     rooms: Mutex<HashMap<TopicId, Room>>,
+    /// Whose pages must ask again whether they may still listen (None: everyone's).
+    rechecks: broadcast::Sender<Option<MemberId>>,
+}
+
+impl Default for Hub {
+    fn default() -> Self {
+        Self { rooms: Mutex::default(), rechecks: broadcast::channel(64).0 }
+    }
 }
 
 /// One open page. Dropping it leaves the room.
@@ -193,6 +207,16 @@ impl Hub {
         }
     }
 
+    /// Hear when pages must ask again whether they may still listen.
+    pub fn rechecks(&self) -> broadcast::Receiver<Option<MemberId>> {
+        self.rechecks.subscribe()
+    }
+
+    /// Tell a member's open pages (None: everyone's) to ask again.
+    pub fn recheck(&self, who: Option<MemberId>) {
+        let _ = self.rechecks.send(who);
+    }
+
     /// Open pages, for the figures in BENCHMARKS.md.
     pub fn open_pages(&self) -> usize {
         self.rooms().values().map(|room| room.sender.receiver_count()).sum()
@@ -240,7 +264,14 @@ async fn receive(state: &AppState, signal: Signal) {
                 crate::notify::bell::deliver(state, member).await;
             }
         }
+        Signal::Recheck { recheck } => state.hub().recheck(recheck),
     }
+}
+
+/// After a member left a group, was suspended or removed, or a group's visibility changed: their
+/// open pages (None: everyone's) ask again whether they may still listen, and stop if not.
+pub async fn recheck(state: &AppState, who: Option<MemberId>) {
+    signal(state, Signal::Recheck { recheck: who }).await;
 }
 
 async fn signal(state: &AppState, signal: Signal) {
@@ -311,13 +342,36 @@ pub async fn socket(
     let member = ctx.member()?.clone();
     let upgrade = page_upgrade(upgrade)?;
     let subscription = state.hub().subscribe(topic.id, member.id, member.name);
-    Ok(upgrade.on_upgrade(move |socket| pump(socket, subscription)))
+    let asked = Asked { member: member.id, rechecks: state.hub().rechecks() };
+    let may_listen = move || {
+        let (state, ctx, id) = (state.clone(), ctx.clone(), id.clone());
+        async move {
+            match refresh(&state, &ctx).await {
+                Some(fresh) => super::service::topic_place(&state, &fresh, &id).await.is_ok(),
+                None => false,
+            }
+        }
+    };
+    Ok(upgrade.on_upgrade(move |socket| pump(socket, subscription, asked, may_listen)))
 }
 
-async fn pump(socket: WebSocket, mut subscription: Subscription) {
+async fn pump<F, Fut>(socket: WebSocket, mut subscription: Subscription, asked: Asked, may_listen: F)
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
     let hello = subscription.hello.take();
     // Held until the page goes: dropping it leaves the room.
-    forward(socket, &mut subscription.receiver, hello, Some(r#"{"kind":"reload"}"#.into())).await;
+    let reload = Some(Utf8Bytes::from_static(RELOAD));
+    forward(socket, &mut subscription.receiver, hello, reload, asked, may_listen).await;
+}
+
+const RELOAD: &str = r#"{"kind":"reload"}"#;
+
+/// Whose page it is, and where it hears that it must ask again whether it may still listen.
+pub(crate) struct Asked {
+    pub member: MemberId,
+    pub rechecks: broadcast::Receiver<Option<MemberId>>,
 }
 
 /// The upgrade of a page's live connection, refused politely when the request was not one.
@@ -337,12 +391,19 @@ pub(crate) fn page_upgrade(
 
 /// Send a page `hello`, then everything it is told, until either side goes. A page that falls
 /// behind gets `on_lag` (None: it skips to what comes next).
-pub(crate) async fn forward(
+/// When the member's standing may have changed (`asked`), `may_listen` is asked again; if not,
+/// the page is told to reload (and so is answered like any other request) and let go.
+pub(crate) async fn forward<F, Fut>(
     mut socket: WebSocket,
     receiver: &mut broadcast::Receiver<Utf8Bytes>,
     hello: Option<Utf8Bytes>,
     on_lag: Option<Utf8Bytes>,
-) {
+    mut asked: Asked,
+    may_listen: F,
+) where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
     use tokio::sync::broadcast::error::RecvError;
     if let Some(hello) = hello
         && socket.send(WsMessage::Text(hello)).await.is_err()
@@ -361,6 +422,17 @@ pub(crate) async fn forward(
                     Err(RecvError::Closed) => break,
                 };
                 if socket.send(WsMessage::Text(text)).await.is_err() {
+                    break;
+                }
+            }
+            who = asked.rechecks.recv() => {
+                let concerned = match who {
+                    Ok(who) => who.is_none_or(|m| m == asked.member),
+                    Err(RecvError::Lagged(_)) => true,
+                    Err(RecvError::Closed) => false,
+                };
+                if concerned && !may_listen().await {
+                    let _ = socket.send(WsMessage::Text(Utf8Bytes::from_static(RELOAD))).await;
                     break;
                 }
             }

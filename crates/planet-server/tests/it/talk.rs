@@ -512,3 +512,25 @@ async fn a_message_waiting_for_approval_reaches_open_pages_only_once_approved() 
     assert_eq!((posted["kind"].as_str(), posted["number"].as_i64()), (Some("posted"), Some(2)));
     assert!(posted["html"].as_str().unwrap().contains("Count me in"));
 }
+
+#[tokio::test]
+async fn an_open_page_is_let_go_when_its_member_leaves_or_is_suspended() {
+    let g = group(2, false).await;
+    let (ann_id, ann) = (g.members[0].0, &g.members[0].1);
+    let bob_id = g.members[1].0;
+    let topic = start(ann, g.space, "Committee", "Minutes to follow").await;
+    let mut ann_socket = open_live(&g.app, ann_id, topic).await;
+    let mut bob_socket = open_live(&g.app, bob_id, topic).await;
+    next_event(&mut ann_socket, "presence").await;
+    next_event(&mut bob_socket, "presence").await;
+    // Ann leaves the members-only group: her page is told to reload (and then sees nothing).
+    assert_eq!(ann.post(&format!("/spaces/{}/leave", g.space), &[]).await.status().as_u16(), 303);
+    next_event(&mut ann_socket, "reload").await;
+    // Bob's page stays.
+    say(&g.coordinator, topic, "Still here").await;
+    assert_eq!(next_event(&mut bob_socket, "posted").await["number"], 2);
+    // Bob is suspended by a steward: his page is let go too.
+    let steward = g.app.log_in("margaret@diss.example", crate::helpers::PASSWORD).await;
+    assert_eq!(steward.post(&format!("/admin/members/{bob_id}/suspend"), &[]).await.status().as_u16(), 303);
+    next_event(&mut bob_socket, "reload").await;
+}
