@@ -37,13 +37,6 @@ pub async fn space_levels(db: &impl ConnectionTrait, space: SpaceId) -> StoreRes
     rows.into_iter().map(|row| Ok((MemberId::from_uuid(row.member_id), parse_follow(&row.level)?))).collect()
 }
 
-pub async fn topic_level(db: &impl ConnectionTrait, member: MemberId, topic: TopicId) -> StoreResult<Follow> {
-    match topic_read::Entity::find_by_id((member.uuid(), topic.uuid())).one(db).await? {
-        Some(row) => parse_follow(&row.level),
-        None => Ok(Follow::Normal),
-    }
-}
-
 pub async fn space_level(db: &impl ConnectionTrait, member: MemberId, space: SpaceId) -> StoreResult<Follow> {
     match space_follow::Entity::find_by_id((member.uuid(), space.uuid())).one(db).await? {
         Some(row) => parse_follow(&row.level),

@@ -22,10 +22,6 @@ fn parse_level(level: &str) -> AppResult<Follow> {
     Follow::parse(level).ok_or_else(|| AppError::invalid("level", "level_unknown", "Choose how closely to follow it"))
 }
 
-pub async fn topic_level(state: &AppState, ctx: &Ctx, topic: &Topic) -> AppResult<Follow> {
-    Ok(notifications::topic_level(state.db(), ctx.member()?.id, topic.id).await?)
-}
-
 pub async fn space_level(state: &AppState, ctx: &Ctx, place: &TalkPlace) -> AppResult<Follow> {
     Ok(notifications::space_level(state.db(), ctx.member()?.id, place.space_id()).await?)
 }
