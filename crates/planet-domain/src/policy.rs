@@ -67,6 +67,8 @@ pub enum Action {
     KeepValues,
     /// Write the code of conduct.
     WriteCodeOfConduct,
+    /// Start a private conversation with other members.
+    StartConversation,
     // On a directory entry.
     /// Change an entry, and who runs it.
     EditProfile,
@@ -86,6 +88,8 @@ pub enum Action {
     /// Define the space's badges and award them.
     ManageBadges,
     // Talk in a space (`Resource::Talk`).
+    /// Read a topic (in a private conversation: only those taking part).
+    ReadTopic,
     /// Open a new topic.
     StartTopic,
     /// Write in a topic.
@@ -99,6 +103,10 @@ pub enum Action {
     ModerateTalk,
     /// The space's moderation log (without the hidden text).
     ReadModerationLog,
+    /// Add someone to a private conversation.
+    AddToConversation,
+    /// Leave a private conversation.
+    LeaveConversation,
 }
 
 impl Action {
@@ -119,6 +127,7 @@ impl Action {
         Action::ConfigureAdmission,
         Action::KeepValues,
         Action::WriteCodeOfConduct,
+        Action::StartConversation,
         Action::EditProfile,
         Action::SeeSpace,
         Action::ViewSpaceContent,
@@ -131,6 +140,7 @@ impl Action {
         Action::InviteToSpace,
         Action::ManageSpaceRoles,
         Action::ManageBadges,
+        Action::ReadTopic,
         Action::StartTopic,
         Action::PostMessage,
         Action::EditOwnMessage,
@@ -138,6 +148,8 @@ impl Action {
         Action::ReportMessage,
         Action::ModerateTalk,
         Action::ReadModerationLog,
+        Action::AddToConversation,
+        Action::LeaveConversation,
     ];
 
     /// Actions that a space's coordinators (and stewards) may take.
@@ -158,13 +170,16 @@ impl Action {
     pub fn is_talk(self) -> bool {
         matches!(
             self,
-            Action::StartTopic
+            Action::ReadTopic
+                | Action::StartTopic
                 | Action::PostMessage
                 | Action::EditOwnMessage
                 | Action::React
                 | Action::ReportMessage
                 | Action::ModerateTalk
                 | Action::ReadModerationLog
+                | Action::AddToConversation
+                | Action::LeaveConversation
         )
     }
 
@@ -219,6 +234,20 @@ pub struct TalkFacts<'a> {
     pub topic_locked: bool,
     /// The message asked about is the actor's own.
     pub actor_is_author: bool,
+    /// The topic is a private conversation: how the actor stands in it.
+    pub private: Option<PrivateFacts>,
+}
+
+/// A private conversation as the actor stands in it. Only those taking part see it — not
+/// coordinators, not stewards; stewards see a reported message, to decide on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PrivateFacts {
+    /// The actor takes part.
+    pub participant: bool,
+    /// Everyone else taking part has blocked the actor: nobody there would hear them.
+    pub shut_out: bool,
+    /// The message asked about has been reported.
+    pub reported: bool,
 }
 
 /// What it is about.
@@ -310,7 +339,8 @@ fn community_action(steward: bool, action: Action) -> Decision {
         | Action::ViewDirectory
         | Action::MakeStatements
         | Action::ListOrganisation
-        | Action::ViewApplicants => Decision::Allow,
+        | Action::ViewApplicants
+        | Action::StartConversation => Decision::Allow,
         a if a.is_steward_only() => allow_if(steward, Denial::Forbidden),
         // Space actions asked about the community as a whole make no sense.
         _ => Decision::Deny(Denial::Forbidden),
@@ -356,18 +386,41 @@ fn talk_action(steward: bool, action: Action, talk: &TalkFacts<'_>) -> Decision 
     if !view.is_allowed() || !action.is_talk() {
         return if view.is_allowed() { Decision::Deny(Denial::Forbidden) } else { view };
     }
+    if let Some(private) = talk.private {
+        return private_action(steward, action, talk, private);
+    }
     let Some(this) = talk.space.this() else {
         return Decision::Deny(Denial::NotFound);
     };
     let moderator = steward || this.actor_role == Some(Role::Coordinator);
     let may_write = this.actor_role.is_some() && !talk.actor_muted;
     match action {
+        Action::ReadTopic | Action::ReadModerationLog => Decision::Allow,
         Action::StartTopic | Action::React => allow_if(may_write, Denial::Forbidden),
         Action::PostMessage => allow_if(may_write && (!talk.topic_locked || moderator), Denial::Forbidden),
         Action::EditOwnMessage => allow_if(talk.actor_is_author && !talk.actor_muted, Denial::Forbidden),
         Action::ReportMessage => allow_if(!talk.actor_is_author, Denial::Forbidden),
-        Action::ReadModerationLog => Decision::Allow,
         Action::ModerateTalk => allow_if(moderator, Denial::Forbidden),
+        _ => Decision::Deny(Denial::Forbidden),
+    }
+}
+
+/// A private conversation: whoever does not take part is told it is not there — but a steward
+/// may decide on a reported message. Mutes in a space do not reach into it.
+fn private_action(steward: bool, action: Action, talk: &TalkFacts<'_>, private: PrivateFacts) -> Decision {
+    let decides_report = steward && private.reported;
+    if !private.participant {
+        return allow_if(action == Action::ModerateTalk && decides_report, Denial::NotFound);
+    }
+    match action {
+        Action::ReadTopic | Action::ReadModerationLog | Action::LeaveConversation => Decision::Allow,
+        Action::PostMessage | Action::React | Action::AddToConversation => {
+            allow_if(!private.shut_out, Denial::Forbidden)
+        }
+        Action::EditOwnMessage => allow_if(talk.actor_is_author, Denial::Forbidden),
+        Action::ReportMessage => allow_if(!talk.actor_is_author, Denial::Forbidden),
+        Action::ModerateTalk => allow_if(decides_report, Denial::Forbidden),
+        // A conversation has no topics of its own.
         _ => Decision::Deny(Denial::Forbidden),
     }
 }
@@ -463,7 +516,7 @@ mod tests {
         /// and a secret space they do not belong to stays "not found".
         #[test]
         fn talk_follows_sight(actor in any_actor(), facts in any_facts(), action in prop::sample::select(Action::ALL), muted: bool, locked: bool, author: bool) {
-            let talk = TalkFacts { space: &facts, actor_muted: muted, topic_locked: locked, actor_is_author: author };
+            let talk = TalkFacts { space: &facts, actor_muted: muted, topic_locked: locked, actor_is_author: author, private: None };
             let decision = authorize(actor, action, Resource::Talk(talk));
             let sees = authorize(actor, Action::ViewSpaceContent, Resource::Space(&facts));
             if !sees.is_allowed() {
@@ -481,6 +534,35 @@ mod tests {
                     Action::ReportMessage => prop_assert!(!author),
                     Action::ModerateTalk => prop_assert!(moderator),
                     _ => {}
+                }
+            }
+        }
+
+        /// A private conversation is for those taking part: to anyone else (stewards included)
+        /// it is not there, but for a steward deciding on a reported message. Nobody moderates
+        /// it otherwise, and whoever everyone there has blocked cannot write into it.
+        #[test]
+        fn private_conversations_are_for_those_taking_part(
+            actor in any_actor(), facts in any_facts(), action in prop::sample::select(Action::ALL),
+            muted: bool, locked: bool, author: bool, participant: bool, shut_out: bool, reported: bool,
+        ) {
+            let private = PrivateFacts { participant, shut_out, reported };
+            let talk = TalkFacts { space: &facts, actor_muted: muted, topic_locked: locked, actor_is_author: author, private: Some(private) };
+            let decision = authorize(actor, action, Resource::Talk(talk));
+            let sees = authorize(actor, Action::ViewSpaceContent, Resource::Space(&facts));
+            if !sees.is_allowed() {
+                prop_assert_eq!(decision, sees);
+            } else if !participant && action.is_talk() {
+                let allowed = action == Action::ModerateTalk && actor.is_steward() && reported;
+                prop_assert_eq!(decision, if allowed { Decision::Allow } else { Decision::Deny(Denial::NotFound) });
+            }
+            if decision.is_allowed() {
+                match action {
+                    Action::ModerateTalk => prop_assert!(actor.is_steward() && reported),
+                    Action::PostMessage | Action::React | Action::AddToConversation => prop_assert!(participant && !shut_out),
+                    Action::EditOwnMessage => prop_assert!(participant && author),
+                    Action::StartTopic => prop_assert!(false, "no topics in a conversation"),
+                    _ => prop_assert!(participant),
                 }
             }
         }

@@ -180,9 +180,43 @@ pub fn quote(author: &str, text: &str) -> String {
     out
 }
 
+/// Most people a private conversation may have, besides whoever starts it.
+pub const MAX_CONVERSATION_PEOPLE: usize = 20;
+
+/// A private conversation's subject when none was given: the start of its first line, without
+/// Markdown's leading marks, cut at a word (at most 60 characters).
+pub fn subject_from(body: &str) -> String {
+    const MAX: usize = 60;
+    let line = body
+        .lines()
+        .map(|l| l.trim_start_matches(|c: char| "#>*-+ \t".contains(c)).trim())
+        .find(|l| !l.is_empty())
+        .unwrap_or_default();
+    let flat = line.split_whitespace().collect::<Vec<_>>().join(" ");
+    let subject = if flat.chars().count() <= MAX {
+        flat
+    } else {
+        let cut: String = flat.chars().take(MAX).collect();
+        let at_word = cut.rfind(' ').filter(|at| *at > MAX / 2).map_or(cut.as_str(), |at| &cut[..at]);
+        format!("{}…", at_word.trim_end_matches(|c: char| c.is_ascii_punctuation()))
+    };
+    if subject.chars().count() < 2 { "A private message".to_owned() } else { subject }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_subject_is_the_start_of_the_first_line() {
+        assert_eq!(subject_from("\n\n## Hello Ann!\nMore"), "Hello Ann!");
+        assert_eq!(subject_from("> quoted\n"), "quoted");
+        assert_eq!(subject_from("?"), "A private message");
+        let long = "Would you like some of the apples from our tree, we have far too many this year";
+        let subject = subject_from(long);
+        assert!(subject.ends_with('…') && subject.chars().count() <= 61, "{subject}");
+        assert!(long.starts_with(subject.trim_end_matches('…')), "{subject}");
+    }
     use proptest::prelude::*;
 
     fn names() -> Vec<(u8, String)> {

@@ -153,6 +153,11 @@ impl SpaceIndex {
         Self { directory, order, chains, counts, roles, invited }
     }
 
+    /// The community's own space (the root of every chain), where private conversations live.
+    pub fn root(&self) -> Option<SpaceId> {
+        self.order.first().map(|(i, _)| self.directory.spaces[*i].id).filter(|_| !self.directory.spaces.is_empty())
+    }
+
     /// The facts `authorize` needs about space number `i`, for one member.
     pub fn facts(&self, i: usize, member: MemberId) -> SpaceFacts {
         let roles = self.roles.get(&member);

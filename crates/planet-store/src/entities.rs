@@ -12,6 +12,7 @@ pub mod community;
 pub mod community_value;
 pub mod conduct_acceptance;
 pub mod conduct_version;
+pub mod conversation_member;
 pub mod invitation;
 pub mod join_request;
 pub mod member;

@@ -12,6 +12,7 @@ mod m20261128_000005_notifications;
 mod m20261128_000006_message_search;
 mod m20261128_000007_code_of_conduct;
 mod m20261128_000008_blocks;
+mod m20261128_000009_conversations;
 
 pub struct Migrator;
 
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000006_message_search::Migration),
             Box::new(m20261128_000007_code_of_conduct::Migration),
             Box::new(m20261128_000008_blocks::Migration),
+            Box::new(m20261128_000009_conversations::Migration),
         ]
     }
 }

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod badges;
 pub mod blocks;
 pub mod community;
+pub mod conversations;
 pub mod notifications;
 pub mod outbox;
 pub mod people;

@@ -102,7 +102,7 @@ async fn main() -> anyhow::Result<()> {
         .collect();
     let topic = TopicId::new_v7();
     let now = SystemClock.now();
-    talk::create_topic(store.db(), topic, root, "Harvest supper at the Corn Hall", members[0], now).await?;
+    talk::create_topic(store.db(), topic, root, "Harvest supper at the Corn Hall", members[0], false, now).await?;
     for i in 0..50 {
         let id = MessageId::new_v7();
         let author = members[i % members.len()];

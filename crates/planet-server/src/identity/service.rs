@@ -37,6 +37,10 @@ impl Check {
         }
     }
 
+    pub fn add(&mut self, error: FieldError) {
+        self.0.push(error);
+    }
+
     pub fn fail(&mut self, field: &'static str, code: &'static str, message: &str) {
         self.0.push(FieldError::new(field, code, message));
     }

@@ -98,8 +98,8 @@ pub async fn tell(state: &AppState, db: &impl ConnectionTrait, about: AboutMessa
     Ok(told)
 }
 
-/// Of some members, those who may see inside the space (members in good standing, by the one
-/// authorization path).
+/// Of some members, those who may read the topic (members in good standing who see inside the
+/// space; in a private conversation, those taking part), by the one authorization path.
 async fn who_may_see(
     db: &impl ConnectionTrait,
     place: &TalkPlace,
@@ -113,7 +113,8 @@ async fn who_may_see(
         .into_iter()
         .filter(|member| {
             let facts = facts_for(&place.access.chain, roles.get(&member.id).unwrap_or(&none), &HashSet::new());
-            authorize(actor_for(member), Action::ViewSpaceContent, Resource::Space(&facts)).is_allowed()
+            let talk = place.reader_facts(&facts, member.id);
+            authorize(actor_for(member), Action::ReadTopic, Resource::Talk(talk)).is_allowed()
         })
         .map(|member| (member.id, member))
         .collect())
@@ -124,8 +125,14 @@ fn topic_link(state: &AppState, topic: TopicId, number: i32) -> String {
 }
 
 /// "Ann Baker mentioned you in “Apple day”".
-fn headline(kind: NotificationKind, actor: &str, topic: &str, count: i32) -> String {
+fn headline(kind: NotificationKind, actor: &str, topic: &str, count: i32, private: bool) -> String {
     match kind {
+        NotificationKind::Message | NotificationKind::Topic if private && count > 1 => {
+            format!("{count} new private messages in “{topic}”")
+        }
+        NotificationKind::Message | NotificationKind::Topic if private => {
+            format!("{actor} wrote to you privately: “{topic}”")
+        }
         NotificationKind::Message if count > 1 => format!("{count} new messages in “{topic}”"),
         NotificationKind::Message => format!("{actor} wrote in “{topic}”"),
         NotificationKind::Topic => format!("{actor} started a conversation: “{topic}”"),
@@ -139,14 +146,19 @@ fn email_at_once(
     member: &Member,
     kind: NotificationKind,
 ) -> (String, String) {
-    let headline = headline(kind, &about.author.name, about.topic_title, 1);
+    let headline = headline(kind, &about.author.name, about.topic_title, 1, about.place.is_private());
     let link = topic_link(state, about.topic, about.number);
+    let place = if about.place.is_private() {
+        "a private conversation".to_owned()
+    } else {
+        about.place.access.space().name.clone()
+    };
     let quoted: String = about.body.lines().take(20).map(|line| format!("> {line}\n")).collect();
     let body = format!(
         "Hello {name},\n\n{headline} ({space}):\n\n{quoted}\nRead it and reply:\n{link}\n\n\
          You get an email for each notification. To change that:\n{base}/notifications/settings\n",
         name = member.name,
-        space = about.place.access.space().name,
+        space = place,
         base = state.public_base(),
     );
     (headline, body)
@@ -157,13 +169,24 @@ pub fn describe(notification: &Notification) -> String {
     if notification.topic.is_none() {
         return "Something in a conversation you can no longer see".to_owned();
     }
-    headline(notification.kind, &notification.actor_name, &notification.topic_title, notification.count)
+    headline(
+        notification.kind,
+        &notification.actor_name,
+        &notification.topic_title,
+        notification.count,
+        notification.private,
+    )
 }
 
-/// Notifications about conversations the member can no longer see (they left the group, it
-/// became secret, the topic moved) keep nothing of them: no title, text, author or link.
+/// Notifications about conversations the member can no longer see (they left the group or the
+/// private conversation, the group became secret, the topic moved) keep nothing of them: no
+/// title, text, author or link.
 fn forget_unseen(items: &mut [Notification], sight: &Sight) {
-    for item in items.iter_mut().filter(|n| n.space.is_none_or(|s| !sight.spaces.contains(&s))) {
+    let unseen = |n: &Notification| {
+        n.space.is_none_or(|s| !sight.spaces.contains(&s))
+            || (n.private && n.topic.is_none_or(|t| !sight.conversations.contains(&t)))
+    };
+    for item in items.iter_mut().filter(|n| unseen(n)) {
         item.topic = None;
         item.space = None;
         item.number = None;

@@ -201,6 +201,8 @@ struct ShowPage {
     badge_errors: FormErrors,
     /// Whether I have blocked them (None: not someone I could block).
     blocked: Option<bool>,
+    /// The member to write to privately from here (a member who is not me, and not blocked).
+    message_to: Option<String>,
 }
 
 pub struct AwardView {
@@ -257,6 +259,10 @@ async fn show_page(state: &AppState, ctx: &Ctx, id: &str, forms: ShowForms) -> A
         .collect();
     let blocked = super::blocks::state_of(state, ctx, profile.member).await?;
     Ok(ShowPage {
+        message_to: match (blocked, profile.member) {
+            (Some(false), Some(member)) if !view.subject.is_applicant() => Some(member.to_string()),
+            _ => None,
+        },
         blocked,
         layout: ctx.layout(profile.name.clone()),
         id: profile.id.to_string(),

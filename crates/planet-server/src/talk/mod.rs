@@ -1,6 +1,7 @@
 //! Talk: discussions and live chat in every space, and the moderation that keeps it kind.
 
 pub mod api;
+pub mod conversation;
 pub mod follow;
 pub mod live;
 pub mod moderation;

@@ -216,7 +216,8 @@ async fn topics_page(
     let list = service::topics(state, ctx, space, page).await?;
     let place = &list.place;
     let moderator = place.is_moderator(ctx);
-    let waiting = if moderator { talk::queue_length(state.db(), &[place.space_id()]).await? } else { 0 };
+    let waiting =
+        if moderator { talk::queue_length(state.db(), &[place.space_id()], ctx.actor.is_steward()).await? } else { 0 };
     Ok(TopicsPage {
         layout: ctx.layout(format!("Conversations in {}", place.access.space().name)),
         space_id: place.space_id().to_string(),
@@ -321,6 +322,10 @@ struct TopicPage {
     body: String,
     reply_to: Option<i32>,
     follow: FollowForm,
+    /// A private conversation: the others taking part (id, name).
+    private: bool,
+    with: Vec<(String, String)>,
+    body_hint: &'static str,
 }
 
 #[derive(Deserialize, Default)]
@@ -386,7 +391,9 @@ async fn topic_page(
         blocked_ids: view.blocked.iter().map(|m| m.to_string()).collect::<Vec<_>>().join(" "),
         can_post: place.allows(ctx, Action::PostMessage, view.topic.locked, false),
         can_react,
-        why_not: if view.topic.locked && !place.muted && place.access.role().is_some() {
+        why_not: if place.is_private() {
+            "You cannot write in this conversation any more."
+        } else if view.topic.locked && !place.muted && place.access.role().is_some() {
             "This topic is locked: no new messages."
         } else {
             why_cannot_write(place)
@@ -396,6 +403,19 @@ async fn topic_page(
         body,
         reply_to,
         follow: FollowForm::topic(&view.topic.id.to_string(), view.level),
+        body_hint: if place.is_private() {
+            "You can use simple formatting like *italic*, **bold** and lists. Write @ and the name of someone in this conversation to link to them."
+        } else {
+            "You can use simple formatting like *italic*, **bold** and lists. Write @ and a group member's name to link to them."
+        },
+        private: place.is_private(),
+        with: place
+            .conversation
+            .iter()
+            .flat_map(|c| c.present())
+            .filter(|p| p.member != member)
+            .map(|p| (p.member.to_string(), p.name.clone()))
+            .collect(),
     })
 }
 

@@ -11,14 +11,15 @@ use crate::state::AppState;
 use crate::web::markdown;
 use chrono::Duration;
 use planet_domain::notification::Follow;
-use planet_domain::policy::{Action, Decision, Resource, TalkFacts, authorize};
+use planet_domain::policy::{Action, Decision, PrivateFacts, Resource, TalkFacts, authorize};
 use planet_domain::talk::{ModerationKind, Reaction, RestrictionKind, TalkRules};
 use planet_domain::text::{MessageText, ReportReason, TopicTitle};
 use planet_domain::{MemberId, MessageId, ReportId, SpaceId, TopicId};
-use planet_store::StoreError;
 use planet_store::dialect::{Lockable, lock};
+use planet_store::queries::conversations::{self, Participant};
 use planet_store::queries::talk::{self, Message, NewMessage, NewModerationEntry, Topic, TopicSummary};
 use planet_store::queries::{blocks, notifications, spaces};
+use planet_store::{ConnectionTrait, StoreError};
 
 /// Messages a member may send in a minute (all topics): more is a flood.
 pub const MESSAGES_PER_MINUTE: u64 = 10;
@@ -33,11 +34,73 @@ pub struct TalkPlace {
     pub muted: bool,
     pub premoderated: bool,
     pub rules: TalkRules,
+    /// The topic is a private conversation (in the community's root space).
+    pub conversation: Option<Conversation>,
+}
+
+/// A private conversation: who takes part, and how the actor stands in it.
+pub struct Conversation {
+    /// Everyone who takes or took part, in the order they joined.
+    pub participants: Vec<Participant>,
+    /// The actor's standing (`reported`: the message asked about has been reported).
+    pub actor: PrivateFacts,
+}
+
+impl Conversation {
+    /// Load a conversation as a member stands in it.
+    pub async fn load(db: &impl ConnectionTrait, topic: TopicId, viewer: Option<MemberId>) -> AppResult<Self> {
+        let participants = conversations::participants(db, topic).await?;
+        let taking_part = |m: MemberId| participants.iter().any(|p| p.member == m && p.takes_part());
+        let others: Vec<MemberId> =
+            participants.iter().filter(|p| p.takes_part() && Some(p.member) != viewer).map(|p| p.member).collect();
+        let shut_out = match viewer {
+            Some(viewer) if !others.is_empty() => blocks::who_blocked(db, viewer, &others).await?.len() == others.len(),
+            _ => false,
+        };
+        let participant = viewer.is_some_and(taking_part);
+        Ok(Self { participants, actor: PrivateFacts { participant, shut_out, reported: false } })
+    }
+
+    /// Whether a member takes part now.
+    pub fn takes_part(&self, member: MemberId) -> bool {
+        self.participants.iter().any(|p| p.member == member && p.takes_part())
+    }
+
+    /// How someone else stands in it, as far as reading goes.
+    pub fn facts_for(&self, member: MemberId) -> PrivateFacts {
+        PrivateFacts { participant: self.takes_part(member), shut_out: false, reported: false }
+    }
+
+    /// Those taking part now.
+    pub fn present(&self) -> impl Iterator<Item = &Participant> {
+        self.participants.iter().filter(|p| p.takes_part())
+    }
 }
 
 impl TalkPlace {
     fn facts(&self, locked: bool, author: bool) -> TalkFacts<'_> {
-        TalkFacts { space: &self.access.facts, actor_muted: self.muted, topic_locked: locked, actor_is_author: author }
+        TalkFacts {
+            space: &self.access.facts,
+            actor_muted: self.muted,
+            topic_locked: locked,
+            actor_is_author: author,
+            private: self.conversation.as_ref().map(|c| c.actor),
+        }
+    }
+
+    /// The facts for someone else reading here (who may be told of a message).
+    pub fn reader_facts<'a>(&'a self, space: &'a planet_domain::policy::SpaceFacts, member: MemberId) -> TalkFacts<'a> {
+        TalkFacts {
+            space,
+            actor_muted: false,
+            topic_locked: false,
+            actor_is_author: false,
+            private: self.conversation.as_ref().map(|c| c.facts_for(member)),
+        }
+    }
+
+    pub fn is_private(&self) -> bool {
+        self.conversation.is_some()
     }
 
     pub fn decide(&self, ctx: &Ctx, action: Action, locked: bool, author: bool) -> Decision {
@@ -73,7 +136,7 @@ pub async fn place(state: &AppState, ctx: &Ctx, space: SpaceId) -> AppResult<Tal
         None => (false, false),
     };
     let rules = talk::rules(state.db(), space).await?;
-    Ok(TalkPlace { access, muted, premoderated, rules })
+    Ok(TalkPlace { access, muted, premoderated, rules, conversation: None })
 }
 
 fn parse_topic_id(text: &str) -> AppResult<TopicId> {
@@ -84,14 +147,31 @@ fn parse_message_id(text: &str) -> AppResult<MessageId> {
     text.parse().map_err(|_| AppError::not_found())
 }
 
-/// A topic and its place; "not found" for a topic the actor may not know of.
-pub async fn topic_place(state: &AppState, ctx: &Ctx, id: &str) -> AppResult<(Topic, TalkPlace)> {
-    let id = parse_topic_id(id)?;
+/// A topic and its place, before asking whether the actor may read it.
+async fn load_topic(state: &AppState, ctx: &Ctx, id: TopicId) -> AppResult<(Topic, TalkPlace)> {
     // Before the topic is read: those outside the community learn nothing.
     ctx.require(Action::ViewCommunity)?;
     let topic = talk::topic(state.db(), id).await?.ok_or_else(AppError::not_found)?;
-    let place = place(state, ctx, topic.space).await?;
-    // A topic whose first message waits for approval is not there yet for others.
+    let mut place = place(state, ctx, topic.space).await?;
+    if topic.private {
+        // Limits on members in the space do not reach into private conversations, and nobody
+        // (but the stewards, for a reported message) reads them to approve anything.
+        place.muted = false;
+        place.premoderated = false;
+        place.conversation = Some(Conversation::load(state.db(), topic.id, ctx.member.as_ref().map(|m| m.id)).await?);
+    }
+    Ok((topic, place))
+}
+
+/// A topic and its place; "not found" for a topic the actor may not know of.
+pub async fn topic_place(state: &AppState, ctx: &Ctx, id: &str) -> AppResult<(Topic, TalkPlace)> {
+    let (topic, place) = load_topic(state, ctx, parse_topic_id(id)?).await?;
+    place.require(ctx, Action::ReadTopic, topic.locked, false)?;
+    readable(state, ctx, topic, place).await
+}
+
+/// A topic whose first message waits for approval is not there yet for others.
+async fn readable(state: &AppState, ctx: &Ctx, topic: Topic, place: TalkPlace) -> AppResult<(Topic, TalkPlace)> {
     let own = ctx.member.as_ref().is_some_and(|m| m.id == topic.author);
     if !own && !place.is_moderator(ctx) && !talk::has_published(state.db(), topic.id).await? {
         return Err(AppError::not_found());
@@ -99,12 +179,23 @@ pub async fn topic_place(state: &AppState, ctx: &Ctx, id: &str) -> AppResult<(To
     Ok((topic, place))
 }
 
-/// A message, its topic and place.
+/// A message, its topic and place. In a private conversation, a steward who does not take part
+/// may reach a reported message (to decide on it), and nothing else.
 pub async fn message_place(state: &AppState, ctx: &Ctx, id: &str) -> AppResult<(Message, Topic, TalkPlace)> {
     let id = parse_message_id(id)?;
     ctx.require(Action::ViewCommunity)?;
     let message = talk::message(state.db(), id).await?.ok_or_else(AppError::not_found)?;
-    let (topic, place) = topic_place(state, ctx, &message.topic.to_string()).await?;
+    let (topic, mut place) = load_topic(state, ctx, message.topic).await?;
+    if let Some(conversation) = place.conversation.as_mut() {
+        conversation.actor.reported = talk::ever_reported(state.db(), message.id).await?;
+    }
+    let (topic, place) = match place.decide(ctx, Action::ReadTopic, topic.locked, false) {
+        Decision::Allow => readable(state, ctx, topic, place).await?,
+        _ => {
+            place.require(ctx, Action::ModerateTalk, topic.locked, false)?;
+            (topic, place)
+        }
+    };
     // A message waiting for approval is not there for anyone but its author and moderators.
     let own = ctx.member.as_ref().is_some_and(|m| m.id == message.author);
     if message.pending && !own && !place.is_moderator(ctx) {
@@ -141,16 +232,20 @@ pub struct Posted {
     pub pending: bool,
 }
 
-/// The space's members a message names with `@`, with their names (longest first).
+/// The space's members (in a private conversation: those taking part) a message names with
+/// `@`, with their names (longest first).
 async fn named(state: &AppState, place: &TalkPlace, body: &str) -> AppResult<Vec<(MemberId, String)>> {
     if !body.contains('@') {
         return Ok(Vec::new());
     }
-    let names: Vec<(MemberId, String)> = spaces::members_of(state.db(), place.space_id())
-        .await?
-        .into_iter()
-        .map(|m| (m.member.id, m.member.name))
-        .collect();
+    let names: Vec<(MemberId, String)> = match &place.conversation {
+        Some(conversation) => conversation.present().map(|p| (p.member, p.name.clone())).collect(),
+        None => spaces::members_of(state.db(), place.space_id())
+            .await?
+            .into_iter()
+            .map(|m| (m.member.id, m.member.name))
+            .collect(),
+    };
     let mut mentioned: Vec<(MemberId, String)> = planet_domain::talk::mentions(body, &names)
         .into_iter()
         .filter_map(|id| names.iter().find(|(m, _)| *m == id).cloned())
@@ -167,7 +262,7 @@ pub async fn mentioned(state: &AppState, place: &TalkPlace, body: &str) -> AppRe
 
 /// A message's HTML: its Markdown, with each @mention of a member of the space made a link to
 /// their profile, rendered and sanitised; and whom it mentions.
-async fn render(state: &AppState, place: &TalkPlace, body: &str) -> AppResult<(String, Vec<MemberId>)> {
+pub(crate) async fn render(state: &AppState, place: &TalkPlace, body: &str) -> AppResult<(String, Vec<MemberId>)> {
     let mentioned = named(state, place, body).await?;
     let mut text = body.to_owned();
     for (id, name) in &mentioned {
@@ -209,7 +304,7 @@ fn link_mentions(text: &str, name: &str, href: &str) -> String {
     out
 }
 
-async fn refuse_floods(state: &AppState, author: MemberId) -> AppResult<()> {
+pub(crate) async fn refuse_floods(state: &AppState, author: MemberId) -> AppResult<()> {
     let recent = talk::count_messages_since(state.db(), author, state.now() - Duration::minutes(1)).await?;
     if recent >= MESSAGES_PER_MINUTE {
         return Err(AppError::RateLimited);
@@ -218,7 +313,8 @@ async fn refuse_floods(state: &AppState, author: MemberId) -> AppResult<()> {
 }
 
 async fn needs_approval(state: &AppState, place: &TalkPlace, ctx: &Ctx, author: MemberId) -> AppResult<bool> {
-    if place.is_moderator(ctx) {
+    // Nobody but those taking part reads a private conversation, so nobody approves there.
+    if place.is_moderator(ctx) || place.is_private() {
         return Ok(false);
     }
     let published = talk::published_count(state.db(), place.space_id(), author).await?;
@@ -243,7 +339,7 @@ pub async fn start_topic(state: &AppState, ctx: &Ctx, space: &str, title: &str, 
     let (html, mentioned) = render(state, &place, body.as_str()).await?;
     let message = MessageId::new_v7();
     let txn = state.store().begin().await?;
-    talk::create_topic(&txn, id, place.space_id(), title.as_str(), author, now).await?;
+    talk::create_topic(&txn, id, place.space_id(), title.as_str(), author, false, now).await?;
     let new =
         NewMessage { id: message, topic: id, author, body: body.as_str(), html: &html, reply_to: None, pending, now };
     let number = talk::post_message(&txn, new).await?.ok_or_else(AppError::not_found)?;

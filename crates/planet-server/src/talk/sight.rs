@@ -1,12 +1,14 @@
 //! Which spaces' talk a member may see (for what's new and search across spaces), decided for
-//! each space by the one authorization path on the cached directory.
+//! each space by the one authorization path on the cached directory; and the private
+//! conversations they take part in.
 
 use crate::error::AppResult;
 use crate::identity::session::Ctx;
 use crate::state::AppState;
 use planet_domain::policy::{Action, Actor, Resource, TalkFacts, authorize};
-use planet_domain::{MemberId, SpaceId};
-use std::collections::HashMap;
+use planet_domain::{MemberId, SpaceId, TopicId};
+use planet_store::queries::conversations;
+use std::collections::{HashMap, HashSet};
 
 #[derive(Debug, Default)]
 pub struct Sight {
@@ -15,6 +17,8 @@ pub struct Sight {
     /// Of those, the ones the member moderates.
     pub moderated: Vec<SpaceId>,
     pub names: HashMap<SpaceId, String>,
+    /// The private conversations the member takes part in.
+    pub conversations: HashSet<TopicId>,
 }
 
 impl Sight {
@@ -38,7 +42,10 @@ pub async fn sight(state: &AppState, ctx: &Ctx, only_mine: bool) -> AppResult<Si
 pub async fn sight_of(state: &AppState, actor: Actor, member: MemberId, only_mine: bool) -> AppResult<Sight> {
     let index = state.directory().await?;
     let mine = index.roles.get(&member);
-    let mut sight = Sight::default();
+    let mut sight = Sight {
+        conversations: conversations::taking_part(state.db(), member).await?.into_iter().collect(),
+        ..Sight::default()
+    };
     for (i, _) in &index.order {
         let space = &index.directory.spaces[*i];
         if only_mine && !mine.is_some_and(|roles| roles.contains_key(&space.id)) {
@@ -48,7 +55,8 @@ pub async fn sight_of(state: &AppState, actor: Actor, member: MemberId, only_min
         if !authorize(actor, Action::ViewSpaceContent, Resource::Space(&facts)).is_allowed() {
             continue;
         }
-        let talk = TalkFacts { space: &facts, actor_muted: false, topic_locked: false, actor_is_author: false };
+        let talk =
+            TalkFacts { space: &facts, actor_muted: false, topic_locked: false, actor_is_author: false, private: None };
         if authorize(actor, Action::ModerateTalk, Resource::Talk(talk)).is_allowed() {
             sight.moderated.push(space.id);
         }

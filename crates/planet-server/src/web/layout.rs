@@ -91,6 +91,9 @@ pub fn flash_message(code: Option<&str>) -> Option<&'static str> {
         "following" => "You are following this. You will be told about every new message.",
         "following_group" => "You are following this group. You will be told about every new conversation.",
         "muted" => "Muted. You will not be told about it, and it is left out of what's new.",
+        "conversation_started" => "Your message has been sent. Only the people in this conversation can read it.",
+        "person_added" => "They have been added and told. They can read the whole conversation.",
+        "conversation_left" => "You have left the conversation. Someone in it can add you again.",
         "normal" => "Back to normal: you will be told when someone mentions you or replies to you.",
         _ => return None,
     })

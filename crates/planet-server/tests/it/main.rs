@@ -5,6 +5,7 @@
 mod accounts;
 mod bad_input;
 mod conduct;
+mod conversations;
 mod helpers;
 mod journey;
 mod mail;

@@ -12,7 +12,7 @@ use planet_server::identity::crypto::token_hash;
 use planet_server::routes::{RouteEntry, route_table};
 use planet_store::queries::spaces::SpaceFields;
 use planet_store::queries::trust::{self, NewStatement};
-use planet_store::queries::{accounts, admission, outbox, people, spaces, talk};
+use planet_store::queries::{accounts, admission, conversations, outbox, people, spaces, talk};
 
 /// What an actor gets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -146,6 +146,13 @@ fn expected(method: &str, path: &str) -> Option<[Outcome; 7]> {
         ("GET", "/notifications/settings") | ("POST", "/notifications/settings") => MEMBERS,
         ("GET", "/notifications/live") | ("GET", "/api/v1/notifications") => MEMBERS,
         ("POST", "/api/v1/notifications/read") => MEMBERS,
+        // Private conversations: anyone may write to someone; a conversation (between the member
+        // and the coordinator) is not there for anyone else, stewards included.
+        ("GET", "/conversations") | ("GET", "/conversations/new") | ("POST", "/conversations") => MEMBERS,
+        ("GET", "/api/v1/conversations") | ("POST", "/api/v1/conversations") => MEMBERS,
+        ("GET", "/conversations/{id}/people") | ("POST", "/conversations/{id}/people") => [L, A, F, N, P, P, N],
+        ("POST", "/conversations/{id}/leave") | ("POST", "/api/v1/conversations/{id}/people") => [L, A, F, N, P, P, N],
+        ("POST", "/api/v1/conversations/{id}/leave") => [L, A, F, N, P, P, N],
         // Nobody has a notification with that id.
         ("POST", "/notifications/{id}/read") | ("POST", "/api/v1/notifications/{id}/read") => [L, A, F, N, N, N, N],
         _ => return None,
@@ -178,6 +185,7 @@ struct Fixture {
     statement: StatementId,
     topic: TopicId,
     message: MessageId,
+    conversation: TopicId,
 }
 
 async fn fixture() -> Fixture {
@@ -235,7 +243,7 @@ async fn fixture() -> Fixture {
     };
     trust::create_statement(app.db(), new).await.unwrap();
     let topic = TopicId::new_v7();
-    talk::create_topic(app.db(), topic, secret, "Plans", member, now).await.unwrap();
+    talk::create_topic(app.db(), topic, secret, "Plans", member, false, now).await.unwrap();
     let message = MessageId::new_v7();
     let first = talk::NewMessage {
         id: message,
@@ -248,6 +256,13 @@ async fn fixture() -> Fixture {
         now,
     };
     talk::post_message(app.db(), first).await.unwrap();
+    let conversation = TopicId::new_v7();
+    talk::create_topic(app.db(), conversation, app.root(), "Just us", member, true, now).await.unwrap();
+    for person in [member, coordinator] {
+        conversations::add(app.db(), conversation, person, member, now).await.unwrap();
+    }
+    let private = talk::NewMessage { id: MessageId::new_v7(), topic: conversation, ..first };
+    talk::post_message(app.db(), private).await.unwrap();
     // The suspended member's old session outlives the suspension (as a stolen cookie would).
     let suspended_browser = app.session_for(suspended).await;
     accounts::set_status(app.db(), suspended, AccountStatus::Suspended, now).await.unwrap();
@@ -276,6 +291,7 @@ async fn fixture() -> Fixture {
         statement,
         topic,
         message,
+        conversation,
     }
 }
 
@@ -298,6 +314,8 @@ impl Fixture {
             self.statement.to_string()
         } else if path.starts_with("/topics/") || path.starts_with("/api/v1/topics/") {
             self.topic.to_string()
+        } else if path.starts_with("/conversations/") || path.starts_with("/api/v1/conversations/") {
+            self.conversation.to_string()
         } else if path.starts_with("/messages/") || path.starts_with("/api/v1/messages/") {
             self.message.to_string()
         } else {

@@ -346,7 +346,7 @@ async fn open_live(
 }
 
 /// The request that opens a topic's live connection, with a new session of the member.
-async fn live_request(
+pub async fn live_request(
     app: &TestApp,
     member: MemberId,
     topic: TopicId,

@@ -15,6 +15,8 @@ pub struct Model {
     pub last_number: i32,
     pub pinned: bool,
     pub locked: bool,
+    /// A private conversation: seen only by the members taking part.
+    pub private: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -182,6 +182,8 @@ pub struct Notification {
     pub topic: Option<TopicId>,
     /// The space the topic is in now.
     pub space: Option<SpaceId>,
+    /// The topic is a private conversation (seen only by those taking part).
+    pub private: bool,
     pub topic_title: String,
     /// The number of the message it is about, in its topic.
     pub number: Option<i32>,
@@ -204,17 +206,18 @@ fn excerpt(body: &str) -> String {
 }
 
 async fn complete(db: &impl ConnectionTrait, rows: Vec<notification::Model>) -> StoreResult<Vec<Notification>> {
-    let topics: HashMap<Uuid, (String, Uuid)> = topic::Entity::find()
+    let topics: HashMap<Uuid, (String, Uuid, bool)> = topic::Entity::find()
         .select_only()
         .column(topic::Column::Id)
         .column(topic::Column::Title)
         .column(topic::Column::SpaceId)
+        .column(topic::Column::Private)
         .filter(topic::Column::Id.is_in(rows.iter().filter_map(|r| r.topic_id)))
-        .into_tuple::<(Uuid, String, Uuid)>()
+        .into_tuple::<(Uuid, String, Uuid, bool)>()
         .all(db)
         .await?
         .into_iter()
-        .map(|(id, title, space)| (id, (title, space)))
+        .map(|(id, title, space, private)| (id, (title, space, private)))
         .collect();
     // A deleted or hidden message's text is not repeated here.
     let messages: HashMap<Uuid, (i32, String)> = message::Entity::find()
@@ -244,11 +247,12 @@ async fn complete(db: &impl ConnectionTrait, rows: Vec<notification::Model>) -> 
                 id: NotificationId::from_uuid(row.id),
                 kind: NotificationKind::parse(&row.kind).ok_or_else(|| corrupt("notification kind", &row.kind))?,
                 topic: row.topic_id.map(TopicId::from_uuid),
-                space: row.topic_id.and_then(|id| topics.get(&id)).map(|(_, space)| SpaceId::from_uuid(*space)),
+                space: row.topic_id.and_then(|id| topics.get(&id)).map(|(_, space, _)| SpaceId::from_uuid(*space)),
+                private: row.topic_id.and_then(|id| topics.get(&id)).is_some_and(|(_, _, private)| *private),
                 topic_title: row
                     .topic_id
                     .and_then(|id| topics.get(&id))
-                    .map(|(title, _)| title.clone())
+                    .map(|(title, _, _)| title.clone())
                     .unwrap_or_default(),
                 number: message.map(|(number, _)| *number),
                 excerpt: message.map(|(_, text)| text.clone()).unwrap_or_default(),

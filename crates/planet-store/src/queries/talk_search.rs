@@ -5,7 +5,7 @@ use super::talk::{Message, Topic, listed_to, with_names};
 use crate::StoreResult;
 use crate::dialect::{SearchTerms, backend_of, message_search};
 use crate::entities::{message, topic};
-use planet_domain::{MemberId, MessageId, SpaceId};
+use planet_domain::{MemberId, MessageId, SpaceId, TopicId};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Query};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use std::collections::HashMap;
@@ -30,15 +30,40 @@ pub struct Found {
     pub topic: Topic,
 }
 
-/// Published messages in some spaces matching every word, newest first.
+/// Where to search: the topics of some spaces, and some private conversations.
+#[derive(Debug, Clone, Copy)]
+pub struct Within<'a> {
+    pub spaces: &'a [SpaceId],
+    pub conversations: &'a [TopicId],
+}
+
+impl Within<'_> {
+    fn is_empty(&self) -> bool {
+        self.spaces.is_empty() && self.conversations.is_empty()
+    }
+
+    /// Topics of the spaces (private conversations left out), and the conversations.
+    fn condition(&self) -> Condition {
+        let column = |name: &str| Expr::col((Alias::new("topics"), Alias::new(name)));
+        Condition::any()
+            .add(
+                Condition::all()
+                    .add(column("space_id").is_in(self.spaces.iter().map(|s| s.uuid())))
+                    .add(column("private").eq(false)),
+            )
+            .add(column("id").is_in(self.conversations.iter().map(|t| t.uuid())))
+    }
+}
+
+/// Published messages matching every word, newest first.
 pub async fn messages(
     db: &impl ConnectionTrait,
     terms: &SearchTerms,
-    spaces: &[SpaceId],
+    within: Within<'_>,
     limit: u64,
     offset: u64,
 ) -> StoreResult<Vec<Found>> {
-    if spaces.is_empty() {
+    if within.is_empty() {
         return Ok(Vec::new());
     }
     let mut select = Query::select()
@@ -49,7 +74,7 @@ pub async fn messages(
             Expr::col((Alias::new("topics"), Alias::new("id")))
                 .equals((Alias::new("messages"), Alias::new("topic_id"))),
         )
-        .and_where(Expr::col((Alias::new("topics"), Alias::new("space_id"))).is_in(spaces.iter().map(|s| s.uuid())))
+        .cond_where(within.condition())
         .limit(limit)
         .offset(offset)
         .to_owned();
@@ -73,13 +98,13 @@ pub async fn messages(
         .collect())
 }
 
-/// Topics in some spaces whose titles hold every word, the most recently active first.
-/// `moderated` are the spaces where the viewer also sees topics waiting for approval.
+/// Topics whose titles hold every word, the most recently active first. `moderated` are the
+/// spaces where the viewer also sees topics waiting for approval.
 pub async fn topics(
     db: &impl ConnectionTrait,
     terms: &SearchTerms,
     viewer: MemberId,
-    spaces: &[SpaceId],
+    within: Within<'_>,
     moderated: &[SpaceId],
     limit: u64,
 ) -> StoreResult<Vec<Topic>> {
@@ -93,8 +118,8 @@ pub async fn topics(
     Ok(topic::Entity::find()
         .filter(
             Condition::any()
-                .add(in_spaces(moderated))
-                .add(Condition::all().add(in_spaces(spaces)).add(listed_to(viewer, false))),
+                .add(Condition::all().add(in_spaces(moderated)).add(topic::Column::Private.eq(false)))
+                .add(Condition::all().add(within.condition()).add(listed_to(viewer, false))),
         )
         .filter(titled)
         .order_by_desc(topic::Column::LastMessageAt)

@@ -86,6 +86,7 @@ async fn an_empty_database_gets_the_whole_schema() {
         "conduct_versions",
         "conduct_acceptances",
         "member_blocks",
+        "conversation_members",
     ] {
         assert!(tables.iter().any(|t| t == table), "missing table {table} in {tables:?}");
     }
@@ -99,7 +100,8 @@ async fn an_empty_database_gets_the_whole_schema() {
             "m20261128_000005_notifications",
             "m20261128_000006_message_search",
             "m20261128_000007_code_of_conduct",
-            "m20261128_000008_blocks"
+            "m20261128_000008_blocks",
+            "m20261128_000009_conversations"
         ]
     );
     // Migrating again changes nothing.
@@ -364,6 +366,7 @@ async fn messages_whose_search_keys_clash_are_found_and_forgotten_each_on_its_ow
     use planet_domain::space::{JoinPolicy, Visibility};
     use planet_domain::{MessageId, SpaceId, TopicId};
     use planet_store::queries::spaces::{self, SpaceFields};
+    use planet_store::queries::talk_search::Within;
     use planet_store::queries::{talk, talk_search};
     let store = fresh_store().await;
     let db = store.db();
@@ -377,7 +380,7 @@ async fn messages_whose_search_keys_clash_are_found_and_forgotten_each_on_its_ow
     };
     spaces::create_space(db, space, None, fields, Some(author), now()).await.unwrap();
     let topic = TopicId::new_v7();
-    talk::create_topic(db, topic, space, "Seeds", author, now()).await.unwrap();
+    talk::create_topic(db, topic, space, "Seeds", author, false, now()).await.unwrap();
     // Five messages made in the same millisecond with the same first 64 bits.
     let high = uuid::Uuid::now_v7().as_u128() & !((1u128 << 64) - 1);
     let ids: Vec<MessageId> = (1..=5u128)
@@ -400,7 +403,7 @@ async fn messages_whose_search_keys_clash_are_found_and_forgotten_each_on_its_ow
     let found = |query: &str| {
         let terms = SearchTerms::parse(query).unwrap();
         async move {
-            talk_search::messages(db, &terms, &[space], 50, 0)
+            talk_search::messages(db, &terms, Within { spaces: &[space], conversations: &[] }, 50, 0)
                 .await
                 .unwrap()
                 .into_iter()
@@ -419,5 +422,10 @@ async fn messages_whose_search_keys_clash_are_found_and_forgotten_each_on_its_ow
     assert_eq!(found("peas").await, ["peas"]);
     // Nothing from a space not asked about.
     let terms = SearchTerms::parse("beans").unwrap();
-    assert!(talk_search::messages(db, &terms, &[SpaceId::new_v7()], 50, 0).await.unwrap().is_empty());
+    assert!(
+        talk_search::messages(db, &terms, Within { spaces: &[SpaceId::new_v7()], conversations: &[] }, 50, 0)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }

@@ -79,6 +79,8 @@ pub struct QueueView {
     message_id: String,
     topic_id: String,
     topic_title: String,
+    /// From a private conversation: only this message is shown, and no link into it.
+    private: bool,
     number: i32,
     author: String,
     when: String,
@@ -122,6 +124,7 @@ async fn queue_page(
                 message_id: item.message.id.to_string(),
                 topic_id: item.topic.id.to_string(),
                 topic_title: item.topic.title.clone(),
+                private: item.topic.private,
                 number: item.message.number,
                 author: item.message.author_name.clone(),
                 when: when(item.message.created_at),

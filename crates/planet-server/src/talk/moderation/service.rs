@@ -277,7 +277,8 @@ pub struct Queue {
 pub async fn queue(state: &AppState, ctx: &Ctx, space: &str) -> AppResult<Queue> {
     let place = place(state, ctx, parse_space_id(space)?).await?;
     place.require(ctx, Action::ModerateTalk, false, false)?;
-    let items = talk::moderation_queue(state.db(), place.space_id()).await?;
+    // Reports from private conversations go to the stewards only.
+    let items = talk::moderation_queue(state.db(), place.space_id(), ctx.actor.is_steward()).await?;
     let members = spaces::members_of(state.db(), place.space_id())
         .await?
         .into_iter()

@@ -102,6 +102,11 @@ pub struct SearchQuery {
     page: u64,
 }
 
+/// Where a topic is: its group, or a private conversation.
+fn place_name(sight: &crate::talk::sight::Sight, topic: &planet_store::queries::talk::Topic) -> String {
+    if topic.private { "Private conversation".to_owned() } else { sight.name(topic.space) }
+}
+
 pub async fn search(State(state): State<AppState>, ctx: Ctx, Query(query): Query<SearchQuery>) -> AppResult<Response> {
     let results = service::search(&state, &ctx, &query.q, &query.space, query.page).await?;
     let names = &results.sight;
@@ -123,7 +128,7 @@ pub async fn search(State(state): State<AppState>, ctx: Ctx, Query(query): Query
             .map(|t| TopicHit {
                 id: t.id.to_string(),
                 title: t.title.clone(),
-                space: names.name(t.space),
+                space: place_name(names, t),
                 last: when(t.last_message_at),
             })
             .collect(),
@@ -134,7 +139,7 @@ pub async fn search(State(state): State<AppState>, ctx: Ctx, Query(query): Query
                 topic_id: f.topic.id.to_string(),
                 number: f.message.number,
                 title: f.topic.title.clone(),
-                space: names.name(f.topic.space),
+                space: place_name(names, &f.topic),
                 author: f.message.author_name.clone(),
                 when: when(f.message.created_at),
                 pieces: excerpt(&f.message.body, &results.words)

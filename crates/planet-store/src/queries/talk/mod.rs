@@ -33,6 +33,8 @@ pub struct Topic {
     pub last_number: i32,
     pub pinned: bool,
     pub locked: bool,
+    /// A private conversation (outside every group's listing).
+    pub private: bool,
 }
 
 impl From<topic::Model> for Topic {
@@ -47,6 +49,7 @@ impl From<topic::Model> for Topic {
             last_number: row.last_number,
             pinned: row.pinned,
             locked: row.locked,
+            private: row.private,
         }
     }
 }
@@ -110,12 +113,14 @@ pub(crate) async fn with_names(db: &impl ConnectionTrait, rows: Vec<message::Mod
     Ok(rows.into_iter().map(|row| message_from(row, &names)).collect())
 }
 
+/// A new topic in a space, or (`private`) a private conversation.
 pub async fn create_topic(
     db: &impl ConnectionTrait,
     id: TopicId,
     space: SpaceId,
     title: &str,
     author: MemberId,
+    private: bool,
     now: DateTime<Utc>,
 ) -> StoreResult<()> {
     topic::ActiveModel {
@@ -128,6 +133,7 @@ pub async fn create_topic(
         last_number: Set(0),
         pinned: Set(false),
         locked: Set(false),
+        private: Set(private),
     }
     .insert(db)
     .await?;
@@ -185,6 +191,7 @@ pub async fn topics_in(
 ) -> StoreResult<Vec<TopicSummary>> {
     let rows = topic::Entity::find()
         .filter(topic::Column::SpaceId.eq(space.uuid()))
+        .filter(topic::Column::Private.eq(false))
         .filter(listed_to(viewer, moderator))
         .order_by_desc(topic::Column::Pinned)
         .order_by_desc(topic::Column::LastMessageAt)
@@ -197,7 +204,7 @@ pub async fn topics_in(
 }
 
 /// Topics with what the viewer has read of each and their level.
-async fn summaries(
+pub(crate) async fn summaries(
     db: &impl ConnectionTrait,
     rows: Vec<topic::Model>,
     viewer: MemberId,
@@ -247,6 +254,7 @@ pub async fn unread_topics(
                 .add(in_spaces(moderated))
                 .add(Condition::all().add(in_spaces(spaces)).add(listed_to(viewer, false))),
         )
+        .filter(topic::Column::Private.eq(false))
         .filter(topic::Column::LastMessageAt.gte(since))
         .order_by_desc(topic::Column::LastMessageAt)
         .order_by_asc(topic::Column::Id)
@@ -265,11 +273,13 @@ pub async fn count_topics(
 ) -> StoreResult<u64> {
     Ok(topic::Entity::find()
         .filter(topic::Column::SpaceId.eq(space.uuid()))
+        .filter(topic::Column::Private.eq(false))
         .filter(listed_to(viewer, moderator))
         .count(db)
         .await?)
 }
 
+#[derive(Debug, Clone, Copy)]
 pub struct NewMessage<'a> {
     pub id: MessageId,
     pub topic: TopicId,
@@ -456,12 +466,14 @@ pub async fn approve_message(db: &impl ConnectionTrait, id: MessageId, now: Date
     Ok(done.rows_affected == 1)
 }
 
-/// How many of a member's messages have been published in a space (for first-message approval).
+/// How many of a member's messages have been published in a space's topics (for first-message
+/// approval; private conversations do not count).
 pub async fn published_count(db: &impl ConnectionTrait, space: SpaceId, author: MemberId) -> StoreResult<u64> {
     let topics = sea_orm::sea_query::Query::select()
         .column(topic::Column::Id)
         .from(topic::Entity)
         .and_where(topic::Column::SpaceId.eq(space.uuid()))
+        .and_where(topic::Column::Private.eq(false))
         .to_owned();
     Ok(message::Entity::find()
         .filter(message::Column::TopicId.in_subquery(topics))

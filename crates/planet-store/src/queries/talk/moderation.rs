@@ -13,7 +13,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
     QuerySelect, Set,
 };
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
 
 /// A member reports a message. A second report by the same member is a `Conflict`.
@@ -76,10 +76,15 @@ pub struct QueueItem {
 }
 
 /// A space's moderation queue: messages with open reports, and messages waiting for approval,
-/// oldest first.
-pub async fn moderation_queue(db: &impl ConnectionTrait, space: SpaceId) -> StoreResult<Vec<QueueItem>> {
+/// oldest first. Reports from private conversations are in it only `with_private` (stewards).
+pub async fn moderation_queue(
+    db: &impl ConnectionTrait,
+    space: SpaceId,
+    with_private: bool,
+) -> StoreResult<Vec<QueueItem>> {
     let topics: HashMap<Uuid, topic::Model> = topic::Entity::find()
         .filter(topic::Column::SpaceId.eq(space.uuid()))
+        .filter(private_unless(with_private))
         .all(db)
         .await?
         .into_iter()
@@ -133,8 +138,14 @@ pub async fn moderation_queue(db: &impl ConnectionTrait, space: SpaceId) -> Stor
     Ok(out)
 }
 
-/// How many items wait in the moderation queues of these spaces.
-pub async fn queue_length(db: &impl ConnectionTrait, spaces: &[SpaceId]) -> StoreResult<u64> {
+/// Private conversations too, or not.
+fn private_unless(with_private: bool) -> Condition {
+    if with_private { Condition::all() } else { Condition::all().add(topic::Column::Private.eq(false)) }
+}
+
+/// How many items wait in the moderation queues of these spaces (with private conversations'
+/// reports for stewards).
+pub async fn queue_length(db: &impl ConnectionTrait, spaces: &[SpaceId], with_private: bool) -> StoreResult<u64> {
     if spaces.is_empty() {
         return Ok(0);
     }
@@ -142,6 +153,7 @@ pub async fn queue_length(db: &impl ConnectionTrait, spaces: &[SpaceId]) -> Stor
         .select_only()
         .column(topic::Column::Id)
         .filter(topic::Column::SpaceId.is_in(spaces.iter().map(|s| s.uuid())))
+        .filter(private_unless(with_private))
         .into_tuple()
         .all(db)
         .await?;
@@ -162,6 +174,12 @@ pub async fn queue_length(db: &impl ConnectionTrait, spaces: &[SpaceId]) -> Stor
             ),
         );
     Ok(message::Entity::find().filter(message::Column::TopicId.is_in(topic_ids)).filter(waiting).count(db).await?)
+}
+
+/// Whether a message has ever been reported (a steward may then decide on it, even in a
+/// private conversation).
+pub async fn ever_reported(db: &impl ConnectionTrait, message: MessageId) -> StoreResult<bool> {
+    Ok(message_report::Entity::find().filter(message_report::Column::MessageId.eq(message.uuid())).count(db).await? > 0)
 }
 
 /// One entry of a moderation log.
@@ -218,14 +236,26 @@ pub async fn moderation_log(
         .all(db)
         .await?;
     let names = names_of(db, rows.iter().flat_map(|r| [r.moderator_id, r.member_id]).flatten().collect()).await?;
+    // The log points to topics, never into private conversations.
+    let private: HashSet<Uuid> = topic::Entity::find()
+        .select_only()
+        .column(topic::Column::Id)
+        .filter(topic::Column::Id.is_in(rows.iter().filter_map(|r| r.topic_id)))
+        .filter(topic::Column::Private.eq(true))
+        .into_tuple::<Uuid>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
     rows.into_iter()
         .map(|row| {
+            let topic_id = row.topic_id.filter(|id| !private.contains(id));
             Ok(ModerationEntry {
                 kind: ModerationKind::parse(&row.kind).ok_or_else(|| corrupt("moderation kind", &row.kind))?,
                 moderator_name: row.moderator_id.and_then(|id| names.get(&id).cloned()),
                 member_name: row.member_id.and_then(|id| names.get(&id).cloned()),
-                topic: row.topic_id.map(TopicId::from_uuid),
-                message: row.message_id.map(MessageId::from_uuid),
+                topic: topic_id.map(TopicId::from_uuid),
+                message: topic_id.and(row.message_id).map(MessageId::from_uuid),
                 note: row.note,
                 created_at: row.created_at,
             })
