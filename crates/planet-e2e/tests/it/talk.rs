@@ -149,6 +149,33 @@ async fn walk(a: &mut Journey, b: &mut Journey) -> WebDriverResult<()> {
     b.visit(&format!("/spaces/{farm}/moderation-log")).await?;
     let log = b.text().await?;
     assert!(log.contains("Hid a message") && log.contains("Colin Coordinator") && log.contains("Bob Smith"), "{log}");
+
+    // Cath writes privately to Ann, from Ann's page in Who We Are.
+    b.visit(&format!("/people/{ann}")).await?;
+    b.browser.find(By::PartialLinkText("private message")).await?.click().await?;
+    b.check().await?;
+    assert!(b.text().await?.contains("Ann Baker"));
+    b.fill("body", "Thank you for organising! Shall I bring a cake?").await?;
+    b.submit("main form[action='/conversations'] button[type=submit]").await?;
+    b.check().await?;
+    assert!(b.text().await?.contains("Only the people in it can read it"));
+    let private_url = b.browser.current_url().await?.to_string();
+    let private_path = private_url.trim_start_matches(&b.base).split(['?', '#']).next().unwrap().to_owned();
+    // Ann finds it under Messages and opens it; Cath's next message arrives there live.
+    a.visit("/conversations").await?;
+    a.check().await?;
+    a.browser.find(By::PartialLinkText("Thank you for organising")).await?.click().await?;
+    assert!(a.text().await?.contains("Shall I bring a cake?"));
+    b.visit(&private_path).await?;
+    send(b, "A lemon one, I think.").await?;
+    arrives(a, 2, "A lemon one, I think.").await?;
+    b.browser.find(By::LinkText("People in this conversation")).await?.click().await?;
+    b.check().await?;
+    assert!(b.text().await?.contains("Ann Baker"));
+    // Nobody else reads it: not even Colin, who moderates the group.
+    b.log_in("colin@diss.example").await?;
+    b.visit(&private_path).await?;
+    assert!(!b.text().await?.contains("lemon"));
     let _ = (PASSWORD, cath);
     Ok(())
 }
