@@ -128,14 +128,17 @@
   // Sending without leaving the page: the message comes back over the socket. Anything else
   // (a mistake in the form, a message that waits for approval) shows the page the server sent.
   var form = document.getElementById("reply-form");
-  if (form && window.fetch && window.FormData && window.URLSearchParams) {
+  if (form && window.fetch && window.FormData) {
     form.addEventListener("submit", function (event) {
       var body = form.querySelector("textarea");
       if (!body || !body.value.trim()) return;
+      // A picture goes the ordinary way: the page reloads with it.
+      var picture = form.querySelector('input[type="file"]');
+      if (picture && picture.files && picture.files.length) return;
       event.preventDefault();
       var button = form.querySelector('button[type="submit"]');
       button.disabled = true;
-      fetch(form.action, { method: "POST", body: new URLSearchParams(new FormData(form)), credentials: "same-origin" })
+      fetch(form.action, { method: "POST", body: new FormData(form), credentials: "same-origin" })
         .then(function (response) {
           if (response.ok && response.url.indexOf("done=posted") !== -1) {
             body.value = "";

@@ -19,6 +19,7 @@ pub mod member;
 pub mod member_block;
 pub mod message;
 pub mod message_edit;
+pub mod message_image;
 pub mod message_report;
 pub mod moderation_entry;
 pub mod notification;

@@ -13,6 +13,7 @@ mod m20261128_000006_message_search;
 mod m20261128_000007_code_of_conduct;
 mod m20261128_000008_blocks;
 mod m20261128_000009_conversations;
+mod m20261128_000010_message_images;
 
 pub struct Migrator;
 
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000007_code_of_conduct::Migration),
             Box::new(m20261128_000008_blocks::Migration),
             Box::new(m20261128_000009_conversations::Migration),
+            Box::new(m20261128_000010_message_images::Migration),
         ]
     }
 }

@@ -36,6 +36,14 @@ async fn arrives(j: &Journey, number: i32, text: &str) -> WebDriverResult<()> {
     shows(j, By::Id(format!("m{number}")), text).await
 }
 
+/// A small purple picture, as a PNG.
+const PLUMS_PNG: &[u8] = &[
+    137, 80, 78, 71, 13, 10, 26, 10, 0, 0, 0, 13, 73, 72, 68, 82, 0, 0, 0, 64, 0, 0, 0, 48, 8, 2, 0, 0, 0, 46, 41, 235,
+    72, 0, 0, 0, 67, 73, 68, 65, 84, 120, 218, 237, 207, 65, 9, 0, 0, 8, 4, 176, 139, 99, 58, 223, 198, 183, 130, 95,
+    97, 176, 2, 203, 84, 191, 22, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 129, 171, 5, 199, 243, 168, 181, 27, 80, 98, 89, 0, 0, 0, 0, 73, 69, 78, 68, 174, 66, 96, 130,
+];
+
 async fn walk(a: &mut Journey, b: &mut Journey) -> WebDriverResult<()> {
     // A steward, a coordinator of the Community Farm group, and three of its members.
     b.visit("/setup").await?;
@@ -169,6 +177,16 @@ async fn walk(a: &mut Journey, b: &mut Journey) -> WebDriverResult<()> {
     b.visit(&private_path).await?;
     send(b, "A lemon one, I think.").await?;
     arrives(a, 2, "A lemon one, I think.").await?;
+    // A picture goes with a message (the browser sends the form itself; the page reloads).
+    let picture = std::env::temp_dir().join(format!("planet-plums-{}.png", std::process::id()));
+    std::fs::write(&picture, PLUMS_PNG).expect("a picture to upload");
+    b.browser.find(By::Css("details.attach summary")).await?.click().await?;
+    b.browser.find(By::Id("image")).await?.send_keys(picture.to_string_lossy()).await?;
+    b.fill("image_description", "A bowl of plums").await?;
+    b.fill("body", "Here they are").await?;
+    b.submit("#reply-form button[type=submit]").await?;
+    assert!(b.browser.find(By::Css("#m3 img[alt='A bowl of plums']")).await.is_ok());
+    arrives(a, 3, "Here they are").await?;
     b.browser.find(By::LinkText("People in this conversation")).await?.click().await?;
     b.check().await?;
     assert!(b.text().await?.contains("Ann Baker"));

@@ -224,7 +224,7 @@ pub async fn post(
     Path(id): Path<String>,
     Json(body): Json<MessageBody>,
 ) -> ApiResult<PostedDto> {
-    Ok(Json(service::post(&state, &ctx, &id, &body.body, body.reply_to).await?.into()))
+    Ok(Json(service::post(&state, &ctx, &id, &body.body, body.reply_to, Ok(None)).await?.into()))
 }
 
 #[derive(Deserialize, ToSchema, Default)]

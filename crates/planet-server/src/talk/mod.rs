@@ -6,6 +6,7 @@ pub mod follow;
 pub mod live;
 pub mod moderation;
 pub mod pages;
+pub mod pictures;
 pub mod search;
 pub mod service;
 pub mod sight;

@@ -3,6 +3,7 @@
 
 use super::follow::pages::FollowForm;
 use super::follow::service as follow_service;
+use super::pictures::{MessageForm, MessageInput};
 use super::service::{self, Posted, TalkPlace};
 use crate::access::SpaceAccess;
 use crate::error::{AppError, AppResult};
@@ -428,20 +429,13 @@ pub async fn topic(
     Ok(topic_page(&state, &ctx, &id, query, FormErrors::none(), None).await?.into_response())
 }
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub struct MessageForm {
-    body: String,
-    reply_to: Option<i32>,
-}
-
 pub async fn post(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
-    Form(form): Form<MessageForm>,
+    MessageInput { form, upload }: MessageInput,
 ) -> AppResult<Response> {
-    match service::post(&state, &ctx, &id, &form.body, form.reply_to).await {
+    match service::post(&state, &ctx, &id, &form.body, form.reply_to, upload).await {
         Ok(posted) => Ok(after_posting(posted).into_response()),
         Err(AppError::Invalid(fields)) => {
             let page = topic_page(&state, &ctx, &id, TopicQuery::default(), fields.into(), Some(form.body)).await?;

@@ -17,7 +17,7 @@ use planet_domain::text::{MessageText, ReportReason, TopicTitle};
 use planet_domain::{MemberId, MessageId, ReportId, SpaceId, TopicId};
 use planet_store::dialect::{Lockable, lock};
 use planet_store::queries::conversations::{self, Participant};
-use planet_store::queries::talk::{self, Message, NewMessage, NewModerationEntry, Topic, TopicSummary};
+use planet_store::queries::talk::{self, Message, NewImage, NewMessage, NewModerationEntry, Topic, TopicSummary};
 use planet_store::queries::{blocks, notifications, spaces};
 use planet_store::{ConnectionTrait, StoreError};
 
@@ -446,10 +446,52 @@ pub async fn mark_read(state: &AppState, ctx: &Ctx, id: &str, number: i32) -> Ap
     Ok(talk::last_read(state.db(), ctx.member()?.id, topic.id).await?.unwrap_or(number))
 }
 
-pub async fn post(state: &AppState, ctx: &Ctx, topic: &str, body: &str, reply_to: Option<i32>) -> AppResult<Posted> {
+/// A picture sent with a message: the upload, and a few words on what it shows.
+pub struct Picture {
+    pub bytes: Vec<u8>,
+    pub description: String,
+}
+
+/// A picture checked and re-encoded (off the async threads), with its id and the Markdown that
+/// shows it.
+struct Prepared {
+    id: uuid::Uuid,
+    processed: crate::people::photos::Processed,
+    markdown: String,
+}
+
+async fn prepare(picture: Picture) -> AppResult<Prepared> {
+    let Picture { bytes, description } = picture;
+    let processed = tokio::task::spawn_blocking(move || crate::people::photos::process(&bytes))
+        .await
+        .map_err(|e| AppError::Internal(format!("picture task: {e}")))?
+        .map_err(|e| AppError::invalid("image", e.code(), e.message()))?;
+    let id = uuid::Uuid::now_v7();
+    Ok(Prepared { id, processed, markdown: markdown::image_markdown(id, &description) })
+}
+
+/// Write in a topic. `upload` is the picture sent with it, or why the upload could not be read
+/// (said only to someone who may write here).
+pub async fn post(
+    state: &AppState,
+    ctx: &Ctx,
+    topic: &str,
+    body: &str,
+    reply_to: Option<i32>,
+    upload: AppResult<Option<Picture>>,
+) -> AppResult<Posted> {
     let (topic, place) = topic_place(state, ctx, topic).await?;
     place.require(ctx, Action::PostMessage, topic.locked, false)?;
-    let body = MessageText::parse(body).map_err(|e| AppError::Invalid(vec![FieldError::from_input("body", e)]))?;
+    let picture = match upload? {
+        Some(picture) => Some(prepare(picture).await?),
+        None => None,
+    };
+    let text = match &picture {
+        Some(p) if body.trim().is_empty() => p.markdown.clone(),
+        Some(p) => format!("{}\n\n{}", body.trim_end(), p.markdown),
+        None => body.to_owned(),
+    };
+    let body = MessageText::parse(&text).map_err(|e| AppError::Invalid(vec![FieldError::from_input("body", e)]))?;
     let reply_to = reply_to.filter(|n| (1..=topic.last_number).contains(n));
     let author = ctx.member()?.id;
     refuse_floods(state, author).await?;
@@ -465,6 +507,12 @@ pub async fn post(state: &AppState, ctx: &Ctx, topic: &str, body: &str, reply_to
     let new =
         NewMessage { id: message, topic: topic.id, author, body: body.as_str(), html: &html, reply_to, pending, now };
     let number = talk::post_message(&txn, new).await?.ok_or_else(AppError::not_found)?;
+    if let Some(picture) = picture {
+        let Prepared { id, processed, .. } = picture;
+        let image =
+            NewImage { id, message, jpeg: processed.full, width: processed.width, height: processed.height, now };
+        talk::add_image(&txn, image).await?;
+    }
     talk::mark_read(&txn, author, topic.id, number).await?;
     notifications::follow_unless_muted(&txn, author, topic.id).await?;
     let told = if pending {
@@ -577,6 +625,20 @@ pub async fn react(state: &AppState, ctx: &Ctx, id: &str, reaction: &str, on: Op
         state.announce(Announcement::changed(topic.id, message.number)).await;
     }
     Ok(message)
+}
+
+/// A picture sent with a message, for whoever may read the message (a hidden message's only for
+/// its author and the moderators; a deleted message's for nobody).
+pub async fn image(state: &AppState, ctx: &Ctx, id: &str) -> AppResult<Vec<u8>> {
+    ctx.require(Action::ViewCommunity)?;
+    let id: uuid::Uuid = id.parse().map_err(|_| AppError::not_found())?;
+    let (message, bytes) = talk::image(state.db(), id).await?.ok_or_else(AppError::not_found)?;
+    let (message, _, place) = message_place(state, ctx, &message.to_string()).await?;
+    let own = ctx.member.as_ref().is_some_and(|m| m.id == message.author);
+    if message.deleted_at.is_some() || (message.hidden_at.is_some() && !own && !place.is_moderator(ctx)) {
+        return Err(AppError::not_found());
+    }
+    Ok(bytes)
 }
 
 /// The message being reported, for the report form (with the code of conduct).

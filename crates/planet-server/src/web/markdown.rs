@@ -10,9 +10,35 @@ fn sanitiser() -> &'static ammonia::Builder<'static> {
         builder
             .rm_tags(["h1", "h2"])
             .link_rel(Some("noopener noreferrer nofollow ugc"))
-            .url_schemes(["http", "https", "mailto"].into_iter().collect());
+            .url_schemes(["http", "https", "mailto"].into_iter().collect())
+            // Pictures only from this server's own uploads (sent with a message, each authorized
+            // like its message): no tracking pixels, no pictures from elsewhere.
+            .attribute_filter(|element, attribute, value| match (element, attribute) {
+                ("img", "src") if is_uploaded_image(value) => Some(value.into()),
+                ("img", "src") => None,
+                _ => Some(value.into()),
+            });
         builder
     })
+}
+
+/// The address of a picture uploaded with a message: `/images/{uuid}`.
+pub fn is_uploaded_image(src: &str) -> bool {
+    src.strip_prefix("/images/").is_some_and(|id| id.parse::<uuid::Uuid>().is_ok())
+}
+
+/// The Markdown that shows an uploaded picture, with its description (which cannot break out of
+/// the brackets).
+pub fn image_markdown(id: uuid::Uuid, description: &str) -> String {
+    let alt: String = description
+        .chars()
+        .filter(|c| !matches!(c, '[' | ']' | '\\' | '\n' | '\r'))
+        .take(200)
+        .collect::<String>()
+        .trim()
+        .to_owned();
+    let alt = if alt.is_empty() { "A picture".to_owned() } else { alt };
+    format!("![{alt}](/images/{id})")
 }
 
 /// Markdown to safe HTML.
@@ -35,6 +61,18 @@ mod tests {
         assert!(!html.contains("<script"), "{html}");
         assert!(!html.contains("onerror"), "{html}");
         assert!(!html.contains("javascript:"), "{html}");
+    }
+
+    #[test]
+    fn pictures_come_only_from_uploads() {
+        let id = uuid::Uuid::now_v7();
+        let own = render(&super::image_markdown(id, "Our [plums]\n"));
+        assert!(own.contains(&format!("src=\"/images/{id}\"")) && own.contains("alt=\"Our plums\""), "{own}");
+        for elsewhere in
+            ["![x](https://tracker.example/p.gif)", "![x](/images/../admin)", "<img src=\"//evil.example/x\">"]
+        {
+            assert!(!render(elsewhere).contains("src="), "{elsewhere}");
+        }
     }
 
     #[test]

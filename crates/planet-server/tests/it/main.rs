@@ -11,6 +11,7 @@ mod journey;
 mod mail;
 mod matrix;
 mod notifications;
+mod pictures;
 mod search;
 mod talk;
 mod trust;

@@ -153,6 +153,8 @@ fn expected(method: &str, path: &str) -> Option<[Outcome; 7]> {
         ("GET", "/conversations/{id}/people") | ("POST", "/conversations/{id}/people") => [L, A, F, N, P, P, N],
         ("POST", "/conversations/{id}/leave") | ("POST", "/api/v1/conversations/{id}/people") => [L, A, F, N, P, P, N],
         ("POST", "/api/v1/conversations/{id}/leave") => [L, A, F, N, P, P, N],
+        // No picture has that id.
+        ("GET", "/images/{id}") => [L, A, F, N, N, N, N],
         // Nobody has a notification with that id.
         ("POST", "/notifications/{id}/read") | ("POST", "/api/v1/notifications/{id}/read") => [L, A, F, N, N, N, N],
         _ => return None,

@@ -502,7 +502,7 @@ async fn upload(browser: &Browser, path: &str, bytes: &[u8]) -> (u16, String, St
     (status, place, response.text().await.unwrap_or_default())
 }
 
-fn photo_with_gps() -> Vec<u8> {
+pub fn photo_with_gps() -> Vec<u8> {
     let mut plain = Vec::new();
     let picture = image::RgbImage::from_pixel(1000, 700, image::Rgb([90, 140, 60]));
     image::codecs::jpeg::JpegEncoder::new(&mut plain).encode_image(&picture).unwrap();

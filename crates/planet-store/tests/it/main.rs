@@ -87,6 +87,7 @@ async fn an_empty_database_gets_the_whole_schema() {
         "conduct_acceptances",
         "member_blocks",
         "conversation_members",
+        "message_images",
     ] {
         assert!(tables.iter().any(|t| t == table), "missing table {table} in {tables:?}");
     }
@@ -101,7 +102,8 @@ async fn an_empty_database_gets_the_whole_schema() {
             "m20261128_000006_message_search",
             "m20261128_000007_code_of_conduct",
             "m20261128_000008_blocks",
-            "m20261128_000009_conversations"
+            "m20261128_000009_conversations",
+            "m20261128_000010_message_images"
         ]
     );
     // Migrating again changes nothing.

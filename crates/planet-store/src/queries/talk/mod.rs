@@ -1,7 +1,9 @@
 //! Talk: topics, numbered messages, edits, reactions and read state. Moderation (reports, the
 //! queue, the log, limits on members, each space's settings) is in `moderation`.
 
+mod images;
 mod moderation;
+pub use images::*;
 pub use moderation::*;
 
 use super::corrupt;
