@@ -85,6 +85,33 @@ pub async fn require_space(
     Ok(access)
 }
 
+/// The same decision, on the cached directory (`AppState::directory`): for the busiest pages.
+/// The cache is cleared by every change in this process and lives a few seconds, which bounds
+/// how long a change made by another process goes unseen (as for sessions).
+pub async fn require_space_cached(
+    state: &crate::state::AppState,
+    ctx: &Ctx,
+    action: Action,
+    id: SpaceId,
+) -> AppResult<SpaceAccess> {
+    if !matches!(ctx.actor, planet_domain::policy::Actor::Member { .. }) {
+        let nowhere = SpaceFacts { chain: Vec::new() };
+        authorize(ctx.actor, action, Resource::Space(&nowhere)).into_result()?;
+    }
+    let index = state.directory().await?;
+    let Some(i) = index.position.get(&id).copied() else {
+        return Err(AppError::not_found());
+    };
+    let chain: Vec<Space> = index.chains[i].iter().map(|j| index.directory.spaces[*j].clone()).collect();
+    let facts = match ctx.actor.member_id() {
+        Some(member) => index.facts(i, member),
+        None => facts_for(&chain, &HashMap::new(), &HashSet::new()),
+    };
+    let access = SpaceAccess { facts, chain };
+    access.require(ctx, action)?;
+    Ok(access)
+}
+
 /// Parse a space id from a path; a malformed id is simply not found.
 pub fn parse_space_id(text: &str) -> AppResult<SpaceId> {
     text.parse().map_err(|_| AppError::not_found())

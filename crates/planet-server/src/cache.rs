@@ -1,4 +1,5 @@
-//! Read caches for the busiest paths: live sessions and the directory of spaces.
+//! Read caches for the busiest paths: live sessions, the directory of spaces, and the latest
+//! messages of the topics being read (`TopicPages`, checked against each topic's version).
 //!
 //! Every committed change in this process clears them (`AppState::changed`, called by
 //! `AppState::commit`), so a process never serves what it has itself changed. Entries also
@@ -7,9 +8,11 @@
 
 use planet_domain::policy::{SpaceFacts, SpaceLevel};
 use planet_domain::space::Role;
-use planet_domain::{MemberId, SpaceId};
+use planet_domain::talk::Reaction;
+use planet_domain::{MemberId, MessageId, SpaceId, TopicId};
 use planet_store::queries::accounts::Member;
 use planet_store::queries::spaces::Directory;
+use planet_store::queries::talk::{Message, Topic};
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
@@ -104,6 +107,8 @@ pub struct SpaceIndex {
     pub counts: HashMap<SpaceId, u64>,
     pub roles: HashMap<MemberId, HashMap<SpaceId, Role>>,
     pub invited: HashMap<MemberId, HashSet<SpaceId>>,
+    /// Each space's position in `directory.spaces`.
+    pub position: HashMap<SpaceId, usize>,
 }
 
 impl SpaceIndex {
@@ -150,7 +155,7 @@ impl SpaceIndex {
         for (space, member) in &directory.invitations {
             invited.entry(*member).or_default().insert(*space);
         }
-        Self { directory, order, chains, counts, roles, invited }
+        Self { directory, order, chains, counts, roles, invited, position }
     }
 
     /// The community's own space (the root of every chain), where private conversations live.
@@ -176,5 +181,68 @@ impl SpaceIndex {
                 })
                 .collect(),
         }
+    }
+}
+
+/// How long a topic's latest page is kept at most (a member's new name shows after this).
+pub const PAGE_TTL: Duration = Duration::from_secs(300);
+/// Topics kept at once; past this, the cache starts again.
+const MAX_TOPICS: usize = 2_000;
+
+/// A topic's latest page of messages as read at one version of the topic. Every change to its
+/// messages or reactions counts the topic's version up in the same transaction, so a page is
+/// known to be right from the topic's row alone, in every process on the database.
+#[derive(Debug)]
+pub struct LatestPage {
+    pub version: i32,
+    pub last_number: i32,
+    loaded: Instant,
+    /// The last messages (waiting ones too; each viewer sees what is theirs to see).
+    pub messages: Vec<Message>,
+    /// Who gave which reaction to each.
+    pub reactors: HashMap<MessageId, Vec<(Reaction, Vec<MemberId>)>>,
+    /// The topic has a published message (it is there for everyone who may read it).
+    pub published: bool,
+}
+
+impl LatestPage {
+    pub fn new(
+        topic: &Topic,
+        messages: Vec<Message>,
+        reactors: HashMap<MessageId, Vec<(Reaction, Vec<MemberId>)>>,
+        published: bool,
+    ) -> Self {
+        Self {
+            version: topic.version,
+            last_number: topic.last_number,
+            loaded: Instant::now(),
+            messages,
+            reactors,
+            published,
+        }
+    }
+}
+
+/// The latest page of the topics being read.
+#[derive(Default)]
+pub struct TopicPages {
+    pages: RwLock<HashMap<TopicId, Arc<LatestPage>>>,
+}
+
+impl TopicPages {
+    /// The topic's latest page, if it is what the topic's row says now.
+    pub fn get(&self, topic: &Topic) -> Option<Arc<LatestPage>> {
+        let pages = self.pages.read().ok()?;
+        let page = pages.get(&topic.id)?;
+        (page.version == topic.version && page.last_number == topic.last_number && page.loaded.elapsed() < PAGE_TTL)
+            .then(|| page.clone())
+    }
+
+    pub fn remember(&self, topic: TopicId, page: Arc<LatestPage>) {
+        let Ok(mut pages) = self.pages.write() else { return };
+        if pages.len() >= MAX_TOPICS {
+            pages.clear();
+        }
+        pages.insert(topic, page);
     }
 }

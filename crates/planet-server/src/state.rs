@@ -21,6 +21,7 @@ struct Inner {
     community: RwLock<Option<Community>>,
     mail_waiting: Notify,
     caches: Caches,
+    topic_pages: crate::cache::TopicPages,
     /// One directory load at a time: when the cache lapses under load, the others wait for it.
     directory_load: tokio::sync::Mutex<()>,
     trust: RwLock<TrustCache>,
@@ -62,6 +63,7 @@ impl AppState {
             community: RwLock::new(community),
             mail_waiting: Notify::new(),
             caches: Caches::default(),
+            topic_pages: crate::cache::TopicPages::default(),
             directory_load: tokio::sync::Mutex::new(()),
             trust: RwLock::new(TrustCache::default()),
             trust_load: tokio::sync::Mutex::new(()),
@@ -191,6 +193,11 @@ impl AppState {
     }
 
     /// The open topics of this process (live talk).
+    /// The latest page of the topics being read.
+    pub fn topic_pages(&self) -> &crate::cache::TopicPages {
+        &self.0.topic_pages
+    }
+
     pub fn hub(&self) -> &Arc<crate::talk::live::Hub> {
         &self.0.hub
     }

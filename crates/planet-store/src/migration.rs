@@ -14,6 +14,7 @@ mod m20261128_000007_code_of_conduct;
 mod m20261128_000008_blocks;
 mod m20261128_000009_conversations;
 mod m20261128_000010_message_images;
+mod m20261128_000011_topic_version;
 
 pub struct Migrator;
 
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000008_blocks::Migration),
             Box::new(m20261128_000009_conversations::Migration),
             Box::new(m20261128_000010_message_images::Migration),
+            Box::new(m20261128_000011_topic_version::Migration),
         ]
     }
 }

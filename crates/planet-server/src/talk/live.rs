@@ -264,7 +264,12 @@ async fn receive(state: &AppState, signal: Signal) {
                 crate::notify::bell::deliver(state, member).await;
             }
         }
-        Signal::Recheck { recheck } => state.hub().recheck(recheck),
+        Signal::Recheck { recheck } => {
+            // Someone's standing changed somewhere: what this process remembers of the
+            // directory and of sessions is read again before the pages ask.
+            state.changed();
+            state.hub().recheck(recheck)
+        }
     }
 }
 

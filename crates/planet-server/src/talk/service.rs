@@ -2,7 +2,8 @@
 //! authorization path (`Resource::Talk`) before it looks at the input.
 
 use super::live::Announcement;
-use crate::access::{SpaceAccess, parse_space_id, require_space};
+use crate::access::{SpaceAccess, parse_space_id, require_space_cached};
+use crate::cache::LatestPage;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::identity::service::Check;
 use crate::identity::session::Ctx;
@@ -12,7 +13,7 @@ use crate::web::markdown;
 use chrono::Duration;
 use planet_domain::notification::Follow;
 use planet_domain::policy::{Action, Decision, PrivateFacts, Resource, TalkFacts, authorize};
-use planet_domain::talk::{ModerationKind, Reaction, RestrictionKind, TalkRules};
+use planet_domain::talk::{ModerationKind, Reaction, TalkRules};
 use planet_domain::text::{MessageText, ReportReason, TopicTitle};
 use planet_domain::{MemberId, MessageId, ReportId, SpaceId, TopicId};
 use planet_store::dialect::{Lockable, lock};
@@ -127,12 +128,9 @@ impl TalkPlace {
 /// Load a space's conversation for the actor. Whoever may not see inside the space is answered
 /// as viewing it would be (a secret space is "not found").
 pub async fn place(state: &AppState, ctx: &Ctx, space: SpaceId) -> AppResult<TalkPlace> {
-    let access = require_space(state.db(), ctx, Action::ViewSpaceContent, space).await?;
+    let access = require_space_cached(state, ctx, Action::ViewSpaceContent, space).await?;
     let (muted, premoderated) = match ctx.member.as_ref() {
-        Some(member) => (
-            talk::restricted(state.db(), space, member.id, RestrictionKind::Mute, ctx.now).await?,
-            talk::restricted(state.db(), space, member.id, RestrictionKind::PreModerate, ctx.now).await?,
-        ),
+        Some(member) => talk::limits(state.db(), space, member.id, ctx.now).await?,
         None => (false, false),
     };
     let rules = talk::rules(state.db(), space).await?;
@@ -173,10 +171,33 @@ pub async fn topic_place(state: &AppState, ctx: &Ctx, id: &str) -> AppResult<(To
 /// A topic whose first message waits for approval is not there yet for others.
 async fn readable(state: &AppState, ctx: &Ctx, topic: Topic, place: TalkPlace) -> AppResult<(Topic, TalkPlace)> {
     let own = ctx.member.as_ref().is_some_and(|m| m.id == topic.author);
-    if !own && !place.is_moderator(ctx) && !talk::has_published(state.db(), topic.id).await? {
+    if own || place.is_moderator(ctx) {
+        return Ok((topic, place));
+    }
+    let published = match state.topic_pages().get(&topic) {
+        Some(page) => page.published,
+        None => talk::has_published(state.db(), topic.id).await?,
+    };
+    if !published {
         return Err(AppError::not_found());
     }
     Ok((topic, place))
+}
+
+/// A topic's latest page of messages: from memory while the topic's version says it is right,
+/// otherwise read (and kept).
+async fn latest_page(state: &AppState, topic: &Topic) -> AppResult<std::sync::Arc<LatestPage>> {
+    if let Some(page) = state.topic_pages().get(topic) {
+        return Ok(page);
+    }
+    let first = (topic.last_number - PAGE_SIZE + 1).max(1);
+    let messages = talk::messages(state.db(), topic.id, first, topic.last_number).await?;
+    let ids: Vec<MessageId> = messages.iter().map(|m| m.id).collect();
+    let reactors = talk::reactors(state.db(), &ids).await?;
+    let published = messages.iter().any(|m| !m.pending) || talk::has_published(state.db(), topic.id).await?;
+    let page = std::sync::Arc::new(LatestPage::new(topic, messages, reactors, published));
+    state.topic_pages().remember(topic.id, page.clone());
+    Ok(page)
 }
 
 /// A message, its topic and place. In a private conversation, a steward who does not take part
@@ -423,13 +444,20 @@ pub async fn read_topic(
             ((last - PAGE_SIZE + 1).max(1), last)
         }
     };
-    let messages = talk::messages(state.db(), topic.id, first, last).await?;
     let moderator = place.is_moderator(ctx);
     // Waiting messages are not shown to others at all (not even as "waiting").
-    let messages: Vec<Message> =
-        messages.into_iter().filter(|m| !m.pending || moderator || m.author == viewer).collect();
-    let ids: Vec<MessageId> = messages.iter().map(|m| m.id).collect();
-    let reactions = talk::reactions(state.db(), &ids, viewer).await?;
+    let shown = |m: &Message| !m.pending || moderator || m.author == viewer;
+    let (messages, reactions) = if after.is_none() && last == topic.last_number {
+        let page = latest_page(state, &topic).await?;
+        let messages: Vec<Message> = page.messages.iter().filter(|m| shown(m)).cloned().collect();
+        (messages, talk::reactions_seen_by(&page.reactors, viewer))
+    } else {
+        let messages: Vec<Message> =
+            talk::messages(state.db(), topic.id, first, last).await?.into_iter().filter(|m| shown(m)).collect();
+        let ids: Vec<MessageId> = messages.iter().map(|m| m.id).collect();
+        let reactions = talk::reactions(state.db(), &ids, viewer).await?;
+        (messages, reactions)
+    };
     let (last_read, level) = talk::read_state(state.db(), viewer, topic.id).await?;
     let blocked = blocks::blocked_by(state.db(), viewer).await?;
     Ok(TopicView { topic, place, messages, reactions, last_read, first, level, unread: ctx.unread, blocked })

@@ -534,3 +534,29 @@ async fn an_open_page_is_let_go_when_its_member_leaves_or_is_suspended() {
     assert_eq!(steward.post(&format!("/admin/members/{bob_id}/suspend"), &[]).await.status().as_u16(), 303);
     next_event(&mut bob_socket, "reload").await;
 }
+
+/// The latest page of a topic is kept in memory; a change made through the database by another
+/// process (here: straight through the store) shows at once, because every change counts the
+/// topic's version up.
+#[tokio::test]
+async fn a_topic_kept_in_memory_shows_changes_made_elsewhere_at_once() {
+    let g = group(2, false).await;
+    let (ann, bob) = (&g.members[0].1, &g.members[1].1);
+    let topic = start(ann, g.space, "Seed swap", "Bring your spare seeds").await;
+    let (_, page) = bob.get_text(&format!("/topics/{topic}")).await;
+    assert!(page.contains("Bring your spare seeds") && !page.contains("aria-pressed=\"true\""), "{page}");
+    let first = talk::message_by_number(g.app.db(), topic, 1).await.unwrap().unwrap().id;
+    let now = g.app.clock_now();
+    // Another process: a reaction, an edit, a new message.
+    talk::set_reaction(g.app.db(), first, g.members[1].0, planet_domain::talk::Reaction::Heart, true, now)
+        .await
+        .unwrap();
+    let (_, page) = bob.get_text(&format!("/topics/{topic}")).await;
+    assert!(page.contains("aria-pressed=\"true\""), "the reaction shows: {page}");
+    talk::edit_message(g.app.db(), first, "Bring spare beans", "<p>Bring spare beans</p>", false, now).await.unwrap();
+    let (_, page) = bob.get_text(&format!("/topics/{topic}")).await;
+    assert!(page.contains("Bring spare beans") && !page.contains("Bring your spare seeds"), "{page}");
+    talk::hide_message(g.app.db(), first, now).await.unwrap();
+    let (_, page) = bob.get_text(&format!("/topics/{topic}")).await;
+    assert!(!page.contains("Bring spare beans"), "hidden at once: {page}");
+}

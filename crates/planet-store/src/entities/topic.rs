@@ -17,6 +17,8 @@ pub struct Model {
     pub locked: bool,
     /// A private conversation: seen only by the members taking part.
     pub private: bool,
+    /// Counted up by every change to its messages or their reactions.
+    pub version: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

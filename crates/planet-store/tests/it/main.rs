@@ -103,7 +103,8 @@ async fn an_empty_database_gets_the_whole_schema() {
             "m20261128_000007_code_of_conduct",
             "m20261128_000008_blocks",
             "m20261128_000009_conversations",
-            "m20261128_000010_message_images"
+            "m20261128_000010_message_images",
+            "m20261128_000011_topic_version"
         ]
     );
     // Migrating again changes nothing.

@@ -37,6 +37,8 @@ pub struct Topic {
     pub locked: bool,
     /// A private conversation (outside every group's listing).
     pub private: bool,
+    /// Counted up by every change to its messages or their reactions.
+    pub version: i32,
 }
 
 impl From<topic::Model> for Topic {
@@ -52,6 +54,7 @@ impl From<topic::Model> for Topic {
             pinned: row.pinned,
             locked: row.locked,
             private: row.private,
+            version: row.version,
         }
     }
 }
@@ -136,6 +139,7 @@ pub async fn create_topic(
         pinned: Set(false),
         locked: Set(false),
         private: Set(private),
+        version: Set(0),
     }
     .insert(db)
     .await?;
@@ -300,6 +304,7 @@ pub async fn post_message(db: &impl ConnectionTrait, new: NewMessage<'_>) -> Sto
     lock(db, Lockable::Topic(new.topic.uuid())).await?;
     let mut bump = topic::Entity::update_many()
         .col_expr(topic::Column::LastNumber, Expr::col(topic::Column::LastNumber).add(1))
+        .col_expr(topic::Column::Version, Expr::col(topic::Column::Version).add(1))
         .filter(topic::Column::Id.eq(new.topic.uuid()));
     if !new.pending {
         bump = bump.col_expr(topic::Column::LastMessageAt, Expr::value(new.now));
@@ -392,7 +397,7 @@ pub async fn edit_message(
         .filter(message::Column::DeletedAt.is_null())
         .exec(db)
         .await?;
-    super::talk_search::reindex(db, id).await?;
+    touched(db, id).await?;
     Ok(done.rows_affected == 1)
 }
 
@@ -417,7 +422,7 @@ pub async fn delete_message(db: &impl ConnectionTrait, id: MessageId, now: DateT
         .exec(db)
         .await?;
     reaction::Entity::delete_many().filter(reaction::Column::MessageId.eq(id.uuid())).exec(db).await?;
-    super::talk_search::reindex(db, id).await?;
+    touched(db, id).await?;
     Ok(done.rows_affected == 1)
 }
 
@@ -429,7 +434,7 @@ pub async fn hide_message(db: &impl ConnectionTrait, id: MessageId, now: DateTim
         .filter(message::Column::HiddenAt.is_null())
         .exec(db)
         .await?;
-    super::talk_search::reindex(db, id).await?;
+    touched(db, id).await?;
     Ok(done.rows_affected == 1)
 }
 
@@ -441,7 +446,7 @@ pub async fn restore_message(db: &impl ConnectionTrait, id: MessageId) -> StoreR
         .filter(message::Column::HiddenAt.is_not_null())
         .exec(db)
         .await?;
-    super::talk_search::reindex(db, id).await?;
+    touched(db, id).await?;
     Ok(done.rows_affected == 1)
 }
 
@@ -464,7 +469,7 @@ pub async fn approve_message(db: &impl ConnectionTrait, id: MessageId, now: Date
             .exec(db)
             .await?;
     }
-    super::talk_search::reindex(db, id).await?;
+    touched(db, id).await?;
     Ok(done.rows_affected == 1)
 }
 
@@ -551,6 +556,9 @@ pub async fn set_reaction(
         )
         .exec_without_returning(db)
         .await?;
+        if inserted == 1 {
+            bump_version(db, message).await?;
+        }
         Ok(inserted == 1)
     } else {
         let done = reaction::Entity::delete_many()
@@ -559,8 +567,75 @@ pub async fn set_reaction(
             .filter(reaction::Column::Reaction.eq(kind.as_str()))
             .exec(db)
             .await?;
+        if done.rows_affected == 1 {
+            bump_version(db, message).await?;
+        }
         Ok(done.rows_affected == 1)
     }
+}
+
+/// After a message changed: its words in the search index, and its topic's version.
+async fn touched(db: &impl ConnectionTrait, id: MessageId) -> StoreResult<()> {
+    super::talk_search::reindex(db, id).await?;
+    bump_version(db, id).await
+}
+
+/// Count up the version of a message's topic (what is kept of it in memory is then stale).
+async fn bump_version(db: &impl ConnectionTrait, id: MessageId) -> StoreResult<()> {
+    let topic_of = sea_orm::sea_query::Query::select()
+        .column(message::Column::TopicId)
+        .from(message::Entity)
+        .and_where(message::Column::Id.eq(id.uuid()))
+        .to_owned();
+    topic::Entity::update_many()
+        .col_expr(topic::Column::Version, Expr::col(topic::Column::Version).add(1))
+        .filter(topic::Column::Id.in_subquery(topic_of))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Who gave which reaction to these messages (kept in memory with a topic's latest messages).
+pub async fn reactors(
+    db: &impl ConnectionTrait,
+    messages: &[MessageId],
+) -> StoreResult<HashMap<MessageId, Vec<(Reaction, Vec<MemberId>)>>> {
+    let rows = reaction::Entity::find()
+        .filter(reaction::Column::MessageId.is_in(messages.iter().map(|m| m.uuid())))
+        .order_by_asc(reaction::Column::CreatedAt)
+        .all(db)
+        .await?;
+    let mut out: HashMap<MessageId, Vec<(Reaction, Vec<MemberId>)>> = HashMap::new();
+    for row in rows {
+        let kind = Reaction::parse(&row.reaction).ok_or_else(|| corrupt("reaction", &row.reaction))?;
+        let list = out.entry(MessageId::from_uuid(row.message_id)).or_default();
+        let member = MemberId::from_uuid(row.member_id);
+        match list.iter_mut().find(|(k, _)| *k == kind) {
+            Some(entry) => entry.1.push(member),
+            None => list.push((kind, vec![member])),
+        }
+    }
+    for list in out.values_mut() {
+        list.sort_by_key(|(kind, _)| *kind);
+    }
+    Ok(out)
+}
+
+/// Reactions as one member sees them: each kind, how many gave it, and whether they did.
+pub fn reactions_seen_by(
+    reactors: &HashMap<MessageId, Vec<(Reaction, Vec<MemberId>)>>,
+    viewer: MemberId,
+) -> HashMap<MessageId, Vec<(Reaction, u32, bool)>> {
+    reactors
+        .iter()
+        .map(|(id, list)| {
+            let seen = list
+                .iter()
+                .map(|(kind, who)| (*kind, u32::try_from(who.len()).unwrap_or(u32::MAX), who.contains(&viewer)))
+                .collect();
+            (*id, seen)
+        })
+        .collect()
 }
 
 /// How far a member has read a topic (0: never opened).

@@ -263,26 +263,28 @@ pub async fn moderation_log(
         .collect()
 }
 
-/// Whether a limit applies to a member in a space now.
-pub async fn restricted(
+/// The limits on a member in a space now: (muted, messages read first).
+pub async fn limits(
     db: &impl ConnectionTrait,
     space: SpaceId,
     member: MemberId,
-    kind: RestrictionKind,
     now: DateTime<Utc>,
-) -> StoreResult<bool> {
-    Ok(talk_restriction::Entity::find()
+) -> StoreResult<(bool, bool)> {
+    let kinds: Vec<String> = talk_restriction::Entity::find()
+        .select_only()
+        .column(talk_restriction::Column::Kind)
         .filter(talk_restriction::Column::SpaceId.eq(space.uuid()))
         .filter(talk_restriction::Column::MemberId.eq(member.uuid()))
-        .filter(talk_restriction::Column::Kind.eq(kind.as_str()))
         .filter(
             Condition::any()
                 .add(talk_restriction::Column::Until.is_null())
                 .add(talk_restriction::Column::Until.gt(now)),
         )
-        .count(db)
-        .await?
-        > 0)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let has = |kind: RestrictionKind| kinds.iter().any(|k| k == kind.as_str());
+    Ok((has(RestrictionKind::Mute), has(RestrictionKind::PreModerate)))
 }
 
 /// Put a limit on a member (replacing one of the same kind).
