@@ -157,7 +157,13 @@ impl IntoResponse for AppError {
             AppError::Internal(detail) => tracing::error!(%detail, "internal error"),
             _ => {}
         }
-        let page = ErrorPage { title: self.title(), message: self.message(), status: self.status().as_u16() };
+        let next = match &self {
+            AppError::Refused { code: "conduct_not_accepted", .. } => {
+                Some(("/code-of-conduct", "Read the code of conduct"))
+            }
+            _ => None,
+        };
+        let page = ErrorPage { title: self.title(), message: self.message(), status: self.status().as_u16(), next };
         match page.render() {
             Ok(html) => (self.status(), Html(html)).into_response(),
             Err(_) => (self.status(), self.message()).into_response(),

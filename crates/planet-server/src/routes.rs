@@ -177,6 +177,7 @@ fn book() -> RouteBook {
         .post("/admin/members/{id}/remove", ops::pages::remove)
         .get("/admin/review", ops::pages::review)
         .get("/code-of-conduct", conduct::pages::show)
+        .post("/code-of-conduct/accept", conduct::pages::accept)
         .post("/people/{id}/block", people::blocks::block)
         .post("/people/{id}/unblock", people::blocks::unblock)
         .get("/settings/blocked", people::blocks::list)

@@ -9,7 +9,7 @@ use planet_domain::SpaceId;
 use planet_domain::space::{JoinPolicy, Role, Visibility};
 use planet_domain::talk::TalkRules;
 use planet_store::queries::spaces::{self, SpaceFields};
-use planet_store::queries::talk;
+use planet_store::queries::{community, talk};
 use thirtyfour::prelude::*;
 
 /// Send a message from the topic page (the page's script sends it without leaving the page).
@@ -73,6 +73,10 @@ async fn walk(a: &mut Journey, b: &mut Journey) -> WebDriverResult<()> {
     for member in [ann, bob, cath] {
         spaces::add_member(state.db(), farm, member, Role::Member, now).await.unwrap();
     }
+    // They agreed to the code when they joined; Ann joined before it was written.
+    for member in [colin, bob, cath] {
+        community::accept_conduct(state.db(), member, 1, now).await.unwrap();
+    }
     // A group whose members all know each other: no approval of first messages.
     talk::set_rules(state.db(), farm, TalkRules { first_messages_to_approve: 0, ..TalkRules::default() })
         .await
@@ -84,6 +88,16 @@ async fn walk(a: &mut Journey, b: &mut Journey) -> WebDriverResult<()> {
     a.visit(&format!("/spaces/{farm}")).await?;
     a.browser.find(By::LinkText("Conversations")).await?.click().await?;
     a.check().await?;
+    a.fill("title", "Harvest day on Saturday").await?;
+    a.fill("body", "Who can help pick the **squash**?").await?;
+    a.submit("main form[action$='/topics'] button[type=submit]").await?;
+    // She is asked to agree to the code of conduct first, and does.
+    assert!(a.text().await?.contains("Our code of conduct has changed"));
+    a.browser.find(By::LinkText("Read the code of conduct")).await?.click().await?;
+    a.check().await?;
+    a.submit("main form[action='/code-of-conduct/accept'] button[type=submit]").await?;
+    assert!(a.browser.find(By::Css(".flash")).await?.text().await?.contains("Thank you for agreeing"));
+    a.visit(&format!("/spaces/{farm}/topics")).await?;
     a.fill("title", "Harvest day on Saturday").await?;
     a.fill("body", "Who can help pick the **squash**?").await?;
     a.submit("main form[action$='/topics'] button[type=submit]").await?;

@@ -20,6 +20,7 @@ use serde::Deserialize;
 struct ShowPage {
     layout: Layout,
     html: String,
+    version: i32,
     accepted: bool,
     steward: bool,
 }
@@ -29,10 +30,22 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response
     Ok(ShowPage {
         layout: ctx.layout("Our code of conduct"),
         html: markdown::render(&body),
-        accepted: accepted == Some(version),
+        version,
+        accepted: accepted.is_some_and(|v| v >= version),
         steward: ctx.actor.is_steward(),
     }
     .into_response())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct AcceptForm {
+    version: String,
+}
+
+pub async fn accept(State(state): State<AppState>, ctx: Ctx, Form(form): Form<AcceptForm>) -> AppResult<Response> {
+    service::accept(&state, &ctx, &form.version).await?;
+    Ok(Redirect::to("/code-of-conduct?done=conduct_accepted").into_response())
 }
 
 pub struct VersionView {

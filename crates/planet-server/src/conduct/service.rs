@@ -33,6 +33,37 @@ pub async fn read(state: &AppState, ctx: &Ctx) -> AppResult<(i32, String, Option
     Ok((version, body, accepted))
 }
 
+/// Accept the code in force (a member who joined before it was written or changed). `version` is
+/// the one they read: if it changed meanwhile, they are asked to read the new one.
+pub async fn accept(state: &AppState, ctx: &Ctx, version: &str) -> AppResult<i32> {
+    ctx.require(Action::ViewCommunity)?;
+    let (current, _) = current(state.db()).await?;
+    if version.trim().parse::<i32>().ok() != Some(current) {
+        return Err(AppError::refused(
+            "conduct_changed",
+            "The code of conduct changed while you were reading it. Please read the new version.",
+        ));
+    }
+    community::accept_conduct(state.db(), ctx.member()?.id, current, state.now()).await?;
+    Ok(current)
+}
+
+/// Writing (a topic, a message, a private message) needs the code in force accepted, once the
+/// stewards have written one: whoever joined before it, or before it changed, agrees first.
+pub async fn require_accepted(state: &AppState, ctx: &Ctx) -> AppResult<()> {
+    let Some(conduct) = community::conduct(state.db()).await? else {
+        return Ok(());
+    };
+    let accepted = community::accepted_conduct(state.db(), ctx.member()?.id).await?.map(|(v, _)| v);
+    if accepted.is_some_and(|v| v >= conduct.version) {
+        return Ok(());
+    }
+    Err(AppError::refused(
+        "conduct_not_accepted",
+        "Our code of conduct has changed. Please read it and agree to it before you write.",
+    ))
+}
+
 /// The versions so far (stewards).
 pub async fn history(state: &AppState, ctx: &Ctx) -> AppResult<Vec<Conduct>> {
     ctx.require(Action::WriteCodeOfConduct)?;
@@ -59,6 +90,8 @@ pub async fn write(state: &AppState, ctx: &Ctx, body: &str) -> AppResult<i32> {
         other => other?,
     };
     audit::record(&txn, Some(me), "conduct.written", &format!("version {version}"), "", now).await?;
+    // Whoever writes it agrees to it.
+    community::accept_conduct(&txn, me, version, now).await?;
     state.commit(txn).await?;
     Ok(version)
 }

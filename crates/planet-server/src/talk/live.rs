@@ -207,6 +207,13 @@ impl Hub {
         }
     }
 
+    /// Send every open page to reload (what it may have missed is then read again).
+    pub fn close_all(&self) {
+        for (_, room) in self.rooms().drain() {
+            let _ = room.sender.send(encode(&LiveEvent::Reload));
+        }
+    }
+
     /// Hear when pages must ask again whether they may still listen.
     pub fn rechecks(&self) -> broadcast::Receiver<Option<MemberId>> {
         self.rechecks.subscribe()
@@ -294,10 +301,18 @@ async fn signal(state: &AppState, signal: Signal) {
 
 /// Hear the other processes' announcements (PostgreSQL); returns at once on SQLite.
 pub async fn listen(state: AppState) {
+    let mut deaf = false;
     loop {
         match Listener::start(state.db(), CHANNEL).await {
             Ok(None) => return,
             Ok(Some(mut listener)) => loop {
+                if std::mem::take(&mut deaf) {
+                    // While not listening, other processes' news was missed: open pages reload
+                    // (and catch up), and what is remembered is read again.
+                    tracing::info!("live talk: listening again; open pages reload");
+                    state.changed();
+                    state.hub().close_all();
+                }
                 match listener.next().await {
                     Ok(payload) => match serde_json::from_str::<Signal>(&payload) {
                         Ok(signal) => receive(&state, signal).await,
@@ -305,11 +320,15 @@ pub async fn listen(state: AppState) {
                     },
                     Err(err) => {
                         tracing::warn!("live talk: listening failed: {err}");
+                        deaf = true;
                         break;
                     }
                 }
             },
-            Err(err) => tracing::warn!("live talk: cannot listen: {err}"),
+            Err(err) => {
+                tracing::warn!("live talk: cannot listen: {err}");
+                deaf = true;
+            }
         }
         tokio::time::sleep(std::time::Duration::from_secs(2)).await;
     }

@@ -353,6 +353,7 @@ pub async fn start_topic(state: &AppState, ctx: &Ctx, space: &str, title: &str, 
         return Err(AppError::Internal("topic parse".to_owned()));
     };
     let author = ctx.member()?.id;
+    crate::conduct::service::require_accepted(state, ctx).await?;
     refuse_floods(state, author).await?;
     let pending = needs_approval(state, &place, ctx, author).await?;
     let id = TopicId::new_v7();
@@ -522,6 +523,7 @@ pub async fn post(
     let body = MessageText::parse(&text).map_err(|e| AppError::Invalid(vec![FieldError::from_input("body", e)]))?;
     let reply_to = reply_to.filter(|n| (1..=topic.last_number).contains(n));
     let author = ctx.member()?.id;
+    crate::conduct::service::require_accepted(state, ctx).await?;
     refuse_floods(state, author).await?;
     let pending = needs_approval(state, &place, ctx, author).await?;
     let now = state.now();

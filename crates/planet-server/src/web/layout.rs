@@ -85,6 +85,7 @@ pub fn flash_message(code: Option<&str>) -> Option<&'static str> {
         "rules_saved" => "The moderation settings have been saved.",
         "blocked" => "Blocked. Their messages are folded away for you. They are not told.",
         "unblocked" => "Unblocked. You will see their messages again.",
+        "conduct_accepted" => "Thank you for agreeing to our code of conduct.",
         "conduct_saved" => "The new version of the code of conduct is in force. Applicants accept it from now on.",
         "all_read" => "All your notifications are marked as read.",
         "notification_settings" => "Your email settings have been saved.",
@@ -106,4 +107,6 @@ pub struct ErrorPage {
     pub title: &'static str,
     pub message: String,
     pub status: u16,
+    /// Where to go to put it right (address, words), for some refusals.
+    pub next: Option<(&'static str, &'static str)>,
 }

@@ -86,4 +86,22 @@ async fn stewards_write_the_code_applicants_accept_it_and_members_read_it() {
     let bob = app.session_for(member).await;
     assert_eq!(bob.get("/code-of-conduct").await.status().as_u16(), 200);
     assert_eq!(bob.post("/admin/code-of-conduct", &[("body", "Anything goes")]).await.status().as_u16(), 403);
+
+    // Bob joined without agreeing to version 2: he agrees before he writes.
+    let steward_id = accounts::member_by_email(app.db(), "margaret@diss.example").await.unwrap().unwrap().id;
+    let write = [("with", steward_id.to_string()), ("body", "Hello Margaret".to_owned())];
+    let write: Vec<(&str, &str)> = write.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (status, page) = bob.post_text("/conversations", &write).await;
+    assert_eq!(status, 409);
+    assert!(page.contains("Our code of conduct has changed") && page.contains("href=\"/code-of-conduct\""), "{page}");
+    let (_, page) = bob.get_text("/code-of-conduct").await;
+    assert!(page.contains("I have read it and agree") && page.contains("name=\"version\" value=\"2\""), "{page}");
+    assert_eq!(bob.post("/code-of-conduct/accept", &[("version", "1")]).await.status().as_u16(), 409);
+    let agreed = bob.post("/code-of-conduct/accept", &[("version", "2")]).await;
+    assert_eq!(location(&agreed), "/code-of-conduct?done=conduct_accepted");
+    let (_, page) = bob.get_text("/code-of-conduct").await;
+    assert!(page.contains("You have agreed to this code") && !page.contains("I have read it and agree"), "{page}");
+    assert_eq!(bob.post("/conversations", &write).await.status().as_u16(), 303);
+    // The steward who wrote it agreed to it in writing it.
+    assert_eq!(community::accepted_conduct(app.db(), steward_id).await.unwrap().map(|(v, _)| v), Some(2));
 }

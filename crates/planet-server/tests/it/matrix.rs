@@ -107,6 +107,8 @@ fn expected(method: &str, path: &str) -> Option<[Outcome; 7]> {
         ("GET", "/admin/admission-rule") | ("POST", "/admin/admission-rule") => STEWARDS,
         ("GET", "/admin/values") | ("POST", "/admin/values") => STEWARDS,
         ("GET", "/code-of-conduct") | ("GET", "/settings/blocked") => MEMBERS,
+        // No version is sent: each member is told the code changed while they read it (409).
+        ("POST", "/code-of-conduct/accept") => MEMBERS,
         // The entry is the business the coordinator runs: not a person, so blocking it is refused
         // with an explanation (409).
         ("POST", "/people/{id}/block") | ("POST", "/people/{id}/unblock") => MEMBERS,

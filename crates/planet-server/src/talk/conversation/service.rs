@@ -111,6 +111,7 @@ pub async fn start(state: &AppState, ctx: &Ctx, with: &[String], subject: &str, 
         return Err(AppError::Internal("conversation parse".to_owned()));
     };
     let me = ctx.member()?;
+    crate::conduct::service::require_accepted(state, ctx).await?;
     refuse_floods(state, me.id).await?;
     let root = state.directory().await?.root().ok_or_else(AppError::not_found)?;
     let id = TopicId::new_v7();
