@@ -104,6 +104,7 @@ impl Application {
     ) -> std::io::Result<()> {
         let sender = tokio::spawn(notify::mail::run_sender(self.state.clone()));
         let listener = tokio::spawn(talk::live::listen(self.state.clone()));
+        let presence = tokio::spawn(talk::live::share_presence(self.state.clone()));
         let digests = tokio::spawn(notify::service::run_digests(self.state.clone()));
         let router = app(self.state);
         let result = axum::serve(self.listener, router.into_make_service_with_connect_info::<SocketAddr>())
@@ -111,6 +112,7 @@ impl Application {
             .await;
         sender.abort();
         listener.abort();
+        presence.abort();
         digests.abort();
         result
     }

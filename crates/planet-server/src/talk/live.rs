@@ -28,6 +28,12 @@ pub const CHANNEL: &str = "planet_live";
 const BELLS_PER_SIGNAL: usize = 100;
 /// How many events a slow page may fall behind before it is told to reload.
 const BACKLOG: usize = 256;
+/// Each process says who has a topic open with it this often, and forgets what another process
+/// said after `PRESENCE_LAPSE` (a process that stopped says nothing more).
+const PRESENCE_EVERY: std::time::Duration = std::time::Duration::from_secs(20);
+const PRESENCE_LAPSE: std::time::Duration = std::time::Duration::from_secs(60);
+/// People named in one presence signal, at most (NOTIFY payloads stay small).
+const PRESENCE_PEOPLE: usize = 60;
 
 /// A change in a topic, as announced between processes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -76,6 +82,12 @@ pub enum Signal {
     Bells {
         bells: Vec<MemberId>,
     },
+    /// Who has a topic open with one process (`people`: id and name).
+    Presence {
+        presence: TopicId,
+        process: uuid::Uuid,
+        people: Vec<(MemberId, String)>,
+    },
     /// Ask a member's open pages (None: everyone's) whether they may still listen. Last: any
     /// object is one.
     Recheck {
@@ -105,16 +117,30 @@ struct Room {
     present: HashMap<MemberId, (String, usize)>,
 }
 
+/// What other processes said about who has a topic open with them, and when.
+type Elsewhere = HashMap<TopicId, HashMap<uuid::Uuid, (Vec<(MemberId, String)>, std::time::Instant)>>;
+
 /// The open topics of this process and who has them open.
 pub struct Hub {
     rooms: Mutex<HashMap<TopicId, Room>>,
     /// Whose pages must ask again whether they may still listen (None: everyone's).
     rechecks: broadcast::Sender<Option<MemberId>>,
+    /// This process, among the others on the database.
+    process: uuid::Uuid,
+    elsewhere: Mutex<Elsewhere>,
+    /// Topics whose presence here changed (to tell the other processes).
+    arrivals: broadcast::Sender<TopicId>,
 }
 
 impl Default for Hub {
     fn default() -> Self {
-        Self { rooms: Mutex::default(), rechecks: broadcast::channel(64).0 }
+        Self {
+            rooms: Mutex::default(),
+            rechecks: broadcast::channel(64).0,
+            process: uuid::Uuid::now_v7(),
+            elsewhere: Mutex::default(),
+            arrivals: broadcast::channel(1024).0,
+        }
     }
 }
 
@@ -157,9 +183,10 @@ impl Hub {
         // tells the others nothing new (and a thousand at once would be a storm), so only the
         // new page is told, first thing.
         let arrived = *pages == 1;
-        let presence = Self::presence(room);
+        let presence = self.presence(topic, room);
         if arrived {
             let _ = room.sender.send(presence.clone());
+            let _ = self.arrivals.send(topic);
         }
         Subscription { hub: self.clone(), topic, member, receiver, hello: (!arrived).then_some(presence) }
     }
@@ -178,14 +205,75 @@ impl Hub {
         if room.present.is_empty() {
             rooms.remove(&topic);
         } else if left {
-            let _ = room.sender.send(Self::presence(room));
+            let _ = room.sender.send(self.presence(topic, room));
+        }
+        if left {
+            let _ = self.arrivals.send(topic);
         }
     }
 
-    fn presence(room: &Room) -> Utf8Bytes {
-        let mut names: Vec<String> = room.present.values().map(|(name, _)| name.clone()).collect();
+    /// Who has the topic open, with this process and (lately said) with the others.
+    fn presence(&self, topic: TopicId, room: &Room) -> Utf8Bytes {
+        let mut people: HashMap<MemberId, String> =
+            room.present.iter().map(|(id, (name, _))| (*id, name.clone())).collect();
+        if let Some(others) = self.elsewhere().get(&topic) {
+            for (said, at) in others.values() {
+                if at.elapsed() < PRESENCE_LAPSE {
+                    people.extend(said.iter().cloned());
+                }
+            }
+        }
+        let mut names: Vec<String> = people.into_values().collect();
         names.sort();
         encode(&LiveEvent::Presence { names })
+    }
+
+    fn elsewhere(&self) -> std::sync::MutexGuard<'_, Elsewhere> {
+        self.elsewhere.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Who has the topic open with this process (to tell the others).
+    pub fn people_here(&self, topic: TopicId) -> Vec<(MemberId, String)> {
+        let rooms = self.rooms();
+        let Some(room) = rooms.get(&topic) else { return Vec::new() };
+        let mut people: Vec<(MemberId, String)> =
+            room.present.iter().map(|(id, (name, _))| (*id, name.clone())).collect();
+        people.sort_by(|a, b| a.1.cmp(&b.1));
+        people.truncate(PRESENCE_PEOPLE);
+        people
+    }
+
+    /// Another process said who has the topic open with it: pages here hear everyone.
+    pub fn heard_presence(&self, topic: TopicId, process: uuid::Uuid, people: Vec<(MemberId, String)>) {
+        if process == self.process {
+            return;
+        }
+        {
+            let mut elsewhere = self.elsewhere();
+            let others = elsewhere.entry(topic).or_default();
+            others.retain(|_, (_, at)| at.elapsed() < PRESENCE_LAPSE);
+            if people.is_empty() {
+                others.remove(&process);
+            } else {
+                others.insert(process, (people, std::time::Instant::now()));
+            }
+            if others.is_empty() {
+                elsewhere.remove(&topic);
+            }
+        }
+        if let Some(room) = self.rooms().get(&topic) {
+            let _ = room.sender.send(self.presence(topic, room));
+        }
+    }
+
+    /// Topics whose presence here changed.
+    pub fn arrivals(&self) -> broadcast::Receiver<TopicId> {
+        self.arrivals.subscribe()
+    }
+
+    /// The topics open here.
+    pub fn open_topics(&self) -> Vec<TopicId> {
+        self.rooms().keys().copied().collect()
     }
 
     /// Whether anyone here has the topic open.
@@ -271,6 +359,7 @@ async fn receive(state: &AppState, signal: Signal) {
                 crate::notify::bell::deliver(state, member).await;
             }
         }
+        Signal::Presence { presence, process, people } => state.hub().heard_presence(presence, process, people),
         Signal::Recheck { recheck } => {
             // Someone's standing changed somewhere: what this process remembers of the
             // directory and of sessions is read again before the pages ask.
@@ -295,6 +384,32 @@ async fn signal(state: &AppState, signal: Signal) {
             // The other processes miss it; this one still delivers (pages reload in the end).
             tracing::warn!("live talk: NOTIFY failed: {err}");
             receive(state, signal).await;
+        }
+    }
+}
+
+/// Tell the other processes (PostgreSQL) who has a topic open here: when someone arrives or
+/// leaves, and every `PRESENCE_EVERY` for every open topic (what they heard lapses otherwise).
+/// On SQLite one process serves everything: nothing to tell.
+pub async fn share_presence(state: AppState) {
+    if state.store().backend() != planet_store::Backend::Postgres {
+        return;
+    }
+    let mut arrivals = state.hub().arrivals();
+    let mut beat = tokio::time::interval(PRESENCE_EVERY);
+    loop {
+        let topics = tokio::select! {
+            arrived = arrivals.recv() => match arrived {
+                Ok(topic) => vec![topic],
+                Err(broadcast::error::RecvError::Lagged(_)) => state.hub().open_topics(),
+                Err(broadcast::error::RecvError::Closed) => return,
+            },
+            _ = beat.tick() => state.hub().open_topics(),
+        };
+        for topic in topics {
+            let people = state.hub().people_here(topic);
+            let process = state.hub().process;
+            signal(&state, Signal::Presence { presence: topic, process, people }).await;
         }
     }
 }
@@ -495,5 +610,34 @@ mod tests {
         assert_eq!(last, r#"{"kind":"presence","names":["Ann"]}"#);
         drop(first);
         assert!(!hub.is_open(topic));
+    }
+
+    #[test]
+    fn presence_joins_what_other_processes_say() {
+        let hub = Arc::new(Hub::default());
+        let topic = TopicId::new_v7();
+        let (ann, bob) = (MemberId::new_v7(), MemberId::new_v7());
+        let mut page = hub.subscribe(topic, ann, "Ann".into());
+        let mut arrivals = hub.arrivals();
+        let elsewhere = uuid::Uuid::now_v7();
+        // Another process has Bob (and Ann, on another device): each named once.
+        hub.heard_presence(topic, elsewhere, vec![(bob, "Bob".into()), (ann, "Ann".into())]);
+        let mut last = String::new();
+        while let Ok(text) = page.receiver.try_recv() {
+            last = text.to_string();
+        }
+        assert_eq!(last, r#"{"kind":"presence","names":["Ann","Bob"]}"#);
+        // What this process said itself is not heard back; the other's pages closing is.
+        hub.heard_presence(topic, hub.process, Vec::new());
+        hub.heard_presence(topic, elsewhere, Vec::new());
+        while let Ok(text) = page.receiver.try_recv() {
+            last = text.to_string();
+        }
+        assert_eq!(last, r#"{"kind":"presence","names":["Ann"]}"#);
+        assert_eq!(hub.people_here(topic), vec![(ann, "Ann".to_owned())]);
+        // A page leaving here is told to the others.
+        let other = hub.subscribe(topic, bob, "Bob".into());
+        drop(other);
+        assert_eq!(arrivals.try_recv().ok(), Some(topic));
     }
 }

@@ -160,7 +160,7 @@ async fn live_talk_crosses_server_processes_on_postgresql() {
     planet_store::queries::talk::set_rules(store.db(), root, no_approval).await.unwrap();
 
     let (first, second) = (serve(url.expose()), serve(url.expose()));
-    let (tom, _) = log_in(&first, "tom.baker@diss.example").await;
+    let (tom, tom_cookie) = log_in(&first, "tom.baker@diss.example").await;
     let started = tom
         .post(format!("{}/spaces/{root}/topics", first.base))
         .form(&[("title", "Two servers"), ("body", "Hello from the first")])
@@ -195,4 +195,27 @@ async fn live_talk_crosses_server_processes_on_postgresql() {
     .await
     .expect("the message did not reach the other server's page");
     assert!(heard.contains("Can you hear me on the second server?"), "{heard}");
+
+    // Tom opens the topic on the first server: each page shows both of them, whichever server
+    // holds it.
+    let mut request =
+        format!("{}/topics/{topic}/live", first.base.replace("http://", "ws://")).into_client_request().unwrap();
+    request.headers_mut().insert("cookie", tom_cookie.parse().unwrap());
+    let (mut tom_socket, _) = tokio_tungstenite::connect_async(request).await.unwrap();
+    for socket in [&mut socket, &mut tom_socket] {
+        let both = tokio::time::timeout(std::time::Duration::from_secs(10), async {
+            loop {
+                let message = socket.next().await.unwrap().unwrap();
+                let text = message.to_text().unwrap_or_default().to_owned();
+                if text.contains("\"kind\":\"presence\"")
+                    && text.contains("Tom Baker")
+                    && text.contains("Margaret Thompson")
+                {
+                    return text;
+                }
+            }
+        })
+        .await;
+        assert!(both.is_ok(), "a page did not show who is here on the other server");
+    }
 }
