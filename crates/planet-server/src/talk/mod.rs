@@ -7,6 +7,7 @@ pub mod live;
 pub mod moderation;
 pub mod pages;
 pub mod pictures;
+pub mod place;
 pub mod search;
 pub mod service;
 pub mod sight;

@@ -208,3 +208,40 @@ pub fn api_token_in(page: &str) -> String {
     let start = page.find("planet_").unwrap_or_else(|| panic!("no token in {page}"));
     page[start..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-').collect()
 }
+
+/// A multipart form as a browser sends it: text fields, then one file (`file_field`).
+pub async fn post_multipart(
+    browser: &Browser,
+    path: &str,
+    fields: &[(&str, &str)],
+    file_field: &str,
+    bytes: &[u8],
+) -> (u16, String, String) {
+    let boundary = "----planet-test-boundary";
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").as_bytes(),
+        );
+    }
+    body.extend_from_slice(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"{file_field}\"; filename=\"picture.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let response = browser
+        .client
+        .post(format!("{}{path}", browser.base))
+        .header("content-type", format!("multipart/form-data; boundary={boundary}"))
+        .header("sec-fetch-site", "same-origin")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    let place = location(&response);
+    (status, place, response.text().await.unwrap_or_default())
+}

@@ -9,33 +9,7 @@ use planet_store::queries::talk;
 
 /// The reply form as a browser sends it with a file: multipart.
 async fn send(browser: &Browser, topic: TopicId, fields: &[(&str, &str)], picture: &[u8]) -> (u16, String, String) {
-    let boundary = "----planet-picture-boundary";
-    let mut body = Vec::new();
-    for (name, value) in fields {
-        body.extend_from_slice(
-            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").as_bytes(),
-        );
-    }
-    body.extend_from_slice(
-        format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"image\"; filename=\"plums.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n"
-        )
-        .as_bytes(),
-    );
-    body.extend_from_slice(picture);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    let response = browser
-        .client
-        .post(format!("{}/topics/{topic}/messages", browser.base))
-        .header("content-type", format!("multipart/form-data; boundary={boundary}"))
-        .header("sec-fetch-site", "same-origin")
-        .body(body)
-        .send()
-        .await
-        .unwrap();
-    let status = response.status().as_u16();
-    let place = location(&response);
-    (status, place, response.text().await.unwrap_or_default())
+    crate::helpers::post_multipart(browser, &format!("/topics/{topic}/messages"), fields, "image", picture).await
 }
 
 /// The address of the first picture on a page.

@@ -481,25 +481,7 @@ async fn vouching_limits_hold_after_a_decision_and_suspended_vouchers_do_not_cou
 
 /// A multipart form with one file, as a browser sends it.
 async fn upload(browser: &Browser, path: &str, bytes: &[u8]) -> (u16, String, String) {
-    let boundary = "----planet-test-boundary";
-    let mut body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"photo\"; filename=\"me.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n"
-    )
-    .into_bytes();
-    body.extend_from_slice(bytes);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    let response = browser
-        .client
-        .post(format!("{}{path}", browser.base))
-        .header("content-type", format!("multipart/form-data; boundary={boundary}"))
-        .header("sec-fetch-site", "same-origin")
-        .body(body)
-        .send()
-        .await
-        .unwrap();
-    let status = response.status().as_u16();
-    let place = location(&response);
-    (status, place, response.text().await.unwrap_or_default())
+    crate::helpers::post_multipart(browser, path, &[], "photo", bytes).await
 }
 
 pub fn photo_with_gps() -> Vec<u8> {

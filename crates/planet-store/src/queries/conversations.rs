@@ -1,7 +1,7 @@
 //! Private conversations: topics marked private (in the community's root space, outside every
 //! listing) and the members taking part in them.
 
-use super::talk::{TopicSummary, summaries};
+use super::talk::{TopicSummary, names_of, summaries};
 use crate::StoreResult;
 use crate::entities::{conversation_member, member, topic};
 use chrono::{DateTime, Utc};
@@ -91,7 +91,7 @@ pub async fn participants(db: &impl ConnectionTrait, topic: TopicId) -> StoreRes
         .order_by_asc(conversation_member::Column::MemberId)
         .all(db)
         .await?;
-    let names = names(db, rows.iter().map(|r| r.member_id).collect()).await?;
+    let names = names_of(db, rows.iter().map(|r| r.member_id).collect()).await?;
     Ok(rows
         .into_iter()
         .map(|row| Participant {
@@ -100,19 +100,6 @@ pub async fn participants(db: &impl ConnectionTrait, topic: TopicId) -> StoreRes
             joined_at: row.joined_at,
             left_at: row.left_at,
         })
-        .collect())
-}
-
-async fn names(db: &impl ConnectionTrait, ids: Vec<Uuid>) -> StoreResult<HashMap<Uuid, String>> {
-    Ok(member::Entity::find()
-        .select_only()
-        .column(member::Column::Id)
-        .column(member::Column::Name)
-        .filter(member::Column::Id.is_in(ids))
-        .into_tuple::<(Uuid, String)>()
-        .all(db)
-        .await?
-        .into_iter()
         .collect())
 }
 
@@ -169,7 +156,7 @@ pub async fn conversations_of(
         .order_by_asc(conversation_member::Column::JoinedAt)
         .all(db)
         .await?;
-    let names = names(db, people.iter().map(|p| p.member_id).collect()).await?;
+    let names = names_of(db, people.iter().map(|p| p.member_id).collect()).await?;
     let mut others: HashMap<Uuid, Vec<String>> = HashMap::new();
     for person in people {
         others.entry(person.topic_id).or_default().push(names.get(&person.member_id).cloned().unwrap_or_default());

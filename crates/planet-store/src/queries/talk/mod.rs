@@ -97,7 +97,7 @@ fn message_from(row: message::Model, names: &HashMap<Uuid, String>) -> Message {
     }
 }
 
-async fn names_of(db: &impl ConnectionTrait, ids: Vec<Uuid>) -> StoreResult<HashMap<Uuid, String>> {
+pub(crate) async fn names_of(db: &impl ConnectionTrait, ids: Vec<Uuid>) -> StoreResult<HashMap<Uuid, String>> {
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
