@@ -111,7 +111,7 @@ fn book() -> RouteBook {
         .post("/spaces/{id}/badges", people::pages::create_badge)
         // Talk.
         .get("/spaces/{id}/topics", talk::pages::topics)
-        .post("/spaces/{id}/topics", talk::pages::create_topic)
+        .post_upload("/spaces/{id}/topics", talk::pages::create_topic, talk::pictures::MAX_BODY)
         .get("/spaces/{id}/moderation", talk::moderation::pages::queue)
         .post("/spaces/{id}/moderation/members", talk::moderation::pages::moderate_member)
         .post("/spaces/{id}/moderation/settings", talk::moderation::pages::save_rules)

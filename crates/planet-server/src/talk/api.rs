@@ -102,7 +102,7 @@ pub async fn start(
     Path(id): Path<String>,
     Json(body): Json<NewTopicBody>,
 ) -> ApiResult<PostedDto> {
-    Ok(Json(service::start_topic(&state, &ctx, &id, &body.title, &body.body).await?.into()))
+    Ok(Json(service::start_topic(&state, &ctx, &id, &body.title, &body.body, Ok(None)).await?.into()))
 }
 
 #[derive(Serialize, ToSchema)]

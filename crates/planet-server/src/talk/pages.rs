@@ -268,13 +268,6 @@ pub async fn topics(
         .into_response())
 }
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub struct TopicForm {
-    title: String,
-    body: String,
-}
-
 fn after_posting(posted: Posted) -> Redirect {
     if posted.pending {
         Redirect::to(&format!("/topics/{}?done=message_waiting", posted.topic))
@@ -287,9 +280,9 @@ pub async fn create_topic(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(space): Path<String>,
-    Form(form): Form<TopicForm>,
+    MessageInput { form, upload }: MessageInput,
 ) -> AppResult<Response> {
-    match service::start_topic(&state, &ctx, &space, &form.title, &form.body).await {
+    match service::start_topic(&state, &ctx, &space, &form.title, &form.body, upload).await {
         Ok(posted) => Ok(after_posting(posted).into_response()),
         Err(AppError::Invalid(fields)) => {
             let page = topics_page(&state, &ctx, &space, 0, fields.into(), form.title, form.body).await?;

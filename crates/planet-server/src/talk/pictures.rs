@@ -1,5 +1,5 @@
-//! Pictures in messages: the reply form sent with a picture (multipart) or without (a plain
-//! form), and the pictures themselves, each shown to whoever may read its message.
+//! Pictures in messages: the reply and new-topic forms sent with a picture (multipart) or without
+//! (a plain form), and the pictures themselves, each shown to whoever may read its message.
 
 use super::service::{self, Picture};
 use crate::error::{AppError, AppResult};
@@ -17,6 +17,8 @@ pub const MAX_BODY: usize = crate::people::photos::MAX_UPLOAD + 64 * 1024;
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct MessageForm {
+    /// A new topic's title (the form that starts one).
+    pub title: String,
     pub body: String,
     pub reply_to: Option<i32>,
 }
@@ -86,6 +88,7 @@ async fn read(multipart: &mut Multipart) -> MessageInput {
             Err(e) => return MessageInput { form, upload: Err(unreadable(e.status())) },
         };
         match name.as_str() {
+            "title" => form.title = text,
             "body" => form.body = text,
             "reply_to" => form.reply_to = text.trim().parse().ok(),
             "image_description" => description = text,

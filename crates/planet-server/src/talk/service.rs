@@ -147,12 +147,25 @@ async fn needs_approval(state: &AppState, place: &TalkPlace, ctx: &Ctx, author: 
     Ok(place.rules.needs_approval(published, place.premoderated))
 }
 
-pub async fn start_topic(state: &AppState, ctx: &Ctx, space: &str, title: &str, body: &str) -> AppResult<Posted> {
+/// Start a topic with its first message. `upload` is the picture sent with it, or why the upload
+/// could not be read (said only to someone who may start a topic here).
+pub async fn start_topic(
+    state: &AppState,
+    ctx: &Ctx,
+    space: &str,
+    title: &str,
+    body: &str,
+    upload: AppResult<Option<Picture>>,
+) -> AppResult<Posted> {
     let place = place(state, ctx, parse_space_id(space)?).await?;
     place.require(ctx, Action::StartTopic, false, false)?;
+    let picture = match upload? {
+        Some(picture) => Some(prepare(picture).await?),
+        None => None,
+    };
     let mut check = Check::new();
     let title = check.field("title", TopicTitle::parse(title));
-    let body = check.field("body", MessageText::parse(body));
+    let body = check.field("body", MessageText::parse(&text_with(body, picture.as_ref())));
     check.finish()?;
     let (Some(title), Some(body)) = (title, body) else {
         return Err(AppError::Internal("topic parse".to_owned()));
@@ -170,6 +183,7 @@ pub async fn start_topic(state: &AppState, ctx: &Ctx, space: &str, title: &str, 
     let new =
         NewMessage { id: message, topic: id, author, body: body.as_str(), html: &html, reply_to: None, pending, now };
     let number = talk::post_message(&txn, new).await?.ok_or_else(AppError::not_found)?;
+    keep_picture(&txn, picture, message, now).await?;
     talk::mark_read(&txn, author, id, number).await?;
     notifications::follow_unless_muted(&txn, author, id).await?;
     let told = if pending {
@@ -304,6 +318,30 @@ async fn prepare(picture: Picture) -> AppResult<Prepared> {
     Ok(Prepared { id, processed, markdown: markdown::image_markdown(id, &description) })
 }
 
+/// A message's text with its picture after it (a picture alone is a message too).
+fn text_with(body: &str, picture: Option<&Prepared>) -> String {
+    match picture {
+        Some(p) if body.trim().is_empty() => p.markdown.clone(),
+        Some(p) => format!("{}\n\n{}", body.trim_end(), p.markdown),
+        None => body.to_owned(),
+    }
+}
+
+/// Keep a message's picture, in the transaction that writes the message.
+async fn keep_picture(
+    db: &impl planet_store::ConnectionTrait,
+    picture: Option<Prepared>,
+    message: MessageId,
+    now: chrono::DateTime<chrono::Utc>,
+) -> AppResult<()> {
+    if let Some(Prepared { id, processed, .. }) = picture {
+        let image =
+            NewImage { id, message, jpeg: processed.full, width: processed.width, height: processed.height, now };
+        talk::add_image(db, image).await?;
+    }
+    Ok(())
+}
+
 /// Write in a topic. `upload` is the picture sent with it, or why the upload could not be read
 /// (said only to someone who may write here).
 pub async fn post(
@@ -320,12 +358,8 @@ pub async fn post(
         Some(picture) => Some(prepare(picture).await?),
         None => None,
     };
-    let text = match &picture {
-        Some(p) if body.trim().is_empty() => p.markdown.clone(),
-        Some(p) => format!("{}\n\n{}", body.trim_end(), p.markdown),
-        None => body.to_owned(),
-    };
-    let body = MessageText::parse(&text).map_err(|e| AppError::Invalid(vec![FieldError::from_input("body", e)]))?;
+    let body = MessageText::parse(&text_with(body, picture.as_ref()))
+        .map_err(|e| AppError::Invalid(vec![FieldError::from_input("body", e)]))?;
     let reply_to = reply_to.filter(|n| (1..=topic.last_number).contains(n));
     let author = ctx.member()?.id;
     crate::conduct::service::require_accepted(state, ctx).await?;
@@ -342,12 +376,7 @@ pub async fn post(
     let new =
         NewMessage { id: message, topic: topic.id, author, body: body.as_str(), html: &html, reply_to, pending, now };
     let number = talk::post_message(&txn, new).await?.ok_or_else(AppError::not_found)?;
-    if let Some(picture) = picture {
-        let Prepared { id, processed, .. } = picture;
-        let image =
-            NewImage { id, message, jpeg: processed.full, width: processed.width, height: processed.height, now };
-        talk::add_image(&txn, image).await?;
-    }
+    keep_picture(&txn, picture, message, now).await?;
     talk::mark_read(&txn, author, topic.id, number).await?;
     notifications::follow_unless_muted(&txn, author, topic.id).await?;
     let told = if pending {

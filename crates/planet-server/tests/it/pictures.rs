@@ -68,4 +68,12 @@ async fn a_picture_goes_with_a_message_and_only_to_those_who_may_read_it() {
     // Deleted: nobody.
     assert_eq!(ann.post(&format!("/messages/{message}/delete"), &[]).await.status().as_u16(), 303);
     assert_eq!(ann.get(&src).await.status().as_u16(), 404);
+
+    // A new topic may start with a picture (and nothing else).
+    let path = format!("/spaces/{}/topics", g.space);
+    let fields = [("title", "Our orchard"), ("body", ""), ("image_description", "The orchard in May")];
+    let (status, place, _) = crate::helpers::post_multipart(bob, &path, &fields, "image", &photo_with_gps()).await;
+    assert_eq!(status, 303, "{place}");
+    let (_, page) = ann.get_text(place.split(['?', '#']).next().unwrap()).await;
+    assert!(page.contains("<h1>Our orchard</h1>") && page.contains("alt=\"The orchard in May\""), "{page}");
 }
