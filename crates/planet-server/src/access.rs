@@ -56,6 +56,15 @@ pub fn facts_for(chain: &[Space], roles: &HashMap<SpaceId, Role>, invited: &Hash
     }
 }
 
+/// Those outside the community learn nothing, not even whether the space exists.
+fn refuse_outsiders(ctx: &Ctx, action: Action) -> AppResult<()> {
+    if !matches!(ctx.actor, planet_domain::policy::Actor::Member { .. }) {
+        let nowhere = SpaceFacts { chain: Vec::new() };
+        authorize(ctx.actor, action, Resource::Space(&nowhere)).into_result()?;
+    }
+    Ok(())
+}
+
 /// Load a space and decide `action` on it for the actor.
 pub async fn require_space(
     db: &impl ConnectionTrait,
@@ -63,11 +72,7 @@ pub async fn require_space(
     action: Action,
     id: SpaceId,
 ) -> AppResult<SpaceAccess> {
-    // Those outside the community learn nothing, not even whether the space exists.
-    if !matches!(ctx.actor, planet_domain::policy::Actor::Member { .. }) {
-        let nowhere = SpaceFacts { chain: Vec::new() };
-        authorize(ctx.actor, action, Resource::Space(&nowhere)).into_result()?;
-    }
+    refuse_outsiders(ctx, action)?;
     let chain = spaces::chain(db, id).await?;
     if chain.is_empty() {
         return Err(AppError::not_found());
@@ -94,10 +99,7 @@ pub async fn require_space_cached(
     action: Action,
     id: SpaceId,
 ) -> AppResult<SpaceAccess> {
-    if !matches!(ctx.actor, planet_domain::policy::Actor::Member { .. }) {
-        let nowhere = SpaceFacts { chain: Vec::new() };
-        authorize(ctx.actor, action, Resource::Space(&nowhere)).into_result()?;
-    }
+    refuse_outsiders(ctx, action)?;
     let index = state.directory().await?;
     let Some(i) = index.position.get(&id).copied() else {
         return Err(AppError::not_found());

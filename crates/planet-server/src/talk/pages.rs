@@ -192,7 +192,7 @@ struct TopicsPage {
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct PageQuery {
-    page: u64,
+    pub page: u64,
 }
 
 fn why_cannot_write(place: &TalkPlace) -> &'static str {

@@ -5,7 +5,7 @@ use super::service::{self, as_field};
 use crate::error::{AppError, AppResult};
 use crate::identity::session::Ctx;
 use crate::state::AppState;
-use crate::talk::pages::when;
+use crate::talk::pages::{PageQuery, when};
 use crate::web::forms::FormErrors;
 use crate::web::layout::Layout;
 use askama::Template;
@@ -32,12 +32,6 @@ struct ListPage {
     items: Vec<ConversationRow>,
     page: u64,
     more: bool,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub struct PageQuery {
-    page: u64,
 }
 
 /// "Ann Baker, Bob Smith and Carol Jones".
@@ -133,19 +127,11 @@ async fn new_page(
         Err(AppError::Invalid(fields)) => (Vec::new(), fields.into()),
         Err(other) => return Err(other),
     };
+    let on_the_line: Vec<_> = to.iter().map(|m| m.id).collect();
+    let found = service::find_people(state, ctx, q, &on_the_line).await?;
     let to: Vec<(String, String)> = to.into_iter().map(|m| (m.id.to_string(), m.name)).collect();
+    let found: Vec<(String, String)> = found.into_iter().map(|(id, name)| (id.to_string(), name)).collect();
     let q: String = q.chars().take(100).collect();
-    let found = if q.trim().is_empty() {
-        Vec::new()
-    } else {
-        planet_store::queries::conversations::members_named(state.db(), &q, 20)
-            .await?
-            .into_iter()
-            .filter(|(id, _)| ctx.member.as_ref().is_none_or(|m| m.id != *id))
-            .map(|(id, name)| (id.to_string(), name))
-            .filter(|(id, _)| !to.iter().any(|(t, _)| t == id))
-            .collect()
-    };
     Ok(NewPage {
         layout: ctx.layout("Write a private message"),
         to,

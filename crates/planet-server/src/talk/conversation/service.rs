@@ -168,14 +168,34 @@ pub struct People {
 /// The people page of a conversation; `query` searches for someone to add.
 pub async fn people(state: &AppState, ctx: &Ctx, id: &str, query: &str) -> AppResult<People> {
     let (topic, place) = conversation(state, ctx, id).await?;
+    let here: Vec<MemberId> = place.conversation.iter().flat_map(|c| c.present()).map(|p| p.member).collect();
+    let candidates = candidates(state, query, &here).await?;
+    Ok(People { topic, place, candidates })
+}
+
+/// Members whose names hold what was typed (active members only), leaving out `already`.
+async fn candidates(state: &AppState, query: &str, already: &[MemberId]) -> AppResult<Vec<(MemberId, String)>> {
     let query: String = query.chars().take(100).collect();
-    let candidates = conversations::members_named(state.db(), &query, CANDIDATES + 1)
+    let wanted = CANDIDATES + u64::try_from(already.len()).unwrap_or(0);
+    Ok(conversations::members_named(state.db(), &query, wanted)
         .await?
         .into_iter()
-        .filter(|(id, _)| !place.conversation.as_ref().is_some_and(|c| c.takes_part(*id)))
+        .filter(|(id, _)| !already.contains(id))
         .take(CANDIDATES as usize)
-        .collect();
-    Ok(People { topic, place, candidates })
+        .collect())
+}
+
+/// People to write to, found by name (for the "To" line): not oneself, not those already on it.
+pub async fn find_people(
+    state: &AppState,
+    ctx: &Ctx,
+    query: &str,
+    on_the_line: &[MemberId],
+) -> AppResult<Vec<(MemberId, String)>> {
+    ctx.require(Action::StartConversation)?;
+    let mut already = on_the_line.to_vec();
+    already.push(ctx.member()?.id);
+    candidates(state, query, &already).await
 }
 
 /// A private conversation the actor takes part in ("not found" otherwise, as for any topic

@@ -1,14 +1,19 @@
 //! The green directory: entries for people, businesses and organisations, who runs them, their
 //! skills, and full-text search (through [`crate::dialect::FullTextSearch`]).
 
+mod photos;
+mod values;
+pub use photos::*;
+pub use values::*;
+
 use super::corrupt;
 use crate::dialect::{FullTextSearch, SearchTerms, backend_of, search_rowid};
-use crate::entities::{community_value, member, photo, profile, profile_manager, profile_tag, profile_value};
+use crate::entities::{member, profile, profile_manager, profile_tag, profile_value};
 use crate::{StoreError, StoreResult};
 use chrono::{DateTime, Utc};
 use planet_domain::profile::{ContactVisibility, ProfileKind};
 use planet_domain::space::AccountStatus;
-use planet_domain::{MemberId, ProfileId, ValueId};
+use planet_domain::{MemberId, ProfileId};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, JoinType, PaginatorTrait,
@@ -547,182 +552,4 @@ pub async fn is_managed_by(db: &impl ConnectionTrait, profile: &Profile, member:
         .count(db)
         .await?
         > 0)
-}
-
-/// One of the community's values.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CommunityValue {
-    pub id: ValueId,
-    pub name: String,
-    pub description: String,
-}
-
-/// The values stewards keep, in their order (retired ones left out).
-pub async fn community_values(db: &impl ConnectionTrait) -> StoreResult<Vec<CommunityValue>> {
-    Ok(community_value::Entity::find()
-        .filter(community_value::Column::RetiredAt.is_null())
-        .order_by_asc(community_value::Column::Position)
-        .order_by_asc(community_value::Column::Name)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|row| CommunityValue { id: ValueId::from_uuid(row.id), name: row.name, description: row.description })
-        .collect())
-}
-
-/// Add a value at the end of the list. A second value of the same name is a `Conflict`.
-pub async fn add_community_value(
-    db: &impl ConnectionTrait,
-    id: ValueId,
-    name: &str,
-    description: &str,
-    now: DateTime<Utc>,
-) -> StoreResult<()> {
-    let position = i32::try_from(community_value::Entity::find().count(db).await?).unwrap_or(i32::MAX);
-    community_value::ActiveModel {
-        id: Set(id.uuid()),
-        name: Set(name.to_owned()),
-        description: Set(description.to_owned()),
-        position: Set(position),
-        created_at: Set(now),
-        retired_at: Set(None),
-    }
-    .insert(db)
-    .await?;
-    Ok(())
-}
-
-/// Retire a value: it is no longer offered or shown (members' words are kept).
-pub async fn retire_community_value(db: &impl ConnectionTrait, id: ValueId, now: DateTime<Utc>) -> StoreResult<bool> {
-    let result = community_value::Entity::update_many()
-        .col_expr(community_value::Column::RetiredAt, Expr::value(now))
-        .filter(community_value::Column::Id.eq(id.uuid()))
-        .filter(community_value::Column::RetiredAt.is_null())
-        .exec(db)
-        .await?;
-    Ok(result.rows_affected == 1)
-}
-
-/// The values an entry lives by, with its own words, in the community's order.
-pub async fn values_of(db: &impl ConnectionTrait, profile: ProfileId) -> StoreResult<Vec<(CommunityValue, String)>> {
-    let words: HashMap<uuid::Uuid, String> = profile_value::Entity::find()
-        .filter(profile_value::Column::ProfileId.eq(profile.uuid()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|row| (row.value_id, row.words))
-        .collect();
-    Ok(community_values(db)
-        .await?
-        .into_iter()
-        .filter_map(|value| words.get(&value.id.uuid()).map(|w| (value, w.clone())))
-        .collect())
-}
-
-/// Replace the values an entry lives by.
-pub async fn set_values(
-    db: &impl ConnectionTrait,
-    profile: ProfileId,
-    values: &[(ValueId, String)],
-) -> StoreResult<()> {
-    profile_value::Entity::delete_many().filter(profile_value::Column::ProfileId.eq(profile.uuid())).exec(db).await?;
-    if !values.is_empty() {
-        profile_value::Entity::insert_many(values.iter().map(|(value, words)| profile_value::ActiveModel {
-            profile_id: Set(profile.uuid()),
-            value_id: Set(value.uuid()),
-            words: Set(words.clone()),
-        }))
-        .exec(db)
-        .await?;
-    }
-    Ok(())
-}
-
-/// A stored photo's bytes, either size.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PhotoSize {
-    Full,
-    Thumb,
-}
-
-/// Replace an entry's photo. Returns the new photo's id (it names the picture in links, so a
-/// new photo is never hidden by a cached old one).
-#[allow(clippy::too_many_arguments)]
-pub async fn set_photo(
-    db: &impl ConnectionTrait,
-    profile: ProfileId,
-    full: Vec<u8>,
-    thumb: Vec<u8>,
-    width: u32,
-    height: u32,
-    by: MemberId,
-    now: DateTime<Utc>,
-) -> StoreResult<uuid::Uuid> {
-    photo::Entity::delete_many().filter(photo::Column::ProfileId.eq(profile.uuid())).exec(db).await?;
-    let id = uuid::Uuid::now_v7();
-    photo::ActiveModel {
-        id: Set(id),
-        profile_id: Set(profile.uuid()),
-        full_jpeg: Set(full),
-        thumb_jpeg: Set(thumb),
-        width: Set(i32::try_from(width).unwrap_or(i32::MAX)),
-        height: Set(i32::try_from(height).unwrap_or(i32::MAX)),
-        uploaded_by: Set(by.uuid()),
-        uploaded_at: Set(now),
-    }
-    .insert(db)
-    .await?;
-    Ok(id)
-}
-
-pub async fn remove_photo(db: &impl ConnectionTrait, profile: ProfileId) -> StoreResult<bool> {
-    let result = photo::Entity::delete_many().filter(photo::Column::ProfileId.eq(profile.uuid())).exec(db).await?;
-    Ok(result.rows_affected > 0)
-}
-
-/// The photos of these entries: entry → photo id (for links).
-pub async fn photo_ids(
-    db: &impl ConnectionTrait,
-    profiles: &[ProfileId],
-) -> StoreResult<HashMap<ProfileId, uuid::Uuid>> {
-    #[derive(FromQueryResult)]
-    struct Row {
-        id: uuid::Uuid,
-        profile_id: uuid::Uuid,
-    }
-    Ok(photo::Entity::find()
-        .select_only()
-        .columns([photo::Column::Id, photo::Column::ProfileId])
-        .filter(photo::Column::ProfileId.is_in(profiles.iter().map(|p| p.uuid())))
-        .into_model::<Row>()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|row| (ProfileId::from_uuid(row.profile_id), row.id))
-        .collect())
-}
-
-/// A photo's JPEG bytes and the entry it belongs to.
-pub async fn photo_bytes(
-    db: &impl ConnectionTrait,
-    id: uuid::Uuid,
-    size: PhotoSize,
-) -> StoreResult<Option<(ProfileId, Vec<u8>)>> {
-    let column = match size {
-        PhotoSize::Full => photo::Column::FullJpeg,
-        PhotoSize::Thumb => photo::Column::ThumbJpeg,
-    };
-    #[derive(FromQueryResult)]
-    struct Row {
-        profile_id: uuid::Uuid,
-        bytes: Vec<u8>,
-    }
-    Ok(photo::Entity::find_by_id(id)
-        .select_only()
-        .column(photo::Column::ProfileId)
-        .column_as(column, "bytes")
-        .into_model::<Row>()
-        .one(db)
-        .await?
-        .map(|row| (ProfileId::from_uuid(row.profile_id), row.bytes)))
 }
