@@ -99,6 +99,18 @@ id_type!(
     /// Something a member is told about (a mention, a reply, news in what they follow).
     NotificationId
 );
+id_type!(
+    /// An offer or a want in Synergy.
+    ListingId
+);
+id_type!(
+    /// One of the categories stewards keep for listings (Food, Transport, …).
+    CategoryId
+);
+id_type!(
+    /// A promise of a listing to one member, and how it ended.
+    DealId
+);
 
 #[cfg(test)]
 mod tests {

@@ -36,12 +36,13 @@ pub mod notification;
 pub mod policy;
 pub mod profile;
 pub mod space;
+pub mod synergy;
 pub mod talk;
 pub mod text;
 pub mod trust;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use ids::{
-    ApplicationId, BadgeId, InvitationId, MemberId, MessageId, NotificationId, ProfileId, ReportId, SpaceId,
-    StatementId, TokenId, TopicId, ValueId,
+    ApplicationId, BadgeId, CategoryId, DealId, InvitationId, ListingId, MemberId, MessageId, NotificationId,
+    ProfileId, ReportId, SpaceId, StatementId, TokenId, TopicId, ValueId,
 };

@@ -13,6 +13,13 @@ string_enum!(
         Reply => "reply", "replied to you";
         Message => "message", "wrote in a conversation you follow";
         Topic => "topic", "started a conversation in a group you follow";
+        Match => "match", "posted something that matches your listing";
+        Promised => "promised", "promised you a listing";
+        DealDone => "deal_done", "marked a deal with you done";
+        FellThrough => "fell_through", "said a deal with you fell through";
+        Feedback => "feedback", "left feedback on a deal with you";
+        Expiring => "expiring", "your listing closes soon";
+        Expired => "expired", "your listing has closed";
     }
 );
 

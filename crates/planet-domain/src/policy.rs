@@ -107,6 +107,22 @@ pub enum Action {
     AddToConversation,
     /// Leave a private conversation.
     LeaveConversation,
+    // Synergy: offers and wants in a space.
+    /// Post an offer or a want in a space (asked with `Resource::Space`).
+    PostListing,
+    /// See a listing (`Resource::Listing`, as are the rest).
+    ReadListing,
+    /// Say "I'm interested": anyone who sees it but its poster.
+    RespondToListing,
+    /// Change, promise, withdraw or repost a listing: its poster (or whoever runs the entry
+    /// it was posted for).
+    ManageListing,
+    /// Mark a promised listing done, or say it fell through, and leave feedback: the two
+    /// sides of the deal.
+    TakePartInDeal,
+    ReportListing,
+    /// Take down a reported listing: the space's coordinators and stewards.
+    ModerateListings,
 }
 
 impl Action {
@@ -150,6 +166,13 @@ impl Action {
         Action::ReadModerationLog,
         Action::AddToConversation,
         Action::LeaveConversation,
+        Action::PostListing,
+        Action::ReadListing,
+        Action::RespondToListing,
+        Action::ManageListing,
+        Action::TakePartInDeal,
+        Action::ReportListing,
+        Action::ModerateListings,
     ];
 
     /// Actions that a space's coordinators (and stewards) may take.
@@ -163,6 +186,19 @@ impl Action {
                 | Action::ManageSpaceRoles
                 | Action::ManageBadges
                 | Action::ModerateTalk
+        )
+    }
+
+    /// Actions on a listing, asked with `Resource::Listing`.
+    pub fn is_listing(self) -> bool {
+        matches!(
+            self,
+            Action::ReadListing
+                | Action::RespondToListing
+                | Action::ManageListing
+                | Action::TakePartInDeal
+                | Action::ReportListing
+                | Action::ModerateListings
         )
     }
 
@@ -250,6 +286,16 @@ pub struct PrivateFacts {
     pub reported: bool,
 }
 
+/// An offer or a want in a space, and how the actor stands to it.
+#[derive(Debug, Clone, Copy)]
+pub struct ListingFacts<'a> {
+    pub space: &'a SpaceFacts,
+    /// The actor posted it, or runs the directory entry it was posted for.
+    pub actor_posted: bool,
+    /// It is promised to the actor.
+    pub actor_promised: bool,
+}
+
 /// What it is about.
 #[derive(Debug, Clone, Copy)]
 pub enum Resource<'a> {
@@ -260,6 +306,7 @@ pub enum Resource<'a> {
         actor_manages: bool,
     },
     Talk(TalkFacts<'a>),
+    Listing(ListingFacts<'a>),
 }
 
 /// Why not.
@@ -316,12 +363,15 @@ pub fn authorize(actor: Actor, action: Action, resource: Resource<'_>) -> Decisi
         Resource::Community => community_action(steward, action),
         // Talk is asked about with its own facts; asked about a bare space, it is refused in
         // the words viewing the space would get (so a secret space stays unknown).
-        Resource::Space(facts) if action.is_talk() => match space_action(steward, Action::ViewSpaceContent, facts) {
-            Decision::Allow => Decision::Deny(Denial::Forbidden),
-            denied => denied,
-        },
+        Resource::Space(facts) if action.is_talk() || action.is_listing() => {
+            match space_action(steward, Action::ViewSpaceContent, facts) {
+                Decision::Allow => Decision::Deny(Denial::Forbidden),
+                denied => denied,
+            }
+        }
         Resource::Space(facts) => space_action(steward, action, facts),
         Resource::Talk(talk) => talk_action(steward, action, &talk),
+        Resource::Listing(listing) => listing_action(steward, action, &listing),
         // Stewards may correct any entry (moderation); otherwise only its own people.
         Resource::Profile { actor_manages } => {
             allow_if(action == Action::EditProfile && (actor_manages || steward), Denial::Forbidden)
@@ -373,6 +423,7 @@ fn space_action(steward: bool, action: Action, facts: &SpaceFacts) -> Decision {
             allow_if(!is_member && this.join_policy == JoinPolicy::ByRequest, Denial::Forbidden)
         }
         Action::LeaveSpace => allow_if(is_member && !facts.is_root(), Denial::Forbidden),
+        Action::PostListing => allow_if(is_member, Denial::Forbidden),
         a if a.is_coordination() => allow_if(steward || is_coordinator, Denial::Forbidden),
         // Community actions asked about a space make no sense.
         _ => Decision::Deny(Denial::Forbidden),
@@ -401,6 +452,23 @@ fn talk_action(steward: bool, action: Action, talk: &TalkFacts<'_>) -> Decision 
         Action::EditOwnMessage => allow_if(talk.actor_is_author && !talk.actor_muted, Denial::Forbidden),
         Action::ReportMessage => allow_if(!talk.actor_is_author, Denial::Forbidden),
         Action::ModerateTalk => allow_if(moderator, Denial::Forbidden),
+        _ => Decision::Deny(Denial::Forbidden),
+    }
+}
+
+/// Listings are content: whoever may not see inside the space may do nothing with them.
+fn listing_action(steward: bool, action: Action, listing: &ListingFacts<'_>) -> Decision {
+    let view = space_action(steward, Action::ViewSpaceContent, listing.space);
+    if !view.is_allowed() || !action.is_listing() {
+        return if view.is_allowed() { Decision::Deny(Denial::Forbidden) } else { view };
+    }
+    let coordinator = listing.space.this().is_some_and(|l| l.actor_role == Some(Role::Coordinator));
+    match action {
+        Action::ReadListing => Decision::Allow,
+        Action::RespondToListing | Action::ReportListing => allow_if(!listing.actor_posted, Denial::Forbidden),
+        Action::ManageListing => allow_if(listing.actor_posted, Denial::Forbidden),
+        Action::TakePartInDeal => allow_if(listing.actor_posted || listing.actor_promised, Denial::Forbidden),
+        Action::ModerateListings => allow_if(steward || coordinator, Denial::Forbidden),
         _ => Decision::Deny(Denial::Forbidden),
     }
 }
@@ -497,6 +565,28 @@ mod tests {
             }
         }
 
+        /// Listings follow sight like talk; only their poster manages them; only the two
+        /// sides of a deal take part in it; nobody responds to or reports their own.
+        #[test]
+        fn listings_follow_sight(actor in any_actor(), facts in any_facts(), action in prop::sample::select(Action::ALL), posted: bool, promised: bool) {
+            let listing = ListingFacts { space: &facts, actor_posted: posted, actor_promised: promised };
+            let decision = authorize(actor, action, Resource::Listing(listing));
+            let sees = authorize(actor, Action::ViewSpaceContent, Resource::Space(&facts));
+            if !sees.is_allowed() {
+                prop_assert_eq!(decision, sees);
+            }
+            if decision.is_allowed() {
+                prop_assert!(action.is_listing());
+                match action {
+                    Action::ManageListing => prop_assert!(posted),
+                    Action::TakePartInDeal => prop_assert!(posted || promised),
+                    Action::RespondToListing | Action::ReportListing => prop_assert!(!posted),
+                    Action::ModerateListings => prop_assert!(actor.is_steward() || facts.chain.last().unwrap().actor_role == Some(Role::Coordinator)),
+                    _ => {}
+                }
+            }
+        }
+
         /// Stewards may do everything except leave the community's root space.
         #[test]
         fn stewards_do_everything(facts in any_facts(), action in prop::sample::select(Action::ALL)) {
@@ -507,7 +597,8 @@ mod tests {
                 Action::LeaveSpace => this.actor_role.is_none() || facts.chain.len() == 1,
                 Action::JoinSpace => this.actor_role.is_some() || (facts.chain.len() == 1 && this.join_policy != JoinPolicy::Open && !this.actor_invited),
                 Action::RequestToJoinSpace => this.actor_role.is_some() || this.join_policy != JoinPolicy::ByRequest,
-                a => a.is_talk() || (!matches!(a, Action::SeeSpace | Action::ViewSpaceContent) && !a.is_coordination()),
+                Action::PostListing => this.actor_role.is_none(),
+                a => a.is_talk() || a.is_listing() || (!matches!(a, Action::SeeSpace | Action::ViewSpaceContent) && !a.is_coordination()),
             };
             prop_assert_eq!(decision.is_allowed(), !expected_denied, "{:?}", action);
         }

@@ -153,6 +153,14 @@ text_type!(
     MessageText, "a message", 1, 10000, "message_required", true
 );
 text_type!(
+    /// What a listing is, in a few words ("Bramley apples, a big bag").
+    ListingTitle, "what it is, in a few words", 3, 100, "title_required", false
+);
+text_type!(
+    /// When a listing's thing or help is to be had ("Saturday mornings").
+    Availability, "when it is available", 0, 100, "available_required", false
+);
+text_type!(
     /// Why a member reports a message.
     ReportReason, "what is wrong with it", 3, 1000, "reason_required", true
 );

@@ -20,6 +20,7 @@ pub mod ratelimit;
 pub mod routes;
 pub mod spaces;
 pub mod state;
+pub mod synergy;
 pub mod talk;
 pub mod trust;
 pub mod web;
@@ -106,6 +107,7 @@ impl Application {
         let listener = tokio::spawn(talk::live::listen(self.state.clone()));
         let presence = tokio::spawn(talk::live::share_presence(self.state.clone()));
         let digests = tokio::spawn(notify::service::run_digests(self.state.clone()));
+        let expiry = tokio::spawn(synergy::service::run_expiry(self.state.clone()));
         let router = app(self.state);
         let result = axum::serve(self.listener, router.into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(shutdown)
@@ -114,6 +116,7 @@ impl Application {
         listener.abort();
         presence.abort();
         digests.abort();
+        expiry.abort();
         result
     }
 }

@@ -2,7 +2,7 @@
 //! all: a route added here without a matrix entry fails that test.
 
 use crate::state::AppState;
-use crate::{admission, conduct, home, identity, notify, openapi, ops, people, spaces, talk, trust, web};
+use crate::{admission, conduct, home, identity, notify, openapi, ops, people, spaces, synergy, talk, trust, web};
 use axum::Router;
 use axum::handler::Handler;
 use axum::routing::{MethodRouter, get, post};
@@ -131,6 +131,26 @@ fn book() -> RouteBook {
         .get("/conversations/{id}/people", talk::conversation::pages::people)
         .post("/conversations/{id}/people", talk::conversation::pages::add)
         .post("/conversations/{id}/leave", talk::conversation::pages::leave)
+        // Synergy.
+        .get("/synergy", synergy::pages::browse)
+        .get("/synergy/mine", synergy::pages::mine)
+        .get("/synergy/new", synergy::pages::new_form)
+        .get("/synergy/reported", synergy::pages::reported)
+        .post_upload("/synergy/listings", synergy::pages::create, synergy::input::MAX_BODY)
+        .get("/synergy/listings/{id}", synergy::pages::show)
+        .get("/synergy/listings/{id}/edit", synergy::pages::edit_form)
+        .post_upload("/synergy/listings/{id}/edit", synergy::pages::edit, synergy::input::MAX_BODY)
+        .post("/synergy/listings/{id}/interest", synergy::pages::interested)
+        .post("/synergy/listings/{id}/promise", synergy::pages::promise)
+        .post("/synergy/listings/{id}/done", synergy::pages::complete)
+        .post("/synergy/listings/{id}/fell-through", synergy::pages::fall_through)
+        .post("/synergy/listings/{id}/withdraw", synergy::pages::withdraw)
+        .post("/synergy/listings/{id}/repost", synergy::pages::repost)
+        .get("/synergy/listings/{id}/report", synergy::pages::report_form)
+        .post("/synergy/listings/{id}/report", synergy::pages::report)
+        .post("/synergy/listings/{id}/moderate", synergy::pages::moderate)
+        .post("/synergy/deals/{id}/feedback", synergy::pages::feedback)
+        .get("/synergy/photos/{id}", synergy::pages::photo)
         .get("/notifications", notify::pages::list)
         .post("/notifications/read", notify::pages::mark_all_read)
         .post("/notifications/{id}/read", notify::pages::mark_read)

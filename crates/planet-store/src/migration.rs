@@ -15,6 +15,7 @@ mod m20261128_000008_blocks;
 mod m20261128_000009_conversations;
 mod m20261128_000010_message_images;
 mod m20261128_000011_topic_version;
+mod m20261128_000012_synergy;
 
 pub struct Migrator;
 
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000009_conversations::Migration),
             Box::new(m20261128_000010_message_images::Migration),
             Box::new(m20261128_000011_topic_version::Migration),
+            Box::new(m20261128_000012_synergy::Migration),
         ]
     }
 }

@@ -12,6 +12,7 @@ pub mod notifications;
 pub mod outbox;
 pub mod people;
 pub mod spaces;
+pub mod synergy;
 pub mod talk;
 pub mod talk_search;
 pub mod trust;

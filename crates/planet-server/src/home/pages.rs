@@ -97,17 +97,6 @@ struct Area {
 
 const AREAS: &[Area] = &[
     Area {
-        path: "/synergy",
-        name: "Synergy",
-        summary: "The heart of the community: members help each other with food, transport, energy, care, skills and things, so we all need less money and earn more of our living locally.",
-        coming: &[
-            "Post what you offer and what you need",
-            "Find offers from people you trust",
-            "Agree a deal, then pay or thank in community credit",
-            "Leave feedback after a deal",
-        ],
-    },
-    Area {
         path: "/commons",
         name: "Commons",
         summary: "How we govern ourselves: our values, rules and money, decided together.",
@@ -142,4 +131,4 @@ pub async fn area(ctx: Ctx, uri: Uri) -> AppResult<Response> {
         .into_response())
 }
 
-pub const AREA_PATHS: [&str; 4] = ["/synergy", "/commons", "/direction", "/peacemaking"];
+pub const AREA_PATHS: [&str; 3] = ["/commons", "/direction", "/peacemaking"];

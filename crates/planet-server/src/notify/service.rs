@@ -13,7 +13,7 @@ use chrono::Duration;
 use planet_domain::notification::{EmailFrequency, NewMessageFacts, NotificationKind, recipients};
 use planet_domain::policy::{Action, Resource, authorize};
 use planet_domain::space::AccountStatus;
-use planet_domain::{MemberId, MessageId, NotificationId, TopicId};
+use planet_domain::{ListingId, MemberId, MessageId, NotificationId, TopicId};
 use planet_store::ConnectionTrait;
 use planet_store::queries::accounts::{self, Member};
 use planet_store::queries::notifications::{self, NewNotification, Notification};
@@ -120,6 +120,51 @@ async fn who_may_see(
         .collect())
 }
 
+/// Tell members something about a listing, inside the transaction that changed it: each of
+/// them who is an active member and has not blocked `actor`. Those who chose it get an email at
+/// once. Returns whom to ring once the transaction has committed.
+pub async fn tell_listing(
+    state: &AppState,
+    db: &impl ConnectionTrait,
+    members: &[MemberId],
+    listing: ListingId,
+    title: &str,
+    kind: NotificationKind,
+    actor: Option<&Member>,
+) -> AppResult<Vec<MemberId>> {
+    let blocked = match actor {
+        Some(actor) => blocks::who_blocked(db, actor.id, members).await?,
+        None => HashSet::new(),
+    };
+    let frequencies = notifications::email_frequencies(db, members).await?;
+    let now = state.now();
+    let mut told = Vec::new();
+    for member in accounts::members_by_ids(db, members).await? {
+        if member.status != AccountStatus::Member
+            || blocked.contains(&member.id)
+            || Some(member.id) == actor.map(|a| a.id)
+        {
+            continue;
+        }
+        let new =
+            notifications::ListingNotification { member: member.id, kind, listing, actor: actor.map(|a| a.id), now };
+        let id = notifications::notify_listing(db, new).await?;
+        told.push(member.id);
+        if frequencies.get(&member.id) == Some(&EmailFrequency::AtOnce) {
+            let headline = listing_headline(kind, actor.map(|a| a.name.as_str()).unwrap_or_default(), title);
+            let body = format!(
+                "Hello {name},\n\n{headline}.\n\nSee it here:\n{base}/synergy/listings/{listing}\n\n\
+                 You get an email for each notification. To change that:\n{base}/notifications/settings\n",
+                name = member.name,
+                base = state.public_base(),
+            );
+            mail::queue(db, &member.email, &headline, &body, now).await?;
+            notifications::mark_emailed(db, &[id], now).await?;
+        }
+    }
+    Ok(told)
+}
+
 fn topic_link(state: &AppState, topic: TopicId, number: i32) -> String {
     format!("{}/topics/{topic}?upto={number}#m{number}", state.public_base())
 }
@@ -166,6 +211,9 @@ fn email_at_once(
 
 /// The words a list shows for one notification.
 pub fn describe(notification: &Notification) -> String {
+    if notification.listing.is_some() {
+        return listing_headline(notification.kind, &notification.actor_name, &notification.topic_title);
+    }
     if notification.topic.is_none() {
         return "Something in a conversation you can no longer see".to_owned();
     }
@@ -178,16 +226,32 @@ pub fn describe(notification: &Notification) -> String {
     )
 }
 
+/// "Ann Baker promised you “Bramley apples”".
+fn listing_headline(kind: NotificationKind, actor: &str, title: &str) -> String {
+    match kind {
+        NotificationKind::Match => format!("A new listing matches yours: “{title}”"),
+        NotificationKind::Promised => format!("{actor} promised you “{title}”"),
+        NotificationKind::DealDone => format!("{actor} marked “{title}” as done. You can leave feedback now"),
+        NotificationKind::FellThrough => format!("{actor} said “{title}” fell through"),
+        NotificationKind::Feedback => format!("{actor} left feedback about “{title}”"),
+        NotificationKind::Expiring => format!("Your listing “{title}” closes in two days"),
+        NotificationKind::Expired => format!("Your listing “{title}” has closed. You can put it up again"),
+        _ => format!("{actor} {} “{title}”", kind.label()),
+    }
+}
+
 /// Notifications about conversations the member can no longer see (they left the group or the
 /// private conversation, the group became secret, the topic moved) keep nothing of them: no
 /// title, text, author or link.
 fn forget_unseen(items: &mut [Notification], sight: &Sight) {
     let unseen = |n: &Notification| {
-        n.space.is_none_or(|s| !sight.spaces.contains(&s))
+        (n.topic.is_none() && n.listing.is_none())
+            || n.space.is_none_or(|s| !sight.spaces.contains(&s))
             || (n.private && n.topic.is_none_or(|t| !sight.conversations.contains(&t)))
     };
     for item in items.iter_mut().filter(|n| unseen(n)) {
         item.topic = None;
+        item.listing = None;
         item.space = None;
         item.number = None;
         item.topic_title.clear();
@@ -198,6 +262,9 @@ fn forget_unseen(items: &mut [Notification], sight: &Sight) {
 
 /// Where a notification leads.
 pub fn link(notification: &Notification) -> String {
+    if let Some(listing) = notification.listing {
+        return format!("/synergy/listings/{listing}");
+    }
     match (notification.topic, notification.number) {
         (Some(topic), Some(number)) => format!("/topics/{topic}?upto={number}#m{number}"),
         (Some(topic), None) => format!("/topics/{topic}"),

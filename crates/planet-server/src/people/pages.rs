@@ -64,30 +64,14 @@ struct DirectoryPage {
 }
 
 fn query_string(search: &DirectorySearch) -> String {
-    let pairs = [
+    crate::web::forms::query_string(&[
         ("q", &search.q),
         ("kind", &search.kind),
         ("skill", &search.skill),
         ("area", &search.area),
         ("value", &search.value),
         ("order", &search.order),
-    ];
-    pairs
-        .iter()
-        .filter(|(_, value)| !value.is_empty())
-        .map(|(key, value)| format!("{key}={}", urlencode(value)))
-        .collect::<Vec<_>>()
-        .join("&")
-}
-
-fn urlencode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            b' ' => "+".to_owned(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
+    ])
 }
 
 async fn directory_page(state: &AppState, ctx: &Ctx, search: DirectorySearch, print: bool) -> AppResult<Response> {

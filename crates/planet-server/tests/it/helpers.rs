@@ -217,6 +217,17 @@ pub async fn post_multipart(
     file_field: &str,
     bytes: &[u8],
 ) -> (u16, String, String) {
+    post_files(browser, path, fields, file_field, &[bytes]).await
+}
+
+/// The same with any number of files in one field (`multiple`).
+pub async fn post_files(
+    browser: &Browser,
+    path: &str,
+    fields: &[(&str, &str)],
+    file_field: &str,
+    files: &[&[u8]],
+) -> (u16, String, String) {
     let boundary = "----planet-test-boundary";
     let mut body = Vec::new();
     for (name, value) in fields {
@@ -224,14 +235,17 @@ pub async fn post_multipart(
             format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").as_bytes(),
         );
     }
-    body.extend_from_slice(
-        format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"{file_field}\"; filename=\"picture.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n"
-        )
-        .as_bytes(),
-    );
-    body.extend_from_slice(bytes);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    for bytes in files {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{file_field}\"; filename=\"picture.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
     let response = browser
         .client
         .post(format!("{}{path}", browser.base))

@@ -13,6 +13,7 @@ mod matrix;
 mod notifications;
 mod pictures;
 mod search;
+mod synergy;
 mod talk;
 mod trust;
 mod web;

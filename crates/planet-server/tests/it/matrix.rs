@@ -4,15 +4,17 @@
 use crate::helpers::{Browser, TestApp, spawn_app};
 use planet_domain::profile::ProfileKind;
 use planet_domain::space::{AccountStatus, JoinPolicy, Role, Visibility};
+use planet_domain::synergy::{ListingKind, ListingStatus, Price, Side};
 use planet_domain::trust::{StatementKind, TrustVisibility};
 use planet_domain::{
-    ApplicationId, InvitationId, MemberId, MessageId, ProfileId, SpaceId, StatementId, TokenId, TopicId,
+    ApplicationId, DealId, InvitationId, ListingId, MemberId, MessageId, ProfileId, SpaceId, StatementId, TokenId,
+    TopicId,
 };
 use planet_server::identity::crypto::token_hash;
 use planet_server::routes::{RouteEntry, route_table};
 use planet_store::queries::spaces::SpaceFields;
 use planet_store::queries::trust::{self, NewStatement};
-use planet_store::queries::{accounts, admission, conversations, outbox, people, spaces, talk};
+use planet_store::queries::{accounts, admission, conversations, outbox, people, spaces, synergy, talk};
 
 /// What an actor gets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -157,6 +159,25 @@ fn expected(method: &str, path: &str) -> Option<[Outcome; 7]> {
         ("POST", "/api/v1/conversations/{id}/leave") => [L, A, F, N, P, P, N],
         // No picture has that id.
         ("GET", "/images/{id}") => [L, A, F, N, N, N, N],
+        // Synergy. The listing is the member's, in the secret group, promised to the coordinator
+        // (who said they were interested); the steward sees it but takes no part.
+        ("GET", "/synergy") | ("GET", "/synergy/mine") | ("GET", "/synergy/new") => MEMBERS,
+        ("GET", "/synergy/reported") | ("POST", "/synergy/listings") => MEMBERS,
+        ("GET", "/synergy/listings/{id}") => SPACE_VIEW,
+        ("GET", "/synergy/listings/{id}/edit") | ("POST", "/synergy/listings/{id}/edit") => [L, A, F, N, P, F, F],
+        ("POST", "/synergy/listings/{id}/promise") | ("POST", "/synergy/listings/{id}/withdraw") => {
+            [L, A, F, N, P, F, F]
+        }
+        ("POST", "/synergy/listings/{id}/repost") => [L, A, F, N, P, F, F],
+        ("POST", "/synergy/listings/{id}/done") | ("POST", "/synergy/listings/{id}/fell-through") => {
+            [L, A, F, N, P, P, F]
+        }
+        ("POST", "/synergy/deals/{id}/feedback") => [L, A, F, N, P, P, F],
+        ("POST", "/synergy/listings/{id}/interest") => [L, A, F, N, F, P, P],
+        ("GET", "/synergy/listings/{id}/report") | ("POST", "/synergy/listings/{id}/report") => [L, A, F, N, F, P, P],
+        ("POST", "/synergy/listings/{id}/moderate") => [L, A, F, N, F, P, P],
+        // No photo has that id.
+        ("GET", "/synergy/photos/{id}") => [L, A, F, N, N, N, N],
         // Nobody has a notification with that id.
         ("POST", "/notifications/{id}/read") | ("POST", "/api/v1/notifications/{id}/read") => [L, A, F, N, N, N, N],
         _ => return None,
@@ -190,6 +211,8 @@ struct Fixture {
     topic: TopicId,
     message: MessageId,
     conversation: TopicId,
+    listing: ListingId,
+    deal: DealId,
 }
 
 async fn fixture() -> Fixture {
@@ -267,6 +290,7 @@ async fn fixture() -> Fixture {
     }
     let private = talk::NewMessage { id: MessageId::new_v7(), topic: conversation, ..first };
     talk::post_message(app.db(), private).await.unwrap();
+    let (listing, deal) = listing_fixture(&app, secret, member, coordinator, conversation).await;
     // The suspended member's old session outlives the suspension (as a stolen cookie would).
     let suspended_browser = app.session_for(suspended).await;
     accounts::set_status(app.db(), suspended, AccountStatus::Suspended, now).await.unwrap();
@@ -296,7 +320,63 @@ async fn fixture() -> Fixture {
         topic,
         message,
         conversation,
+        listing,
+        deal,
     }
+}
+
+/// The member's offer in the secret group, promised to the coordinator.
+async fn listing_fixture(
+    app: &TestApp,
+    space: SpaceId,
+    member: MemberId,
+    coordinator: MemberId,
+    conversation: TopicId,
+) -> (ListingId, DealId) {
+    let now = app.clock_now();
+    let category = synergy::categories(app.db()).await.unwrap()[0].id;
+    let listing = ListingId::new_v7();
+    let fields = synergy::ListingFields {
+        side: Side::Offer,
+        kind: ListingKind::Give,
+        category,
+        title: "Apples",
+        body: "",
+        body_html: "",
+        tags: &[],
+        area: "",
+        available: "",
+        quantity: 1,
+        price: Price::default(),
+    };
+    let new = synergy::NewListing {
+        id: listing,
+        space,
+        profile: people::person_profile(member),
+        member,
+        fields,
+        words: &synergy::ListingWords::default(),
+        expires_at: now + chrono::Duration::days(14),
+        now,
+    };
+    synergy::insert(app.db(), new).await.unwrap();
+    synergy::deals::add_interest(app.db(), listing, coordinator, conversation, now).await.unwrap();
+    let deal = DealId::new_v7();
+    let new = synergy::deals::NewDeal {
+        id: deal,
+        listing,
+        poster: member,
+        other: coordinator,
+        side: Side::Offer,
+        title: "Apples",
+        price: Price::default(),
+        now,
+    };
+    synergy::deals::create(app.db(), new).await.unwrap();
+    synergy::transition(app.db(), listing, &[ListingStatus::Open], ListingStatus::Promised, Some(coordinator), now)
+        .await
+        .unwrap();
+    (listing, deal)
 }
 
 impl Fixture {
@@ -322,6 +402,12 @@ impl Fixture {
             self.conversation.to_string()
         } else if path.starts_with("/messages/") || path.starts_with("/api/v1/messages/") {
             self.message.to_string()
+        } else if path.starts_with("/synergy/listings/") || path.starts_with("/api/v1/listings/") {
+            self.listing.to_string()
+        } else if path.starts_with("/synergy/deals/") || path.starts_with("/api/v1/deals/") {
+            self.deal.to_string()
+        } else if path.starts_with("/synergy/photos/") {
+            uuid::Uuid::now_v7().to_string()
         } else {
             self.secret.to_string()
         };

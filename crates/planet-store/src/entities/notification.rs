@@ -16,6 +16,7 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub read_at: Option<DateTimeUtc>,
     pub emailed_at: Option<DateTimeUtc>,
+    pub listing_id: Option<Uuid>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -2,10 +2,10 @@
 
 use super::corrupt;
 use crate::StoreResult;
-use crate::entities::{member, message, notification, notification_setting, space_follow, topic, topic_read};
+use crate::entities::{listing, member, message, notification, notification_setting, space_follow, topic, topic_read};
 use chrono::{DateTime, Utc};
 use planet_domain::notification::{EmailFrequency, Follow, NotificationKind};
-use planet_domain::{MemberId, MessageId, NotificationId, SpaceId, TopicId};
+use planet_domain::{ListingId, MemberId, MessageId, NotificationId, SpaceId, TopicId};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
@@ -160,6 +160,7 @@ pub async fn notify(db: &impl ConnectionTrait, new: NewNotification) -> StoreRes
         created_at: Set(new.now),
         read_at: Set(None),
         emailed_at: Set(None),
+        listing_id: Set(None),
     })
     .exec_without_returning(db)
     .await?;
@@ -172,6 +173,36 @@ pub async fn unread_count(db: &impl ConnectionTrait, member: MemberId) -> StoreR
         .filter(notification::Column::ReadAt.is_null())
         .count(db)
         .await?)
+}
+
+/// Something to tell a member about a listing (a match, a promise, a deal, feedback, expiry).
+pub struct ListingNotification {
+    pub member: MemberId,
+    pub kind: NotificationKind,
+    pub listing: ListingId,
+    /// Who did it (None: nobody; the listing's time ran out).
+    pub actor: Option<MemberId>,
+    pub now: DateTime<Utc>,
+}
+
+pub async fn notify_listing(db: &impl ConnectionTrait, new: ListingNotification) -> StoreResult<NotificationId> {
+    let id = NotificationId::new_v7();
+    notification::Entity::insert(notification::ActiveModel {
+        id: Set(id.uuid()),
+        member_id: Set(new.member.uuid()),
+        kind: Set(new.kind.as_str().to_owned()),
+        topic_id: Set(None),
+        message_id: Set(None),
+        actor_id: Set(new.actor.map(MemberId::uuid)),
+        count: Set(1),
+        created_at: Set(new.now),
+        read_at: Set(None),
+        emailed_at: Set(None),
+        listing_id: Set(Some(new.listing.uuid())),
+    })
+    .exec_without_returning(db)
+    .await?;
+    Ok(id)
 }
 
 /// A notification as a member's list shows it.
@@ -193,6 +224,8 @@ pub struct Notification {
     pub count: i32,
     pub created_at: DateTime<Utc>,
     pub read_at: Option<DateTime<Utc>>,
+    /// The listing it is about (then `topic_title` is the listing's title, `space` its space).
+    pub listing: Option<ListingId>,
 }
 
 const EXCERPT_CHARS: usize = 200;
@@ -240,19 +273,37 @@ async fn complete(db: &impl ConnectionTrait, rows: Vec<notification::Model>) -> 
         .await?
         .into_iter()
         .collect();
+    let listings: HashMap<Uuid, (String, Uuid)> = listing::Entity::find()
+        .select_only()
+        .column(listing::Column::Id)
+        .column(listing::Column::Title)
+        .column(listing::Column::SpaceId)
+        .filter(listing::Column::Id.is_in(rows.iter().filter_map(|r| r.listing_id)))
+        .into_tuple::<(Uuid, String, Uuid)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|(id, title, space)| (id, (title, space)))
+        .collect();
     rows.into_iter()
         .map(|row| {
             let message = row.message_id.and_then(|id| messages.get(&id));
+            let about = row.listing_id.and_then(|id| listings.get(&id));
             Ok(Notification {
                 id: NotificationId::from_uuid(row.id),
                 kind: NotificationKind::parse(&row.kind).ok_or_else(|| corrupt("notification kind", &row.kind))?,
                 topic: row.topic_id.map(TopicId::from_uuid),
-                space: row.topic_id.and_then(|id| topics.get(&id)).map(|(_, space, _)| SpaceId::from_uuid(*space)),
+                space: row
+                    .topic_id
+                    .and_then(|id| topics.get(&id))
+                    .map(|(_, space, _)| SpaceId::from_uuid(*space))
+                    .or(about.map(|(_, space)| SpaceId::from_uuid(*space))),
                 private: row.topic_id.and_then(|id| topics.get(&id)).is_some_and(|(_, _, private)| *private),
                 topic_title: row
                     .topic_id
                     .and_then(|id| topics.get(&id))
                     .map(|(title, _, _)| title.clone())
+                    .or(about.map(|(title, _)| title.clone()))
                     .unwrap_or_default(),
                 number: message.map(|(number, _)| *number),
                 excerpt: message.map(|(_, text)| text.clone()).unwrap_or_default(),
@@ -260,6 +311,7 @@ async fn complete(db: &impl ConnectionTrait, rows: Vec<notification::Model>) -> 
                 count: row.count,
                 created_at: row.created_at,
                 read_at: row.read_at,
+                listing: about.and(row.listing_id).map(ListingId::from_uuid),
             })
         })
         .collect()

@@ -88,6 +88,14 @@ async fn an_empty_database_gets_the_whole_schema() {
         "member_blocks",
         "conversation_members",
         "message_images",
+        "listing_categories",
+        "listings",
+        "listing_photos",
+        "listing_words",
+        "listing_interests",
+        "deals",
+        "deal_feedback",
+        "listing_reports",
     ] {
         assert!(tables.iter().any(|t| t == table), "missing table {table} in {tables:?}");
     }
@@ -104,7 +112,8 @@ async fn an_empty_database_gets_the_whole_schema() {
             "m20261128_000008_blocks",
             "m20261128_000009_conversations",
             "m20261128_000010_message_images",
-            "m20261128_000011_topic_version"
+            "m20261128_000011_topic_version",
+            "m20261128_000012_synergy"
         ]
     );
     // Migrating again changes nothing.

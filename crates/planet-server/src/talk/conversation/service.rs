@@ -13,12 +13,13 @@ use planet_domain::policy::Action;
 use planet_domain::space::AccountStatus;
 use planet_domain::talk::{MAX_CONVERSATION_PEOPLE, subject_from};
 use planet_domain::text::{MessageText, TopicTitle};
-use planet_domain::{MemberId, MessageId, TopicId};
+use planet_domain::{ListingId, MemberId, MessageId, TopicId};
 use planet_store::ConnectionTrait;
 use planet_store::queries::accounts::{self, Member};
 use planet_store::queries::blocks;
 use planet_store::queries::conversations::{self, ConversationSummary};
 use planet_store::queries::notifications::{self, NewNotification};
+use planet_store::queries::synergy::deals as listing_deals;
 use planet_store::queries::talk::{self, NewMessage, Topic};
 
 /// Conversations a page of the list shows.
@@ -89,6 +90,19 @@ pub async fn recipients(state: &AppState, ctx: &Ctx, ids: &[String]) -> AppResul
 /// Start a private conversation with some members: its first message, and (optionally) a
 /// subject; without one, the start of the message is the subject.
 pub async fn start(state: &AppState, ctx: &Ctx, with: &[String], subject: &str, body: &str) -> AppResult<Posted> {
+    start_about(state, ctx, with, subject, body, None).await
+}
+
+/// Start a private conversation, perhaps about a listing ("I'm interested"): then the
+/// conversation is recorded as the member's response to it, in the same transaction.
+pub async fn start_about(
+    state: &AppState,
+    ctx: &Ctx,
+    with: &[String],
+    subject: &str,
+    body: &str,
+    about: Option<ListingId>,
+) -> AppResult<Posted> {
     ctx.require(Action::StartConversation)?;
     let mut check = Check::new();
     let people = match people_for(state, ctx, with).await {
@@ -138,6 +152,11 @@ pub async fn start(state: &AppState, ctx: &Ctx, with: &[String], subject: &str, 
     };
     let number = talk::post_message(&txn, new).await?.ok_or_else(AppError::not_found)?;
     talk::mark_read(&txn, me.id, id, number).await?;
+    if let Some(listing) = about
+        && !listing_deals::add_interest(&txn, listing, me.id, id, now).await?
+    {
+        return Err(AppError::refused("already_interested", "You have already said you are interested."));
+    }
     let about = AboutMessage {
         place: &place,
         topic: id,

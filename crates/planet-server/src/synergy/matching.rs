@@ -1,0 +1,78 @@
+//! Matching: when a listing goes up, the members whose open listings on the other side it
+//! answers (same category, a shared word of title or tags) are told — each only if they may
+//! see the new listing, and never about someone they blocked.
+
+use crate::access::facts_for;
+use crate::error::AppResult;
+use crate::identity::session::actor_for;
+use crate::notify::service::tell_listing;
+use crate::state::AppState;
+use planet_domain::MemberId;
+use planet_domain::notification::NotificationKind;
+use planet_domain::policy::{Action, ListingFacts, Resource, authorize};
+use planet_domain::synergy::Side;
+use planet_domain::synergy::words::{MatchFacts, matches};
+use planet_store::ConnectionTrait;
+use planet_store::queries::accounts;
+use planet_store::queries::spaces;
+use planet_store::queries::synergy::{self as listings, Listing};
+use std::collections::{BTreeSet, HashSet};
+
+/// At most this many members are told about one new listing.
+const MOST_TOLD: usize = 50;
+
+fn other(side: Side) -> Side {
+    match side {
+        Side::Offer => Side::Want,
+        Side::Want => Side::Offer,
+    }
+}
+
+/// Tell the posters of open listings that `listing` answers. Returns whom to ring.
+pub async fn tell(
+    state: &AppState,
+    db: &impl ConnectionTrait,
+    listing: &Listing,
+    keywords: &BTreeSet<String>,
+) -> AppResult<Vec<MemberId>> {
+    let found = listings::candidates(db, other(listing.side), listing.category, keywords, listing.member).await?;
+    let new = MatchFacts { side: listing.side, kind: listing.kind, category: listing.category.uuid(), keywords };
+    let mut wanted: Vec<MemberId> = Vec::new();
+    for candidate in &found {
+        let theirs = MatchFacts {
+            side: other(listing.side),
+            kind: candidate.kind,
+            category: listing.category.uuid(),
+            keywords: &candidate.keywords,
+        };
+        if matches(&new, &theirs) && !wanted.contains(&candidate.member) {
+            wanted.push(candidate.member);
+        }
+    }
+    if wanted.is_empty() {
+        return Ok(Vec::new());
+    }
+    let able = who_may_see(db, listing, &wanted).await?;
+    wanted.retain(|m| able.contains(m));
+    wanted.truncate(MOST_TOLD);
+    let poster = accounts::members_by_ids(db, &[listing.member]).await?.pop();
+    tell_listing(state, db, &wanted, listing.id, &listing.title, NotificationKind::Match, poster.as_ref()).await
+}
+
+/// Of some members, those who may see the listing, by the one authorization path.
+async fn who_may_see(db: &impl ConnectionTrait, listing: &Listing, ids: &[MemberId]) -> AppResult<HashSet<MemberId>> {
+    let chain = spaces::chain(db, listing.space).await?;
+    let chain_ids: Vec<_> = chain.iter().map(|s| s.id).collect();
+    let roles = spaces::roles_of_many(db, ids, &chain_ids).await?;
+    let none = std::collections::HashMap::new();
+    Ok(accounts::members_by_ids(db, ids)
+        .await?
+        .into_iter()
+        .filter(|member| {
+            let facts = facts_for(&chain, roles.get(&member.id).unwrap_or(&none), &HashSet::new());
+            let about = ListingFacts { space: &facts, actor_posted: false, actor_promised: false };
+            authorize(actor_for(member), Action::ReadListing, Resource::Listing(about)).is_allowed()
+        })
+        .map(|member| member.id)
+        .collect())
+}

@@ -1,0 +1,274 @@
+//! Synergy: an offer goes up with a photo, the member who wants something like it is told,
+//! responds privately, is promised it, it is done, and both leave feedback (shown once both
+//! have written). Bad input changes nothing; listings close on time and go up again.
+
+use crate::helpers::{Browser, TestApp, location, post_files, spawn_app};
+use crate::trust::photo_with_gps;
+use chrono::Duration;
+use planet_domain::space::AccountStatus;
+use planet_domain::synergy::{DealState, ListingStatus};
+use planet_domain::{ListingId, MemberId};
+use planet_store::queries::synergy::{self, deals};
+
+struct Market {
+    app: TestApp,
+    ann: (MemberId, Browser),
+    bob: (MemberId, Browser),
+    cat: (MemberId, Browser),
+    food: String,
+    steward: Browser,
+}
+
+async fn market() -> Market {
+    let app = spawn_app().await;
+    let steward = app.set_up().await;
+    let mut people = Vec::new();
+    for (name, email) in
+        [("Ann Baker", "ann@diss.example"), ("Bob Smith", "bob@diss.example"), ("Cat Jones", "cat@diss.example")]
+    {
+        let id = app.add_account(name, email, AccountStatus::Member, false).await;
+        people.push((id, app.session_for(id).await));
+    }
+    let food =
+        synergy::categories(app.db()).await.unwrap().into_iter().find(|c| c.name == "Food").unwrap().id.to_string();
+    let cat = people.pop().unwrap();
+    let bob = people.pop().unwrap();
+    let ann = people.pop().unwrap();
+    Market { app, ann, bob, cat, food, steward }
+}
+
+fn listing_in(place: &str) -> ListingId {
+    place
+        .trim_start_matches("/synergy/listings/")
+        .split(['?', '/', '#'])
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap_or_else(|_| panic!("no listing in {place}"))
+}
+
+/// Post a listing through the form (with photos when there are any).
+async fn post(browser: &Browser, fields: &[(&str, &str)], photos: &[&[u8]]) -> (u16, String, String) {
+    if photos.is_empty() {
+        let response = browser.post("/synergy/listings", fields).await;
+        let status = response.status().as_u16();
+        let place = location(&response);
+        (status, place, response.text().await.unwrap_or_default())
+    } else {
+        post_files(browser, "/synergy/listings", fields, "photos", photos).await
+    }
+}
+
+async fn posted(browser: &Browser, fields: &[(&str, &str)]) -> ListingId {
+    let (status, place, page) = post(browser, fields, &[]).await;
+    assert_eq!(status, 303, "{page}");
+    listing_in(&place)
+}
+
+#[tokio::test]
+async fn an_offer_goes_from_first_post_to_a_deal_and_feedback() {
+    let m = market().await;
+    let (ann, bob, cat) = (&m.ann.1, &m.bob.1, &m.cat.1);
+    // Bob wants fruit.
+    posted(bob, &[("side", "want"), ("kind", "give"), ("category", &m.food), ("title", "Any fruit")]).await;
+    // Ann offers apples, with a photo; Bob is told of the match.
+    let fields = [
+        ("side", "offer"),
+        ("kind", "give"),
+        ("category", m.food.as_str()),
+        ("title", "Bramley apples"),
+        ("body", "A big bag from our tree"),
+        ("tags", "fruit, cooking"),
+        ("area", "Near the Mere"),
+        ("available", "Saturday mornings"),
+    ];
+    let (status, place, page) = post(ann, &fields, &[&photo_with_gps()]).await;
+    assert_eq!(status, 303, "{page}");
+    let id = listing_in(&place);
+    let (_, news) = bob.get_text("/notifications").await;
+    assert!(news.contains("A new listing matches yours: “Bramley apples”"), "{news}");
+    assert!(news.contains(&format!("/synergy/listings/{id}")));
+    // Cat wants nothing: she is not told.
+    let (_, news) = cat.get_text("/notifications").await;
+    assert!(!news.contains("Bramley"), "{news}");
+
+    // Browsing and searching find it; its page shows it and the photo, stripped of its GPS.
+    let (_, list) = cat.get_text("/synergy?q=apple").await;
+    assert!(list.contains("Bramley apples") && list.contains("Near the Mere"), "{list}");
+    let (_, list) = cat.get_text("/synergy?q=pears").await;
+    assert!(!list.contains("Bramley apples"));
+    let (_, list) = cat.get_text("/synergy?side=want&view=grid").await;
+    assert!(list.contains("Any fruit") && !list.contains("Bramley apples"));
+    let (status, page) = bob.get_text(&format!("/synergy/listings/{id}")).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("Bramley apples") && page.contains("Free") && page.contains("Interested?"), "{page}");
+    let photo = page.split("src=\"/synergy/photos/").nth(1).unwrap().split('"').next().unwrap().to_owned();
+    let response = bob.get(&format!("/synergy/photos/{photo}")).await;
+    assert_eq!(response.status().as_u16(), 200);
+    let bytes = response.bytes().await.unwrap();
+    assert!(!bytes.windows(11).any(|w| w == b"GPSLatitude"));
+
+    // Bob is interested: a private conversation with Ann opens about it.
+    let response = bob.post(&format!("/synergy/listings/{id}/interest"), &[("message", "I would love some!")]).await;
+    assert_eq!(response.status().as_u16(), 303);
+    let topic = location(&response);
+    assert!(topic.starts_with("/topics/"), "{topic}");
+    let (status, talk) = ann.get_text(&topic).await;
+    assert_eq!(status, 200);
+    assert!(talk.contains("I would love some!") && talk.contains("Bramley apples"), "{talk}");
+    // Saying so again leads back to the same conversation.
+    let again = bob.post(&format!("/synergy/listings/{id}/interest"), &[("message", "Hello?")]).await;
+    assert_eq!(location(&again), topic);
+    // An empty message is refused clearly.
+    let (status, page) = cat.post_text(&format!("/synergy/listings/{id}/interest"), &[("message", " ")]).await;
+    assert_eq!(status, 422, "{page}");
+    assert!(page.contains("Enter a message"), "{page}");
+
+    // Ann cannot promise it to Cat, who never responded; she promises it to Bob.
+    let (status, page) =
+        ann.post_text(&format!("/synergy/listings/{id}/promise"), &[("member", &m.cat.0.to_string())]).await;
+    assert_eq!(status, 422);
+    assert!(page.contains("only to someone who said they are interested"), "{page}");
+    let response = ann.post(&format!("/synergy/listings/{id}/promise"), &[("member", &m.bob.0.to_string())]).await;
+    assert_eq!(response.status().as_u16(), 303);
+    let (_, news) = bob.get_text("/notifications").await;
+    assert!(news.contains("Ann Baker promised you “Bramley apples”"), "{news}");
+    // Nobody completes or changes someone else's listing.
+    assert_eq!(cat.post(&format!("/synergy/listings/{id}/done"), &[]).await.status().as_u16(), 403);
+    assert_eq!(bob.post(&format!("/synergy/listings/{id}/withdraw"), &[]).await.status().as_u16(), 403);
+    assert_eq!(bob.get(&format!("/synergy/listings/{id}/edit")).await.status().as_u16(), 403);
+
+    // Ann marks them taken; the deal records who, what and when.
+    let response = ann.post(&format!("/synergy/listings/{id}/done"), &[]).await;
+    assert_eq!(response.status().as_u16(), 303);
+    assert_eq!(synergy::get(m.app.db(), id).await.unwrap().unwrap().status, ListingStatus::Done);
+    let deal = deals::of_listing(m.app.db(), id).await.unwrap().pop().unwrap();
+    assert_eq!((deal.state, deal.poster, deal.other), (DealState::Done, m.ann.0, m.bob.0));
+    assert_eq!(ann.post(&format!("/synergy/listings/{id}/done"), &[]).await.status().as_u16(), 409);
+
+    // Feedback shows once both have written.
+    let feedback = format!("/synergy/deals/{}/feedback", deal.id);
+    let (status, page) = bob.post_text(&feedback, &[("rating", ""), ("comment", "")]).await;
+    assert_eq!(status, 422);
+    assert!(page.contains("Choose how it went"), "{page}");
+    assert_eq!(
+        bob.post(&feedback, &[("rating", "positive"), ("comment", "Lovely apples")]).await.status().as_u16(),
+        303
+    );
+    let (_, page) = ann.get_text(&format!("/synergy/listings/{id}")).await;
+    assert!(!page.contains("Lovely apples"), "{page}");
+    let (_, page) = bob.get_text(&format!("/synergy/listings/{id}")).await;
+    assert!(page.contains("is saved. It will show when"), "{page}");
+    assert_eq!(cat.post(&feedback, &[("rating", "negative")]).await.status().as_u16(), 403);
+    assert_eq!(
+        ann.post(&feedback, &[("rating", "positive"), ("comment", "Thank you, Bob")]).await.status().as_u16(),
+        303
+    );
+    for browser in [ann, bob, cat] {
+        let (_, page) = browser.get_text(&format!("/synergy/listings/{id}")).await;
+        assert!(page.contains("Lovely apples") && page.contains("Thank you, Bob"), "{page}");
+    }
+    assert_eq!(ann.post(&feedback, &[("rating", "neutral")]).await.status().as_u16(), 409);
+}
+
+#[tokio::test]
+async fn bad_listings_are_refused_clearly_and_nothing_is_written() {
+    let m = market().await;
+    let ann = &m.ann.1;
+    let base = [("side", "offer"), ("kind", "sell"), ("category", m.food.as_str()), ("title", "Plum jam")];
+    let cases: Vec<(Vec<(&str, &str)>, &str)> = vec![
+        (vec![("price_pounds", "-2")], "Enter the price in pounds as 0 or more."),
+        (vec![("price_pounds", "1.234")], "at most two decimals"),
+        (vec![("price_pounds", "250000")], "is too high"),
+        (vec![], "Enter a price in pounds or in credits"),
+        (vec![("price_pounds", "2"), ("area", "12 Mere Street")], "do not write an exact address"),
+        (vec![("price_pounds", "2"), ("days", "3")], "Choose how long the listing stays up"),
+        (vec![("price_pounds", "2"), ("quantity", "0")], "whole number from 1 to 999"),
+        (vec![("price_pounds", "2"), ("category", "not-a-category")], "Choose a category."),
+    ];
+    for (extra, message) in cases {
+        let mut fields: Vec<(&str, &str)> =
+            base.iter().copied().filter(|(k, _)| !extra.iter().any(|(e, _)| e == k)).collect();
+        fields.extend(extra.iter().copied());
+        let (status, _, page) = post(ann, &fields, &[]).await;
+        assert_eq!(status, 422, "{extra:?}");
+        assert!(page.contains(message), "{extra:?}: {page}");
+    }
+    let fields = [base.as_slice(), &[("price_pounds", "2")]].concat();
+    let photo = photo_with_gps();
+    let seven: Vec<&[u8]> = (0..7).map(|_| photo.as_slice()).collect();
+    let (status, _, page) = post(ann, &fields, &seven).await;
+    assert_eq!(status, 422);
+    assert!(page.contains("at most 6 photos"), "{page}");
+    let (status, _, page) = post(ann, &fields, &[b"GIF89a not really a picture"]).await;
+    assert_eq!(status, 422);
+    assert!(page.contains("Please choose a photo"), "{page}");
+    assert_eq!(synergy::posted_since(m.app.db(), m.ann.0, m.app.clock_now() - Duration::days(1)).await.unwrap(), 0);
+    // Posting into a group one is not in is refused.
+    let (status, _, _) =
+        post(ann, &[fields.as_slice(), &[("space", "0190e3a8-0000-7000-8000-000000000000")]].concat(), &[]).await;
+    assert_eq!(status, 404);
+}
+
+#[tokio::test]
+async fn listings_close_on_time_after_a_reminder_and_go_up_again() {
+    let m = market().await;
+    let ann = &m.ann.1;
+    let id =
+        posted(ann, &[("side", "offer"), ("kind", "lend"), ("category", &m.food), ("title", "Jam pan"), ("days", "7")])
+            .await;
+    m.app.clock.advance(Duration::days(5) + Duration::minutes(1));
+    planet_server::synergy::service::expire_and_remind(&m.app.state).await.unwrap();
+    let (_, news) = ann.get_text("/notifications").await;
+    assert!(news.contains("Your listing “Jam pan” closes in two days"), "{news}");
+    // Reminded once only.
+    assert_eq!(planet_server::synergy::service::expire_and_remind(&m.app.state).await.unwrap(), 0);
+    m.app.clock.advance(Duration::days(2));
+    planet_server::synergy::service::expire_and_remind(&m.app.state).await.unwrap();
+    assert_eq!(synergy::get(m.app.db(), id).await.unwrap().unwrap().status, ListingStatus::Expired);
+    let (_, news) = ann.get_text("/notifications").await;
+    assert!(news.contains("Your listing “Jam pan” has closed"), "{news}");
+    // It no longer shows, nobody can respond; one click puts it up again.
+    let (_, list) = m.bob.1.get_text("/synergy").await;
+    assert!(!list.contains("Jam pan"));
+    let (status, _) = m.bob.1.post_text(&format!("/synergy/listings/{id}/interest"), &[("message", "Hi")]).await;
+    assert_eq!(status, 409);
+    assert_eq!(ann.post(&format!("/synergy/listings/{id}/repost"), &[]).await.status().as_u16(), 303);
+    let listing = synergy::get(m.app.db(), id).await.unwrap().unwrap();
+    assert_eq!(listing.status, ListingStatus::Open);
+    assert_eq!(listing.expires_at, m.app.clock_now() + Duration::days(14));
+    let (_, list) = m.bob.1.get_text("/synergy").await;
+    assert!(list.contains("Jam pan"));
+}
+
+#[tokio::test]
+async fn a_group_listing_is_seen_and_matched_only_within_the_group() {
+    let m = market().await;
+    let group = m.steward.start_group(&m.app, "Allotments", "members", "open").await;
+    assert_eq!(m.ann.1.post(&format!("{group}/join"), &[]).await.status().as_u16(), 303);
+    let space = group.trim_start_matches("/spaces/");
+    // Cat wants fruit, in the whole community; Ann offers pears only to the allotment group.
+    posted(&m.cat.1, &[("side", "want"), ("kind", "give"), ("category", &m.food), ("title", "Fruit please")]).await;
+    let id = posted(
+        &m.ann.1,
+        &[
+            ("side", "offer"),
+            ("kind", "give"),
+            ("category", &m.food),
+            ("title", "Pears"),
+            ("tags", "fruit"),
+            ("space", space),
+        ],
+    )
+    .await;
+    let (_, news) = m.cat.1.get_text("/notifications").await;
+    assert!(!news.contains("Pears"), "{news}");
+    assert_eq!(m.cat.1.get(&format!("/synergy/listings/{id}")).await.status().as_u16(), 403);
+    let (_, list) = m.cat.1.get_text("/synergy").await;
+    assert!(!list.contains("Pears"));
+    // Bob joins, and sees it.
+    assert_eq!(m.bob.1.post(&format!("{group}/join"), &[]).await.status().as_u16(), 303);
+    m.app.state.changed();
+    let (_, list) = m.bob.1.get_text("/synergy").await;
+    assert!(list.contains("Pears"), "{list}");
+}

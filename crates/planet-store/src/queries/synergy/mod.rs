@@ -1,0 +1,652 @@
+//! Synergy: listings (offers and wants), their categories, photos and words, browsing and
+//! matching. Deals, responses and feedback are in `deals`.
+
+pub mod deals;
+
+use super::corrupt;
+use crate::StoreResult;
+use crate::entities::{listing, listing_category, listing_photo, listing_word, profile};
+use chrono::{DateTime, Utc};
+use planet_domain::synergy::{ListingKind, ListingStatus, Minor, Price, Side};
+use planet_domain::{CategoryId, ListingId, MemberId, ProfileId, SpaceId};
+use sea_orm::sea_query::{Expr, Query};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, JoinType, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, RelationDef, Set,
+};
+use std::collections::{BTreeSet, HashMap};
+use uuid::Uuid;
+
+/// A category stewards keep.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Category {
+    pub id: CategoryId,
+    pub name: String,
+    pub retired: bool,
+}
+
+/// The categories in their order (retired ones too: old listings still name them).
+pub async fn categories(db: &impl ConnectionTrait) -> StoreResult<Vec<Category>> {
+    Ok(listing_category::Entity::find()
+        .order_by_asc(listing_category::Column::Position)
+        .order_by_asc(listing_category::Column::Name)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| Category { id: CategoryId::from_uuid(c.id), name: c.name, retired: c.retired })
+        .collect())
+}
+
+/// What a listing says, as its poster wrote it (checked).
+#[derive(Debug, Clone)]
+pub struct ListingFields<'a> {
+    pub side: Side,
+    pub kind: ListingKind,
+    pub category: CategoryId,
+    pub title: &'a str,
+    pub body: &'a str,
+    pub body_html: &'a str,
+    pub tags: &'a [String],
+    pub area: &'a str,
+    pub available: &'a str,
+    pub quantity: i32,
+    pub price: Price,
+}
+
+/// The words a listing is found by (`all`) and matched by (`keywords`, a subset).
+#[derive(Debug, Clone, Default)]
+pub struct ListingWords {
+    pub keywords: BTreeSet<String>,
+    pub all: BTreeSet<String>,
+}
+
+pub struct NewListing<'a> {
+    pub id: ListingId,
+    pub space: SpaceId,
+    pub profile: ProfileId,
+    pub member: MemberId,
+    pub fields: ListingFields<'a>,
+    pub words: &'a ListingWords,
+    pub expires_at: DateTime<Utc>,
+    pub now: DateTime<Utc>,
+}
+
+fn minor(value: Option<Minor>) -> Option<i64> {
+    value.map(Minor::hundredths)
+}
+
+pub async fn insert(db: &impl ConnectionTrait, new: NewListing<'_>) -> StoreResult<()> {
+    let f = &new.fields;
+    listing::Entity::insert(listing::ActiveModel {
+        id: Set(new.id.uuid()),
+        space_id: Set(new.space.uuid()),
+        profile_id: Set(new.profile.uuid()),
+        member_id: Set(new.member.uuid()),
+        side: Set(f.side.as_str().to_owned()),
+        kind: Set(f.kind.as_str().to_owned()),
+        category_id: Set(f.category.uuid()),
+        title: Set(f.title.to_owned()),
+        body: Set(f.body.to_owned()),
+        body_html: Set(f.body_html.to_owned()),
+        tags: Set(f.tags.join(", ")),
+        area: Set(f.area.to_owned()),
+        available: Set(f.available.to_owned()),
+        quantity: Set(f.quantity),
+        price_pence: Set(minor(f.price.pounds)),
+        price_credits: Set(minor(f.price.credits)),
+        status: Set(ListingStatus::Open.as_str().to_owned()),
+        promised_to: Set(None),
+        expires_at: Set(new.expires_at),
+        reminded_at: Set(None),
+        created_at: Set(new.now),
+        updated_at: Set(new.now),
+        hidden_at: Set(None),
+    })
+    .exec_without_returning(db)
+    .await?;
+    set_words(db, new.id, new.words).await
+}
+
+/// Change what a listing says (not its side, its status or whom it is promised to).
+pub async fn update(
+    db: &impl ConnectionTrait,
+    id: ListingId,
+    fields: &ListingFields<'_>,
+    words: &ListingWords,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    listing::Entity::update_many()
+        .col_expr(listing::Column::Kind, Expr::value(fields.kind.as_str()))
+        .col_expr(listing::Column::CategoryId, Expr::value(fields.category.uuid()))
+        .col_expr(listing::Column::Title, Expr::value(fields.title))
+        .col_expr(listing::Column::Body, Expr::value(fields.body))
+        .col_expr(listing::Column::BodyHtml, Expr::value(fields.body_html))
+        .col_expr(listing::Column::Tags, Expr::value(fields.tags.join(", ")))
+        .col_expr(listing::Column::Area, Expr::value(fields.area))
+        .col_expr(listing::Column::Available, Expr::value(fields.available))
+        .col_expr(listing::Column::Quantity, Expr::value(fields.quantity))
+        .col_expr(listing::Column::PricePence, Expr::value(minor(fields.price.pounds)))
+        .col_expr(listing::Column::PriceCredits, Expr::value(minor(fields.price.credits)))
+        .col_expr(listing::Column::UpdatedAt, Expr::value(now))
+        .filter(listing::Column::Id.eq(id.uuid()))
+        .exec(db)
+        .await?;
+    set_words(db, id, words).await
+}
+
+async fn set_words(db: &impl ConnectionTrait, id: ListingId, words: &ListingWords) -> StoreResult<()> {
+    listing_word::Entity::delete_many().filter(listing_word::Column::ListingId.eq(id.uuid())).exec(db).await?;
+    let rows: Vec<listing_word::ActiveModel> = words
+        .all
+        .iter()
+        .chain(words.keywords.iter().filter(|w| !words.all.contains(*w)))
+        .map(|word| listing_word::ActiveModel {
+            word: Set(word.clone()),
+            listing_id: Set(id.uuid()),
+            keyword: Set(words.keywords.contains(word)),
+        })
+        .collect();
+    for chunk in rows.chunks(200) {
+        listing_word::Entity::insert_many(chunk.to_vec()).exec_without_returning(db).await?;
+    }
+    Ok(())
+}
+
+/// A listing as its page shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Listing {
+    pub id: ListingId,
+    pub space: SpaceId,
+    pub profile: ProfileId,
+    pub member: MemberId,
+    pub side: Side,
+    pub kind: ListingKind,
+    pub category: CategoryId,
+    pub title: String,
+    pub body: String,
+    pub body_html: String,
+    pub tags: Vec<String>,
+    pub area: String,
+    pub available: String,
+    pub quantity: i32,
+    pub price: Price,
+    pub status: ListingStatus,
+    pub promised_to: Option<MemberId>,
+    pub expires_at: DateTime<Utc>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub hidden: bool,
+}
+
+fn price_of(pence: Option<i64>, credits: Option<i64>) -> StoreResult<Price> {
+    let read = |v: Option<i64>| match v {
+        None => Ok(None),
+        Some(n) => Minor::new(n).map(Some).ok_or_else(|| corrupt("listing price", &n.to_string())),
+    };
+    Ok(Price { pounds: read(pence)?, credits: read(credits)? })
+}
+
+fn split_tags(tags: &str) -> Vec<String> {
+    tags.split(", ").filter(|t| !t.is_empty()).map(str::to_owned).collect()
+}
+
+fn typed(row: listing::Model) -> StoreResult<Listing> {
+    Ok(Listing {
+        id: ListingId::from_uuid(row.id),
+        space: SpaceId::from_uuid(row.space_id),
+        profile: ProfileId::from_uuid(row.profile_id),
+        member: MemberId::from_uuid(row.member_id),
+        side: Side::parse(&row.side).ok_or_else(|| corrupt("listing side", &row.side))?,
+        kind: ListingKind::parse(&row.kind).ok_or_else(|| corrupt("listing kind", &row.kind))?,
+        category: CategoryId::from_uuid(row.category_id),
+        price: price_of(row.price_pence, row.price_credits)?,
+        status: ListingStatus::parse(&row.status).ok_or_else(|| corrupt("listing status", &row.status))?,
+        promised_to: row.promised_to.map(MemberId::from_uuid),
+        tags: split_tags(&row.tags),
+        title: row.title,
+        body: row.body,
+        body_html: row.body_html,
+        area: row.area,
+        available: row.available,
+        quantity: row.quantity,
+        expires_at: row.expires_at,
+        created_at: row.created_at,
+        updated_at: row.updated_at,
+        hidden: row.hidden_at.is_some(),
+    })
+}
+
+pub async fn get(db: &impl ConnectionTrait, id: ListingId) -> StoreResult<Option<Listing>> {
+    listing::Entity::find_by_id(id.uuid()).one(db).await?.map(typed).transpose()
+}
+
+/// Move a listing from one of `from` to `to`, setting whom it is promised to. False when it
+/// was no longer in any of `from` (another request moved it first): nothing changed.
+pub async fn transition(
+    db: &impl ConnectionTrait,
+    id: ListingId,
+    from: &[ListingStatus],
+    to: ListingStatus,
+    promised_to: Option<MemberId>,
+    now: DateTime<Utc>,
+) -> StoreResult<bool> {
+    let result = listing::Entity::update_many()
+        .col_expr(listing::Column::Status, Expr::value(to.as_str()))
+        .col_expr(listing::Column::PromisedTo, Expr::value(promised_to.map(MemberId::uuid)))
+        .col_expr(listing::Column::UpdatedAt, Expr::value(now))
+        .filter(listing::Column::Id.eq(id.uuid()))
+        .filter(listing::Column::Status.is_in(from.iter().map(|s| s.as_str())))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+/// Put an expired or withdrawn listing up again until `expires_at`.
+pub async fn repost(
+    db: &impl ConnectionTrait,
+    id: ListingId,
+    expires_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> StoreResult<bool> {
+    let result = listing::Entity::update_many()
+        .col_expr(listing::Column::Status, Expr::value(ListingStatus::Open.as_str()))
+        .col_expr(listing::Column::ExpiresAt, Expr::value(expires_at))
+        .col_expr(listing::Column::RemindedAt, Expr::value(Option::<DateTime<Utc>>::None))
+        .col_expr(listing::Column::CreatedAt, Expr::value(now))
+        .col_expr(listing::Column::UpdatedAt, Expr::value(now))
+        .filter(listing::Column::Id.eq(id.uuid()))
+        .filter(listing::Column::Status.is_in([ListingStatus::Expired.as_str(), ListingStatus::Withdrawn.as_str()]))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+/// Hide a listing (a moderator) or show it again.
+pub async fn set_hidden(db: &impl ConnectionTrait, id: ListingId, hidden_at: Option<DateTime<Utc>>) -> StoreResult<()> {
+    listing::Entity::update_many()
+        .col_expr(listing::Column::HiddenAt, Expr::value(hidden_at))
+        .filter(listing::Column::Id.eq(id.uuid()))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// A photo ready to store.
+pub struct NewPhoto<'a> {
+    pub jpeg: &'a [u8],
+    pub thumb: &'a [u8],
+    pub width: u32,
+    pub height: u32,
+}
+
+pub async fn add_photo(
+    db: &impl ConnectionTrait,
+    listing: ListingId,
+    position: i32,
+    photo: NewPhoto<'_>,
+    now: DateTime<Utc>,
+) -> StoreResult<Uuid> {
+    let id = Uuid::now_v7();
+    listing_photo::Entity::insert(listing_photo::ActiveModel {
+        id: Set(id),
+        listing_id: Set(listing.uuid()),
+        position: Set(position),
+        jpeg: Set(photo.jpeg.to_vec()),
+        thumb: Set(photo.thumb.to_vec()),
+        width: Set(i32::try_from(photo.width).unwrap_or(i32::MAX)),
+        height: Set(i32::try_from(photo.height).unwrap_or(i32::MAX)),
+        created_at: Set(now),
+    })
+    .exec_without_returning(db)
+    .await?;
+    Ok(id)
+}
+
+/// The ids of a listing's photos, in order.
+pub async fn photo_ids(db: &impl ConnectionTrait, listing: ListingId) -> StoreResult<Vec<Uuid>> {
+    Ok(listing_photo::Entity::find()
+        .select_only()
+        .column(listing_photo::Column::Id)
+        .filter(listing_photo::Column::ListingId.eq(listing.uuid()))
+        .order_by_asc(listing_photo::Column::Position)
+        .order_by_asc(listing_photo::Column::Id)
+        .into_tuple::<Uuid>()
+        .all(db)
+        .await?)
+}
+
+/// Remove some of a listing's photos (only its own).
+pub async fn remove_photos(db: &impl ConnectionTrait, listing: ListingId, ids: &[Uuid]) -> StoreResult<()> {
+    listing_photo::Entity::delete_many()
+        .filter(listing_photo::Column::ListingId.eq(listing.uuid()))
+        .filter(listing_photo::Column::Id.is_in(ids.iter().copied()))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// A photo's listing and bytes (the thumbnail when `thumb`).
+pub async fn photo(db: &impl ConnectionTrait, id: Uuid, thumb: bool) -> StoreResult<Option<(ListingId, Vec<u8>)>> {
+    let column = if thumb { listing_photo::Column::Thumb } else { listing_photo::Column::Jpeg };
+    Ok(listing_photo::Entity::find_by_id(id)
+        .select_only()
+        .column(listing_photo::Column::ListingId)
+        .column(column)
+        .into_tuple::<(Uuid, Vec<u8>)>()
+        .one(db)
+        .await?
+        .map(|(listing, bytes)| (ListingId::from_uuid(listing), bytes)))
+}
+
+/// What a browse asks for. Only listings in `spaces` are looked at.
+#[derive(Debug, Clone, Default)]
+pub struct Browse {
+    pub spaces: Vec<SpaceId>,
+    pub side: Option<Side>,
+    pub kind: Option<ListingKind>,
+    pub category: Option<CategoryId>,
+    pub area: Option<String>,
+    /// Each word must be among the listing's words.
+    pub words: Vec<String>,
+    /// Only from these entries (people I trust).
+    pub profiles: Option<Vec<ProfileId>>,
+    /// Only those a member posted.
+    pub member: Option<MemberId>,
+    /// Which statuses (empty: open and promised).
+    pub statuses: Vec<ListingStatus>,
+    /// Hidden listings too (their posters' own lists).
+    pub include_hidden: bool,
+}
+
+/// A listing as a list or a grid shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Card {
+    pub id: ListingId,
+    pub space: SpaceId,
+    pub side: Side,
+    pub kind: ListingKind,
+    pub category: CategoryId,
+    pub title: String,
+    pub area: String,
+    pub price: Price,
+    pub status: ListingStatus,
+    pub profile: ProfileId,
+    pub poster: String,
+    pub member: MemberId,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    pub photo: Option<Uuid>,
+    pub hidden: bool,
+}
+
+fn browse_condition(query: &Browse) -> Condition {
+    let statuses: Vec<&str> = if query.statuses.is_empty() {
+        vec![ListingStatus::Open.as_str(), ListingStatus::Promised.as_str()]
+    } else {
+        query.statuses.iter().map(|s| s.as_str()).collect()
+    };
+    let mut condition = Condition::all()
+        .add(listing::Column::Status.is_in(statuses))
+        .add(listing::Column::SpaceId.is_in(query.spaces.iter().map(|s| s.uuid())));
+    if !query.include_hidden {
+        condition = condition.add(listing::Column::HiddenAt.is_null());
+    }
+    if let Some(side) = query.side {
+        condition = condition.add(listing::Column::Side.eq(side.as_str()));
+    }
+    if let Some(kind) = query.kind {
+        condition = condition.add(listing::Column::Kind.eq(kind.as_str()));
+    }
+    if let Some(category) = query.category {
+        condition = condition.add(listing::Column::CategoryId.eq(category.uuid()));
+    }
+    if let Some(area) = &query.area {
+        condition = condition.add(listing::Column::Area.eq(area.as_str()));
+    }
+    if let Some(member) = query.member {
+        condition = condition.add(listing::Column::MemberId.eq(member.uuid()));
+    }
+    if let Some(profiles) = &query.profiles {
+        condition = condition.add(listing::Column::ProfileId.is_in(profiles.iter().map(|p| p.uuid())));
+    }
+    for word in &query.words {
+        condition = condition.add(
+            listing::Column::Id.in_subquery(
+                Query::select()
+                    .column(listing_word::Column::ListingId)
+                    .from(listing_word::Entity)
+                    .and_where(listing_word::Column::Word.eq(word.as_str()))
+                    .to_owned(),
+            ),
+        );
+    }
+    condition
+}
+
+/// Listings that answer a browse, newest first. Returns up to `limit`.
+pub async fn browse(db: &impl ConnectionTrait, query: &Browse, limit: u64, offset: u64) -> StoreResult<Vec<Card>> {
+    if query.spaces.is_empty() || query.profiles.as_ref().is_some_and(Vec::is_empty) {
+        return Ok(Vec::new());
+    }
+    let rows = listing::Entity::find()
+        .filter(browse_condition(query))
+        .order_by_desc(listing::Column::CreatedAt)
+        .order_by_desc(listing::Column::Id)
+        .limit(limit)
+        .offset(offset)
+        .all(db)
+        .await?;
+    cards(db, rows).await
+}
+
+/// How many listings answer a browse.
+pub async fn count(db: &impl ConnectionTrait, query: &Browse) -> StoreResult<u64> {
+    if query.spaces.is_empty() || query.profiles.as_ref().is_some_and(Vec::is_empty) {
+        return Ok(0);
+    }
+    Ok(listing::Entity::find().filter(browse_condition(query)).count(db).await?)
+}
+
+async fn cards(db: &impl ConnectionTrait, rows: Vec<listing::Model>) -> StoreResult<Vec<Card>> {
+    let names: HashMap<Uuid, String> = profile::Entity::find()
+        .select_only()
+        .column(profile::Column::Id)
+        .column(profile::Column::Name)
+        .filter(profile::Column::Id.is_in(rows.iter().map(|r| r.profile_id)))
+        .into_tuple::<(Uuid, String)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    let mut photos: HashMap<Uuid, Uuid> = HashMap::new();
+    for (listing, photo) in listing_photo::Entity::find()
+        .select_only()
+        .column(listing_photo::Column::ListingId)
+        .column(listing_photo::Column::Id)
+        .filter(listing_photo::Column::ListingId.is_in(rows.iter().map(|r| r.id)))
+        .order_by_desc(listing_photo::Column::Position)
+        .order_by_desc(listing_photo::Column::Id)
+        .into_tuple::<(Uuid, Uuid)>()
+        .all(db)
+        .await?
+    {
+        // Ordered last first, so the first photo is the one kept.
+        photos.insert(listing, photo);
+    }
+    rows.into_iter()
+        .map(|row| {
+            let poster = names.get(&row.profile_id).cloned().unwrap_or_default();
+            let photo = photos.get(&row.id).copied();
+            let listing = typed(row)?;
+            Ok(Card {
+                id: listing.id,
+                space: listing.space,
+                side: listing.side,
+                kind: listing.kind,
+                category: listing.category,
+                title: listing.title,
+                area: listing.area,
+                price: listing.price,
+                status: listing.status,
+                profile: listing.profile,
+                poster,
+                member: listing.member,
+                created_at: listing.created_at,
+                expires_at: listing.expires_at,
+                photo,
+                hidden: listing.hidden,
+            })
+        })
+        .collect()
+}
+
+/// The areas named on open listings, most used first, for the browse filter.
+pub async fn areas(db: &impl ConnectionTrait) -> StoreResult<Vec<String>> {
+    let rows: Vec<(String, i64)> = listing::Entity::find()
+        .select_only()
+        .column(listing::Column::Area)
+        .column_as(listing::Column::Id.count(), "n")
+        .filter(listing::Column::Status.is_in([ListingStatus::Open.as_str(), ListingStatus::Promised.as_str()]))
+        .filter(listing::Column::Area.ne(""))
+        .group_by(listing::Column::Area)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut rows = rows;
+    rows.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    Ok(rows.into_iter().map(|(area, _)| area).take(50).collect())
+}
+
+/// An open listing on the other side that shares a keyword with a new one, in its category.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Candidate {
+    pub id: ListingId,
+    pub member: MemberId,
+    pub space: SpaceId,
+    pub kind: ListingKind,
+    pub keywords: BTreeSet<String>,
+}
+
+fn word_listing() -> RelationDef {
+    listing_word::Entity::belongs_to(listing::Entity)
+        .from(listing_word::Column::ListingId)
+        .to(listing::Column::Id)
+        .into()
+}
+
+/// Open listings on `side` in `category` sharing a keyword with `keywords`, but not `member`'s
+/// own. The keyword index narrows it first, so this stays quick with many open listings.
+pub async fn candidates(
+    db: &impl ConnectionTrait,
+    side: Side,
+    category: CategoryId,
+    keywords: &BTreeSet<String>,
+    member: MemberId,
+) -> StoreResult<Vec<Candidate>> {
+    if keywords.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows: Vec<(Uuid, Uuid, Uuid, String, String)> = listing_word::Entity::find()
+        .select_only()
+        .column(listing_word::Column::ListingId)
+        .column(listing::Column::MemberId)
+        .column(listing::Column::SpaceId)
+        .column(listing::Column::Kind)
+        .column(listing_word::Column::Word)
+        .join(JoinType::InnerJoin, word_listing())
+        .filter(listing_word::Column::Word.is_in(keywords.iter().map(String::as_str)))
+        .filter(listing_word::Column::Keyword.eq(true))
+        .filter(listing::Column::Status.eq(ListingStatus::Open.as_str()))
+        .filter(listing::Column::Side.eq(side.as_str()))
+        .filter(listing::Column::CategoryId.eq(category.uuid()))
+        .filter(listing::Column::HiddenAt.is_null())
+        .filter(listing::Column::MemberId.ne(member.uuid()))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut found: Vec<Candidate> = Vec::new();
+    for (id, member, space, kind, word) in rows {
+        let id = ListingId::from_uuid(id);
+        if let Some(known) = found.iter_mut().find(|c| c.id == id) {
+            known.keywords.insert(word);
+            continue;
+        }
+        found.push(Candidate {
+            id,
+            member: MemberId::from_uuid(member),
+            space: SpaceId::from_uuid(space),
+            kind: ListingKind::parse(&kind).ok_or_else(|| corrupt("listing kind", &kind))?,
+            keywords: BTreeSet::from([word]),
+        });
+    }
+    Ok(found)
+}
+
+/// Close open listings whose time has run out. Returns them (id, poster) to tell.
+pub async fn expire_due(db: &impl ConnectionTrait, now: DateTime<Utc>) -> StoreResult<Vec<(ListingId, MemberId)>> {
+    let due: Vec<(Uuid, Uuid)> = listing::Entity::find()
+        .select_only()
+        .column(listing::Column::Id)
+        .column(listing::Column::MemberId)
+        .filter(listing::Column::Status.eq(ListingStatus::Open.as_str()))
+        .filter(listing::Column::ExpiresAt.lte(now))
+        .limit(500)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut expired = Vec::new();
+    for (id, member) in due {
+        let id = ListingId::from_uuid(id);
+        if transition(db, id, &[ListingStatus::Open], ListingStatus::Expired, None, now).await? {
+            expired.push((id, MemberId::from_uuid(member)));
+        }
+    }
+    Ok(expired)
+}
+
+/// Claim the open listings that close before `before` and whose posters were not yet reminded.
+/// Returns them (id, poster, title) to remind.
+pub async fn claim_reminders(
+    db: &impl ConnectionTrait,
+    before: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> StoreResult<Vec<(ListingId, MemberId)>> {
+    let due: Vec<(Uuid, Uuid)> = listing::Entity::find()
+        .select_only()
+        .column(listing::Column::Id)
+        .column(listing::Column::MemberId)
+        .filter(listing::Column::Status.eq(ListingStatus::Open.as_str()))
+        .filter(listing::Column::ExpiresAt.lte(before))
+        .filter(listing::Column::RemindedAt.is_null())
+        .limit(500)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut claimed = Vec::new();
+    for (id, member) in due {
+        let result = listing::Entity::update_many()
+            .col_expr(listing::Column::RemindedAt, Expr::value(now))
+            .filter(listing::Column::Id.eq(id))
+            .filter(listing::Column::RemindedAt.is_null())
+            .exec(db)
+            .await?;
+        if result.rows_affected == 1 {
+            claimed.push((ListingId::from_uuid(id), MemberId::from_uuid(member)));
+        }
+    }
+    Ok(claimed)
+}
+
+/// How many listings a member posted since a moment (for the limit on posting).
+pub async fn posted_since(db: &impl ConnectionTrait, member: MemberId, since: DateTime<Utc>) -> StoreResult<u64> {
+    Ok(listing::Entity::find()
+        .filter(listing::Column::MemberId.eq(member.uuid()))
+        .filter(listing::Column::CreatedAt.gte(since))
+        .count(db)
+        .await?)
+}
+
+/// Whether a category exists and is in use.
+pub async fn category_usable(db: &impl ConnectionTrait, id: CategoryId) -> StoreResult<bool> {
+    Ok(listing_category::Entity::find_by_id(id.uuid()).one(db).await?.is_some_and(|c| !c.retired))
+}
