@@ -4,5 +4,6 @@
 
 mod browser;
 mod journey;
+mod synergy;
 mod talk;
 mod trust;

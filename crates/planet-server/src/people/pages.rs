@@ -181,6 +181,8 @@ struct ShowPage {
     manager_errors: FormErrors,
     manager_email: String,
     awards: Vec<AwardView>,
+    /// What they have given and received in Synergy (people only).
+    record: Option<RecordView>,
     awardable: Vec<(String, String)>,
     badge_errors: FormErrors,
     /// Whether I have blocked them (None: not someone I could block).
@@ -206,6 +208,46 @@ pub struct StatementForm {
     visibility: String,
     note: String,
     met_in_person: String,
+}
+
+/// One line of "Given and received".
+pub struct RecordLine {
+    listing: String,
+    title: String,
+    gave: bool,
+    with: String,
+    when: String,
+    /// What the other said: (rating, comment).
+    feedback: Option<(&'static str, String)>,
+}
+
+pub struct RecordView {
+    given: usize,
+    received: usize,
+    positive: usize,
+    rated: usize,
+    lines: Vec<RecordLine>,
+}
+
+fn record_view(record: crate::synergy::service::TrackRecord) -> RecordView {
+    RecordView {
+        given: record.given,
+        received: record.received,
+        positive: record.positive,
+        rated: record.rated,
+        lines: record
+            .items
+            .into_iter()
+            .map(|item| RecordLine {
+                listing: item.listing.to_string(),
+                title: item.title,
+                gave: item.gave,
+                with: item.with,
+                when: day(item.at),
+                feedback: item.feedback.map(|f| (f.rating.label(), f.comment)),
+            })
+            .collect(),
+    }
 }
 
 #[derive(Default)]
@@ -242,6 +284,12 @@ async fn show_page(state: &AppState, ctx: &Ctx, id: &str, forms: ShowForms) -> A
         })
         .collect();
     let blocked = super::blocks::state_of(state, ctx, profile.member).await?;
+    let record = match profile.member {
+        Some(member) if !view.subject.is_applicant() => {
+            Some(record_view(crate::synergy::service::track_record(state, ctx, member).await?))
+        }
+        _ => None,
+    };
     Ok(ShowPage {
         message_to: match (blocked, profile.member) {
             (Some(false), Some(member)) if !view.subject.is_applicant() => Some(member.to_string()),
@@ -281,6 +329,7 @@ async fn show_page(state: &AppState, ctx: &Ctx, id: &str, forms: ShowForms) -> A
         manager_errors: forms.manager_errors,
         manager_email: forms.manager_email,
         awards,
+        record,
         awardable: awardable.into_iter().map(|b| (b.id.to_string(), b.name)).collect(),
         badge_errors: forms.badge_errors,
     })

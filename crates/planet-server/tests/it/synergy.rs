@@ -159,6 +159,8 @@ async fn an_offer_goes_from_first_post_to_a_deal_and_feedback() {
     assert!(!page.contains("Lovely apples"), "{page}");
     let (_, page) = bob.get_text(&format!("/synergy/listings/{id}")).await;
     assert!(page.contains("is saved. It will show when"), "{page}");
+    let (_, profile) = cat.get_text(&format!("/people/{}", m.ann.0)).await;
+    assert!(profile.contains("Gave 1") && !profile.contains("Lovely apples"), "{profile}");
     assert_eq!(cat.post(&feedback, &[("rating", "negative")]).await.status().as_u16(), 403);
     assert_eq!(
         ann.post(&feedback, &[("rating", "positive"), ("comment", "Thank you, Bob")]).await.status().as_u16(),
@@ -169,6 +171,12 @@ async fn an_offer_goes_from_first_post_to_a_deal_and_feedback() {
         assert!(page.contains("Lovely apples") && page.contains("Thank you, Bob"), "{page}");
     }
     assert_eq!(ann.post(&feedback, &[("rating", "neutral")]).await.status().as_u16(), 409);
+    // Their profiles show what they gave and received, and what the other said.
+    let (_, profile) = cat.get_text(&format!("/people/{}", m.ann.0)).await;
+    assert!(profile.contains("Gave 1 · received 0 · 1 of 1 said it went well"), "{profile}");
+    assert!(profile.contains("Lovely apples") && profile.contains("Bramley apples"), "{profile}");
+    let (_, profile) = cat.get_text(&format!("/people/{}", m.bob.0)).await;
+    assert!(profile.contains("Received") && profile.contains("Thank you, Bob"), "{profile}");
 }
 
 #[tokio::test]

@@ -7,7 +7,7 @@ use crate::entities::{deal, deal_feedback, listing, listing_interest, listing_re
 use crate::queries::corrupt;
 use chrono::{DateTime, Utc};
 use planet_domain::synergy::{DealState, Minor, Price, Rating, Side};
-use planet_domain::{DealId, ListingId, MemberId, ReportId, TopicId};
+use planet_domain::{DealId, ListingId, MemberId, ReportId, SpaceId, TopicId};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use std::collections::HashMap;
@@ -113,6 +113,8 @@ async fn names(db: &impl ConnectionTrait, ids: impl Iterator<Item = Uuid>) -> St
 pub struct Deal {
     pub id: DealId,
     pub listing: ListingId,
+    /// The space of its listing (who may see it).
+    pub space: SpaceId,
     /// Who posted the listing.
     pub poster: MemberId,
     pub poster_name: String,
@@ -192,11 +194,22 @@ pub async fn close(
 
 async fn typed(db: &impl ConnectionTrait, rows: Vec<deal::Model>) -> StoreResult<Vec<Deal>> {
     let names = names(db, rows.iter().flat_map(|r| [r.poster_id, r.other_id])).await?;
+    let spaces: HashMap<Uuid, Uuid> = listing::Entity::find()
+        .select_only()
+        .column(listing::Column::Id)
+        .column(listing::Column::SpaceId)
+        .filter(listing::Column::Id.is_in(rows.iter().map(|r| r.listing_id)))
+        .into_tuple::<(Uuid, Uuid)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
     rows.into_iter()
         .map(|row| {
             Ok(Deal {
                 id: DealId::from_uuid(row.id),
                 listing: ListingId::from_uuid(row.listing_id),
+                space: SpaceId::from_uuid(spaces.get(&row.listing_id).copied().unwrap_or_default()),
                 poster: MemberId::from_uuid(row.poster_id),
                 poster_name: names.get(&row.poster_id).cloned().unwrap_or_default(),
                 other: MemberId::from_uuid(row.other_id),
@@ -336,7 +349,7 @@ pub async fn report(
 pub struct Reported {
     pub listing: ListingId,
     pub title: String,
-    pub space: planet_domain::SpaceId,
+    pub space: SpaceId,
     pub hidden: bool,
     pub reasons: Vec<String>,
 }
@@ -365,7 +378,7 @@ pub async fn reported(db: &impl ConnectionTrait) -> StoreResult<Vec<Reported>> {
             None => out.push(Reported {
                 listing: id,
                 title: row.title.clone(),
-                space: planet_domain::SpaceId::from_uuid(row.space_id),
+                space: SpaceId::from_uuid(row.space_id),
                 hidden: row.hidden_at.is_some(),
                 reasons: vec![report.reason],
             }),
