@@ -8,11 +8,15 @@ use axum::http::{StatusCode, header};
 /// The most a listing with its photos may weigh.
 pub const MAX_BODY: usize = planet_domain::synergy::MAX_PHOTOS * crate::people::photos::MAX_UPLOAD + 64 * 1024;
 
-/// What the listing form sent, as typed.
-#[derive(Debug, Clone, Default)]
+/// What the listing form sent, as typed (also the JSON API's body).
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+#[serde(default)]
 pub struct ListingForm {
+    /// `offer` or `want` (fixed once posted).
     pub side: String,
+    /// `give`, `lend`, `swap`, `sell` or `help`.
     pub kind: String,
+    /// A category id (`GET /api/v1/listing-categories`).
     pub category: String,
     pub title: String,
     pub body: String,
@@ -20,10 +24,14 @@ pub struct ListingForm {
     pub area: String,
     pub available: String,
     pub quantity: String,
+    /// Like "2.50"; empty when there is none.
     pub price_pounds: String,
     pub price_credits: String,
+    /// How many days it stays up: 7, 14, 28, 56 or 90 (empty: 14 for offers, 28 for wants).
     pub days: String,
+    /// The space it is posted in (empty: the whole community).
     pub space: String,
+    /// The directory entry it is posted for (empty: oneself).
     pub profile: String,
     /// Photos to take off (editing).
     pub remove_photos: Vec<String>,

@@ -178,6 +178,15 @@ fn expected(method: &str, path: &str) -> Option<[Outcome; 7]> {
         ("POST", "/synergy/listings/{id}/moderate") => [L, A, F, N, F, P, P],
         // No photo has that id.
         ("GET", "/synergy/photos/{id}") => [L, A, F, N, N, N, N],
+        ("GET", "/api/v1/listings") | ("POST", "/api/v1/listings") | ("GET", "/api/v1/listing-categories") => MEMBERS,
+        ("GET", "/api/v1/listings/{id}") => SPACE_VIEW,
+        ("POST", "/api/v1/listings/{id}") | ("POST", "/api/v1/listings/{id}/promise") => [L, A, F, N, P, F, F],
+        ("POST", "/api/v1/listings/{id}/withdraw") | ("POST", "/api/v1/listings/{id}/repost") => [L, A, F, N, P, F, F],
+        ("POST", "/api/v1/listings/{id}/done") | ("POST", "/api/v1/listings/{id}/fell-through") => {
+            [L, A, F, N, P, P, F]
+        }
+        ("POST", "/api/v1/deals/{id}/feedback") => [L, A, F, N, P, P, F],
+        ("POST", "/api/v1/listings/{id}/interest") | ("POST", "/api/v1/listings/{id}/report") => [L, A, F, N, F, P, P],
         // Nobody has a notification with that id.
         ("POST", "/notifications/{id}/read") | ("POST", "/api/v1/notifications/{id}/read") => [L, A, F, N, N, N, N],
         _ => return None,

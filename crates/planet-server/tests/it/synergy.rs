@@ -280,3 +280,103 @@ async fn a_group_listing_is_seen_and_matched_only_within_the_group() {
     let (_, list) = m.bob.1.get_text("/synergy").await;
     assert!(list.contains("Pears"), "{list}");
 }
+
+#[tokio::test]
+async fn programs_trade_through_the_api() {
+    let m = market().await;
+    let client = reqwest::Client::new();
+    let api = |browser: &Browser, path: &str| format!("{}{path}", browser.base);
+    // Ann and Bob each have a personal access token.
+    let ann_token = api_token(&m.app, m.ann.0).await;
+    let bob_token = api_token(&m.app, m.bob.0).await;
+    let categories: serde_json::Value = client
+        .get(api(&m.ann.1, "/api/v1/listing-categories"))
+        .bearer_auth(&ann_token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let food =
+        categories.as_array().unwrap().iter().find(|c| c["name"] == "Food").unwrap()["id"].as_str().unwrap().to_owned();
+    let body = serde_json::json!({"side": "offer", "kind": "sell", "category": food, "title": "Runner beans", "price_pounds": "1.50", "price_credits": "2", "tags": "veg"});
+    let response =
+        client.post(api(&m.ann.1, "/api/v1/listings")).bearer_auth(&ann_token).json(&body).send().await.unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    let listing: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(listing["price"]["pence"], 150);
+    assert_eq!(listing["price"]["credit_hundredths"], 200);
+    let id = listing["id"].as_str().unwrap().to_owned();
+    // A bad body: a clear error with a stable code.
+    let bad =
+        serde_json::json!({"side": "offer", "kind": "sell", "category": food, "title": "Beans", "price_pounds": "-1"});
+    let response =
+        client.post(api(&m.ann.1, "/api/v1/listings")).bearer_auth(&ann_token).json(&bad).send().await.unwrap();
+    assert_eq!(response.status().as_u16(), 422);
+    assert!(response.text().await.unwrap().contains("price_negative"));
+    // Bob finds it, is interested, is promised it, and completes it.
+    let page: serde_json::Value = client
+        .get(api(&m.bob.1, "/api/v1/listings?q=beans"))
+        .bearer_auth(&bob_token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(page["total"], 1);
+    let response = client
+        .post(api(&m.bob.1, &format!("/api/v1/listings/{id}/interest")))
+        .bearer_auth(&bob_token)
+        .json(&serde_json::json!({"message": "I'll take them"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    let response = client
+        .post(api(&m.ann.1, &format!("/api/v1/listings/{id}/promise")))
+        .bearer_auth(&ann_token)
+        .json(&serde_json::json!({"member": m.bob.0.to_string()}))
+        .send()
+        .await
+        .unwrap();
+    let promised: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(promised["status"], "promised");
+    let response = client
+        .post(api(&m.bob.1, &format!("/api/v1/listings/{id}/done")))
+        .bearer_auth(&bob_token)
+        .send()
+        .await
+        .unwrap();
+    let done: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(done["status"], "done");
+    assert_eq!(done["deals"][0]["state"], "done");
+    assert_eq!(done["deals"][0]["price"]["pence"], 150);
+    let deal = done["deals"][0]["id"].as_str().unwrap().to_owned();
+    let response = client
+        .post(api(&m.bob.1, &format!("/api/v1/deals/{deal}/feedback")))
+        .bearer_auth(&bob_token)
+        .json(&serde_json::json!({"rating": "positive", "comment": "Fresh"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+}
+
+/// A personal access token for a member, made directly in the store.
+async fn api_token(app: &TestApp, member: MemberId) -> String {
+    let token = format!("planet_{}", uuid::Uuid::now_v7().simple());
+    let hash = planet_server::identity::crypto::token_hash(&token);
+    planet_store::queries::accounts::create_token(
+        app.db(),
+        planet_domain::TokenId::new_v7(),
+        member,
+        "test",
+        &hash,
+        app.clock_now(),
+    )
+    .await
+    .unwrap();
+    token
+}
