@@ -20,6 +20,8 @@ string_enum!(
         Feedback => "feedback", "left feedback on a deal with you";
         Expiring => "expiring", "your listing closes soon";
         Expired => "expired", "your listing has closed";
+        SavedSearch => "search", "posted something your saved search looks for";
+        Chase => "chase", "a promise is waiting to be marked done";
     }
 );
 

@@ -16,6 +16,7 @@ mod m20261128_000009_conversations;
 mod m20261128_000010_message_images;
 mod m20261128_000011_topic_version;
 mod m20261128_000012_synergy;
+mod m20261128_000013_synergy_alerts;
 
 pub struct Migrator;
 
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000010_message_images::Migration),
             Box::new(m20261128_000011_topic_version::Migration),
             Box::new(m20261128_000012_synergy::Migration),
+            Box::new(m20261128_000013_synergy_alerts::Migration),
         ]
     }
 }

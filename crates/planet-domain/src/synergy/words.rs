@@ -77,6 +77,46 @@ pub fn matches(a: &MatchFacts<'_>, b: &MatchFacts<'_>) -> bool {
         && a.keywords.intersection(b.keywords).next().is_some()
 }
 
+/// A saved search: each part that is set must hold, and every word must be among the
+/// listing's words (title, tags and description).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SearchFilter {
+    pub side: Option<Side>,
+    pub kind: Option<ListingKind>,
+    pub category: Option<uuid::Uuid>,
+    pub area: Option<String>,
+    pub space: Option<uuid::Uuid>,
+    pub words: Vec<String>,
+}
+
+/// A new listing, as a saved search looks at it.
+#[derive(Debug, Clone)]
+pub struct Searched<'a> {
+    pub side: Side,
+    pub kind: ListingKind,
+    pub category: uuid::Uuid,
+    pub area: &'a str,
+    pub space: uuid::Uuid,
+    pub words: &'a BTreeSet<String>,
+}
+
+impl SearchFilter {
+    /// A search with nothing in it would match everything: not worth an alert.
+    pub fn is_empty(&self) -> bool {
+        *self == SearchFilter::default()
+    }
+
+    pub fn answers(&self, listing: &Searched<'_>) -> bool {
+        !self.is_empty()
+            && self.side.is_none_or(|s| s == listing.side)
+            && self.kind.is_none_or(|k| k == listing.kind)
+            && self.category.is_none_or(|c| c == listing.category)
+            && self.area.as_deref().is_none_or(|a| a == listing.area)
+            && self.space.is_none_or(|s| s == listing.space)
+            && self.words.iter().all(|w| listing.words.contains(w))
+    }
+}
+
 /// Whether text holds what looks like an exact address: a full UK postcode ("IP22 4AB") or a
 /// house number before a street word ("12 Mere Street"). The area of town is enough; the
 /// address is passed on in private once a deal is agreed.
@@ -208,6 +248,25 @@ mod tests {
     fn money_outside_is_noticed() {
         assert_eq!(money_outside("Pay by Bank  Transfer first"), Some("bank transfer"));
         assert_eq!(money_outside("£5 cash when you collect"), None);
+    }
+
+    #[test]
+    fn saved_searches_answer_listings_that_hold_every_part() {
+        let words = words("Bramley apples for crumble");
+        let listing = Searched {
+            side: Side::Offer,
+            kind: ListingKind::Give,
+            category: uuid::Uuid::from_u128(1),
+            area: "Near the Mere",
+            space: uuid::Uuid::from_u128(9),
+            words: &words,
+        };
+        let apples = SearchFilter { words: vec!["apple".into()], ..SearchFilter::default() };
+        assert!(apples.answers(&listing));
+        assert!(!SearchFilter { side: Some(Side::Want), ..apples.clone() }.answers(&listing));
+        assert!(!SearchFilter { words: vec!["apple".into(), "pear".into()], ..apples.clone() }.answers(&listing));
+        assert!(SearchFilter { area: Some("Near the Mere".into()), ..apples }.answers(&listing));
+        assert!(!SearchFilter::default().answers(&listing), "an empty search alerts nobody");
     }
 
     proptest! {

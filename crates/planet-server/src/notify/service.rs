@@ -236,6 +236,8 @@ fn listing_headline(kind: NotificationKind, actor: &str, title: &str) -> String 
         NotificationKind::Feedback => format!("{actor} left feedback about “{title}”"),
         NotificationKind::Expiring => format!("Your listing “{title}” closes in two days"),
         NotificationKind::Expired => format!("Your listing “{title}” has closed. You can put it up again"),
+        NotificationKind::SavedSearch => format!("New for your saved search: “{title}”"),
+        NotificationKind::Chase => format!("Did “{title}” happen? Mark it done, or say it fell through"),
         _ => format!("{actor} {} “{title}”", kind.label()),
     }
 }

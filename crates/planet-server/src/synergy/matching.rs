@@ -1,6 +1,7 @@
 //! Matching: when a listing goes up, the members whose open listings on the other side it
-//! answers (same category, a shared word of title or tags) are told — each only if they may
-//! see the new listing, and never about someone they blocked.
+//! answers (same category, a shared word of title or tags) are told, and so are those whose
+//! saved searches it answers — each only if they may see the new listing, and never about
+//! someone they blocked.
 
 use crate::access::facts_for;
 use crate::error::AppResult;
@@ -11,11 +12,11 @@ use planet_domain::MemberId;
 use planet_domain::notification::NotificationKind;
 use planet_domain::policy::{Action, ListingFacts, Resource, authorize};
 use planet_domain::synergy::Side;
-use planet_domain::synergy::words::{MatchFacts, matches};
+use planet_domain::synergy::words::{MatchFacts, Searched, matches};
 use planet_store::ConnectionTrait;
 use planet_store::queries::accounts;
 use planet_store::queries::spaces;
-use planet_store::queries::synergy::{self as listings, Listing};
+use planet_store::queries::synergy::{self as listings, Listing, ListingWords, alerts};
 use std::collections::{BTreeSet, HashSet};
 
 /// At most this many members are told about one new listing.
@@ -28,9 +29,52 @@ fn other(side: Side) -> Side {
     }
 }
 
-/// Tell the posters of open listings that `listing` answers. Returns whom to ring.
+/// Tell the posters of open listings that `listing` answers, and the members whose saved
+/// searches it answers. Returns whom to ring.
 pub async fn tell(
     state: &AppState,
+    db: &impl ConnectionTrait,
+    listing: &Listing,
+    words: &ListingWords,
+) -> AppResult<Vec<MemberId>> {
+    let poster = accounts::members_by_ids(db, &[listing.member]).await?.pop();
+    let matched = matched(db, listing, &words.keywords).await?;
+    let mut told =
+        tell_listing(state, db, &matched, listing.id, &listing.title, NotificationKind::Match, poster.as_ref()).await?;
+    let searching: Vec<MemberId> =
+        searching(db, listing, &words.all).await?.into_iter().filter(|m| !matched.contains(m)).collect();
+    let kind = NotificationKind::SavedSearch;
+    told.extend(tell_listing(state, db, &searching, listing.id, &listing.title, kind, poster.as_ref()).await?);
+    Ok(told)
+}
+
+/// The members whose saved searches the listing answers (and who may see it).
+async fn searching(db: &impl ConnectionTrait, listing: &Listing, words: &BTreeSet<String>) -> AppResult<Vec<MemberId>> {
+    let searched = Searched {
+        side: listing.side,
+        kind: listing.kind,
+        category: listing.category.uuid(),
+        area: &listing.area,
+        space: listing.space.uuid(),
+        words,
+    };
+    let mut wanted: Vec<MemberId> = Vec::new();
+    for saved in alerts::all(db).await? {
+        if saved.member != listing.member
+            && !wanted.contains(&saved.member)
+            && super::service::filter_of(&saved.query).answers(&searched)
+        {
+            wanted.push(saved.member);
+        }
+    }
+    let able = who_may_see(db, listing, &wanted).await?;
+    wanted.retain(|m| able.contains(m));
+    wanted.truncate(MOST_TOLD);
+    Ok(wanted)
+}
+
+/// The posters of open listings on the other side that this one answers (and who may see it).
+async fn matched(
     db: &impl ConnectionTrait,
     listing: &Listing,
     keywords: &BTreeSet<String>,
@@ -55,12 +99,14 @@ pub async fn tell(
     let able = who_may_see(db, listing, &wanted).await?;
     wanted.retain(|m| able.contains(m));
     wanted.truncate(MOST_TOLD);
-    let poster = accounts::members_by_ids(db, &[listing.member]).await?.pop();
-    tell_listing(state, db, &wanted, listing.id, &listing.title, NotificationKind::Match, poster.as_ref()).await
+    Ok(wanted)
 }
 
 /// Of some members, those who may see the listing, by the one authorization path.
 async fn who_may_see(db: &impl ConnectionTrait, listing: &Listing, ids: &[MemberId]) -> AppResult<HashSet<MemberId>> {
+    if ids.is_empty() {
+        return Ok(HashSet::new());
+    }
     let chain = spaces::chain(db, listing.space).await?;
     let chain_ids: Vec<_> = chain.iter().map(|s| s.id).collect();
     let roles = spaces::roles_of_many(db, ids, &chain_ids).await?;

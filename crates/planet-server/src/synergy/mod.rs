@@ -3,6 +3,7 @@
 //! new listing that answers theirs; `input` reads the listing form (with its photos);
 //! `pages` and `api` are the HTML and JSON handlers.
 
+pub mod alerts;
 pub mod api;
 pub mod deals;
 pub mod input;

@@ -75,6 +75,28 @@ struct BrowsePage {
     more: bool,
     /// The filters as a query string, without the page, for the pager and the view switch.
     query: String,
+    /// Something is searched for: it can be saved.
+    searching: bool,
+    moderates: bool,
+}
+
+impl BrowsePage {
+    /// The search being looked at, for the form that saves it.
+    fn search_fields(&self) -> Vec<(&'static str, &str)> {
+        let f = &self.form;
+        [
+            ("side", &f.side),
+            ("kind", &f.kind),
+            ("category", &f.category),
+            ("area", &f.area),
+            ("space", &f.space),
+            ("q", &f.q),
+        ]
+        .into_iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| (k, v.as_str()))
+        .collect()
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -86,16 +108,12 @@ pub struct BrowseQuery {
 }
 
 fn query_string(form: &BrowseForm, view: &str) -> String {
-    crate::web::forms::query_string(&[
-        ("side", &form.side),
-        ("kind", &form.kind),
-        ("category", &form.category),
-        ("area", &form.area),
-        ("space", &form.space),
-        ("q", &form.q),
-        ("trusted", &form.trusted),
-        ("view", view),
-    ])
+    let query = form.query();
+    match (query.is_empty(), view.is_empty()) {
+        (_, true) => query,
+        (true, false) => format!("view={view}"),
+        (false, false) => format!("{query}&view={view}"),
+    }
 }
 
 pub async fn browse(State(state): State<AppState>, ctx: Ctx, Query(query): Query<BrowseQuery>) -> AppResult<Response> {
@@ -118,6 +136,8 @@ pub async fn browse(State(state): State<AppState>, ctx: Ctx, Query(query): Query
         spaces: found.spaces.iter().map(|(id, name)| (id.to_string(), name.clone())).collect(),
         areas: found.areas,
         query: query_string(&query.form, &query.view),
+        searching: !query.form.filter().is_empty(),
+        moderates: found.moderates,
         form: query.form,
     }
     .into_response())
@@ -634,4 +654,165 @@ pub async fn moderate(
 ) -> AppResult<Response> {
     service::moderate(&state, &ctx, &id, form.action == "hide").await?;
     Ok(Redirect::to("/synergy/reported").into_response())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "synergy/searches.html")]
+struct SearchesPage {
+    layout: Layout,
+    /// (id, words, link)
+    items: Vec<(String, String, String)>,
+    errors: FormErrors,
+}
+
+/// A saved search in words: "apples · offers · Food".
+fn describe_search(query: &str, categories: &[(String, String)]) -> String {
+    let form: BrowseForm = Query::<BrowseForm>::try_from_uri(&format!("/?{query}").parse().unwrap_or_default())
+        .map(|q| q.0)
+        .unwrap_or_default();
+    let mut parts = Vec::new();
+    if !form.q.is_empty() {
+        parts.push(format!("“{}”", form.q));
+    }
+    match Side::parse(&form.side) {
+        Some(Side::Offer) => parts.push("offers".to_owned()),
+        Some(Side::Want) => parts.push("wants".to_owned()),
+        None => {}
+    }
+    if let Some(kind) = ListingKind::parse(&form.kind) {
+        parts.push(kind.label().to_lowercase());
+    }
+    if let Some((_, name)) = categories.iter().find(|(id, _)| *id == form.category) {
+        parts.push(name.clone());
+    }
+    if !form.area.is_empty() {
+        parts.push(form.area.clone());
+    }
+    if !form.space.is_empty() {
+        parts.push("in one group".to_owned());
+    }
+    parts.join(" · ")
+}
+
+async fn searches_page(state: &AppState, ctx: &Ctx, errors: FormErrors) -> AppResult<SearchesPage> {
+    let saved = super::alerts::saved_searches(state, ctx).await?;
+    let categories: Vec<(String, String)> = planet_store::queries::synergy::categories(state.db())
+        .await?
+        .into_iter()
+        .map(|c| (c.id.to_string(), c.name))
+        .collect();
+    Ok(SearchesPage {
+        layout: ctx.layout("Your saved searches"),
+        items: saved
+            .iter()
+            .filter(|s| super::alerts::describes_something(&s.query))
+            .map(|s| (s.id.to_string(), describe_search(&s.query, &categories), format!("/synergy?{}", s.query)))
+            .collect(),
+        errors,
+    })
+}
+
+pub async fn searches(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
+    Ok(searches_page(&state, &ctx, FormErrors::none()).await?.into_response())
+}
+
+pub async fn save_search(State(state): State<AppState>, ctx: Ctx, Form(form): Form<BrowseForm>) -> AppResult<Response> {
+    match super::alerts::save_search(&state, &ctx, &form).await {
+        Ok(()) => Ok(Redirect::to("/synergy/searches?saved=1").into_response()),
+        Err(err) => {
+            let page = searches_page(&state, &ctx, FormErrors::none()).await?;
+            form_again(err, |errors| SearchesPage { errors, ..page })
+        }
+    }
+}
+
+pub async fn delete_search(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> AppResult<Response> {
+    super::alerts::delete_search(&state, &ctx, &id).await?;
+    Ok(Redirect::to("/synergy/searches").into_response())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "synergy/feeds.html")]
+struct FeedsPage {
+    layout: Layout,
+    made: Option<String>,
+    /// The new link's token, shown once.
+    token: Option<String>,
+    base: String,
+    spaces: Vec<(String, String)>,
+}
+
+async fn feeds_page(state: &AppState, ctx: &Ctx, token: Option<String>) -> AppResult<FeedsPage> {
+    let made = super::alerts::feed_link_made(state, ctx).await?.map(when);
+    let sight = crate::talk::sight::sight(state, ctx, false).await?;
+    Ok(FeedsPage {
+        layout: ctx.layout("Offers in a feed reader"),
+        made,
+        token,
+        base: state.public_base().to_owned(),
+        spaces: sight.spaces.iter().map(|s| (s.to_string(), sight.name(*s))).collect(),
+    })
+}
+
+pub async fn feeds(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
+    Ok(feeds_page(&state, &ctx, None).await?.into_response())
+}
+
+pub async fn new_feed_link(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
+    let token = super::alerts::new_feed_link(&state, &ctx).await?;
+    Ok(feeds_page(&state, &ctx, Some(token)).await?.into_response())
+}
+
+pub async fn revoke_feed_link(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
+    super::alerts::revoke_feed_link(&state, &ctx).await?;
+    Ok(Redirect::to("/synergy/feeds").into_response())
+}
+
+#[derive(Template)]
+#[template(path = "synergy/feed.xml", escape = "html")]
+struct FeedXml {
+    id: String,
+    title: String,
+    updated: String,
+    base: String,
+    entries: Vec<(String, String, String, String, String)>,
+}
+
+/// The Atom feed of a space's newest offers, for a feed reader holding the secret link.
+pub async fn feed(State(state): State<AppState>, Path((token, space)): Path<(String, String)>) -> AppResult<Response> {
+    let feed = super::alerts::feed(&state, &token, &space).await?;
+    let base = state.public_base().to_owned();
+    let xml = FeedXml {
+        id: format!("{base}/spaces/{}", feed.space),
+        title: format!("New offers in {}", feed.space_name),
+        updated: feed.updated.to_rfc3339(),
+        entries: feed
+            .offers
+            .iter()
+            .map(|c| {
+                let summary = [
+                    kind_phrase(c.side, c.kind).to_owned(),
+                    c.price.describe(CREDITS),
+                    c.area.clone(),
+                    c.poster.clone(),
+                ]
+                .into_iter()
+                .filter(|p| !p.is_empty())
+                .collect::<Vec<_>>()
+                .join(" · ");
+                (c.id.to_string(), c.title.clone(), c.created_at.to_rfc3339(), summary, c.poster.clone())
+            })
+            .collect(),
+        base,
+    }
+    .render()
+    .map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/atom+xml; charset=utf-8"),
+            (header::CACHE_CONTROL, "private, max-age=300"),
+        ],
+        xml,
+    )
+        .into_response())
 }

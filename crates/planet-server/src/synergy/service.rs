@@ -15,7 +15,7 @@ use crate::web::markdown;
 use chrono::Duration;
 use planet_domain::notification::NotificationKind;
 use planet_domain::policy::{Action, ListingFacts, Resource, authorize};
-use planet_domain::synergy::words::{keywords, looks_like_address, money_outside, words};
+use planet_domain::synergy::words::{SearchFilter, keywords, looks_like_address, money_outside, words};
 use planet_domain::synergy::{
     self as rules, ListingEvent, ListingKind, ListingStatus, MAX_PHOTOS, Price, Side, next_status,
 };
@@ -312,7 +312,7 @@ pub async fn post(
         listings::add_photo(&txn, id, i32::try_from(position).unwrap_or(0), new, now).await?;
     }
     let listing = listings::get(&txn, id).await?.ok_or_else(AppError::not_found)?;
-    let told = matching::tell(state, &txn, &listing, &words.keywords).await?;
+    let told = matching::tell(state, &txn, &listing, &words).await?;
     state.commit(txn).await?;
     state.ring(told).await;
     state.wake_mailer();
@@ -460,6 +460,49 @@ pub struct BrowseForm {
     pub page: u64,
 }
 
+impl BrowseForm {
+    /// The search as a query string (without the page), for links and saved searches.
+    pub fn query(&self) -> String {
+        crate::web::forms::query_string(&[
+            ("side", &self.side),
+            ("kind", &self.kind),
+            ("category", &self.category),
+            ("area", &self.area),
+            ("space", &self.space),
+            ("q", &self.q),
+            ("trusted", &self.trusted),
+        ])
+    }
+
+    /// What a saved search looks for.
+    pub fn filter(&self) -> SearchFilter {
+        SearchFilter {
+            side: Side::parse(&self.side),
+            kind: ListingKind::parse(&self.kind),
+            category: self.category.parse().ok(),
+            area: Some(self.area.trim().to_owned()).filter(|a| !a.is_empty()),
+            space: self.space.parse().ok(),
+            words: search_words(&self.q),
+        }
+    }
+}
+
+fn search_words(q: &str) -> Vec<String> {
+    words(&q.chars().take(200).collect::<String>()).into_iter().take(8).collect()
+}
+
+/// A saved search's filter, from its query string.
+pub fn filter_of(query: &str) -> SearchFilter {
+    let form: BrowseForm = parse_query(query);
+    form.filter()
+}
+
+fn parse_query(query: &str) -> BrowseForm {
+    axum::extract::Query::<BrowseForm>::try_from_uri(&format!("/?{query}").parse().unwrap_or_default())
+        .map(|q| q.0)
+        .unwrap_or_default()
+}
+
 pub struct Browsed {
     pub cards: Vec<Card>,
     pub total: u64,
@@ -468,6 +511,8 @@ pub struct Browsed {
     pub areas: Vec<String>,
     /// How many said they are interested, per listing.
     pub interest: HashMap<ListingId, u64>,
+    /// The member looks after some space (and may see reported listings).
+    pub moderates: bool,
 }
 
 /// Browse and search the open listings in every space the member may see inside.
@@ -483,7 +528,7 @@ pub async fn browse(state: &AppState, ctx: &Ctx, form: &BrowseForm) -> AppResult
         kind: ListingKind::parse(&form.kind),
         category: form.category.parse().ok(),
         area: Some(form.area.trim().to_owned()).filter(|a| !a.is_empty()),
-        words: words(&form.q.chars().take(200).collect::<String>()).into_iter().take(8).collect(),
+        words: search_words(&form.q),
         ..Browse::default()
     };
     if let Ok(space) = form.space.parse::<SpaceId>() {
@@ -510,6 +555,7 @@ pub async fn browse(state: &AppState, ctx: &Ctx, form: &BrowseForm) -> AppResult
         categories: listings::categories(state.db()).await?,
         spaces: sight.spaces.iter().map(|s| (*s, sight.name(*s))).collect(),
         areas: listings::areas(state.db()).await?,
+        moderates: !sight.moderated.is_empty(),
     })
 }
 
@@ -580,7 +626,9 @@ pub async fn repost(state: &AppState, ctx: &Ctx, id: &str) -> AppResult<ListingI
         return Err(AppError::refused("listing_changed", "This listing changed meanwhile. Please look again."));
     }
     let keywords = keywords(&listing.title, &listing.tags);
-    let told = matching::tell(state, &txn, listing, &keywords).await?;
+    let mut all = words(&listing.body);
+    all.extend(keywords.iter().cloned());
+    let told = matching::tell(state, &txn, listing, &ListingWords { keywords, all }).await?;
     state.commit(txn).await?;
     state.ring(told).await;
     state.wake_mailer();
@@ -633,8 +681,8 @@ pub async fn moderate(state: &AppState, ctx: &Ctx, id: &str, hide: bool) -> AppR
     Ok(found.listing.id)
 }
 
-/// Close listings whose time ran out, and remind posters two days before. Returns how many
-/// members were told.
+/// Close listings whose time ran out, remind posters two days before, and chase up promises
+/// left hanging. Returns how many members were told.
 pub async fn expire_and_remind(state: &AppState) -> AppResult<usize> {
     let now = state.now();
     let txn = state.store().begin().await?;
@@ -646,6 +694,11 @@ pub async fn expire_and_remind(state: &AppState) -> AppResult<usize> {
     for (listing, member) in listings::claim_reminders(&txn, now + rules::REMINDER_BEFORE, now).await? {
         let title = listings::get(&txn, listing).await?.map(|l| l.title).unwrap_or_default();
         told.extend(tell_listing(state, &txn, &[member], listing, &title, NotificationKind::Expiring, None).await?);
+    }
+    // A promise a week old that neither side has marked done or called off: ask them both, once.
+    for deal in deals::claim_stale(&txn, now - rules::STALE_PROMISE, now).await? {
+        let sides = [deal.poster, deal.other];
+        told.extend(tell_listing(state, &txn, &sides, deal.listing, &deal.title, NotificationKind::Chase, None).await?);
     }
     state.commit(txn).await?;
     let count = told.len();

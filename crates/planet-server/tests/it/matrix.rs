@@ -178,6 +178,11 @@ fn expected(method: &str, path: &str) -> Option<[Outcome; 7]> {
         ("POST", "/synergy/listings/{id}/moderate") => [L, A, F, N, F, P, P],
         // No photo has that id.
         ("GET", "/synergy/photos/{id}") => [L, A, F, N, N, N, N],
+        ("GET", "/synergy/searches") | ("POST", "/synergy/searches") | ("GET", "/synergy/feeds") => MEMBERS,
+        ("POST", "/synergy/feeds") | ("POST", "/synergy/feeds/revoke") => MEMBERS,
+        // No saved search has that id; no feed has that secret.
+        ("POST", "/synergy/searches/{id}/delete") => [L, A, F, N, N, N, N],
+        ("GET", "/feeds/{token}/spaces/{id}/offers") => [N, N, N, N, N, N, N],
         ("GET", "/api/v1/listings") | ("POST", "/api/v1/listings") | ("GET", "/api/v1/listing-categories") => MEMBERS,
         ("GET", "/api/v1/listings/{id}") => SPACE_VIEW,
         ("POST", "/api/v1/listings/{id}") | ("POST", "/api/v1/listings/{id}/promise") => [L, A, F, N, P, F, F],

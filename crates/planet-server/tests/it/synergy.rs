@@ -380,3 +380,88 @@ async fn api_token(app: &TestApp, member: MemberId) -> String {
     .unwrap();
     token
 }
+
+#[tokio::test]
+async fn saved_searches_alert_and_a_secret_feed_shows_new_offers() {
+    let m = market().await;
+    let (ann, bob, cat) = (&m.ann.1, &m.bob.1, &m.cat.1);
+    // Cat saves a search for bikes; an empty search cannot be saved.
+    let (status, page) = cat.post_text("/synergy/searches", &[("q", "")]).await;
+    assert_eq!(status, 422);
+    assert!(page.contains("Search for something first"), "{page}");
+    assert_eq!(cat.post("/synergy/searches", &[("q", "bikes"), ("side", "offer")]).await.status().as_u16(), 303);
+    let (_, page) = cat.get_text("/synergy/searches").await;
+    assert!(page.contains("“bikes” · offers"), "{page}");
+    // Ann offers a bike (the word is in the description): Cat is told; Bob is not.
+    let category =
+        synergy::categories(m.app.db()).await.unwrap().into_iter().find(|c| c.name == "Transport").unwrap().id;
+    let id = posted(
+        ann,
+        &[
+            ("side", "offer"),
+            ("kind", "sell"),
+            ("category", &category.to_string()),
+            ("title", "Child's first two-wheeler"),
+            ("body", "Good for small bikes riders"),
+            ("price_pounds", "15"),
+        ],
+    )
+    .await;
+    let (_, news) = cat.get_text("/notifications").await;
+    assert!(news.contains("New for your saved search: “Child&#39;s first two-wheeler”"), "{news}");
+    let (_, news) = bob.get_text("/notifications").await;
+    assert!(!news.contains("two-wheeler"));
+
+    // Bob makes a secret feed link; his reader gets the community's offers without a session.
+    let (status, page) = bob.post_text("/synergy/feeds", &[]).await;
+    assert_eq!(status, 200);
+    let link = page.split("<code class=\"token\">").nth(1).unwrap().split('<').next().unwrap().to_owned();
+    let path = link.trim_start_matches(&bob.base).to_owned();
+    assert!(path.starts_with("/feeds/"), "{path}");
+    let reader = m.app.browser();
+    let response = reader.get(&path).await;
+    assert_eq!(response.status().as_u16(), 200);
+    assert!(response.headers()["content-type"].to_str().unwrap().starts_with("application/atom+xml"));
+    let xml = response.text().await.unwrap();
+    assert!(xml.contains("<feed xmlns=\"http://www.w3.org/2005/Atom\">") && xml.contains("two-wheeler"), "{xml}");
+    assert!(xml.contains(&format!("/synergy/listings/{id}")));
+    // A new link stops the old one; so does revoking it.
+    assert_eq!(bob.post_text("/synergy/feeds", &[]).await.0, 200);
+    assert_eq!(reader.get(&path).await.status().as_u16(), 404);
+    assert_eq!(bob.post("/synergy/feeds/revoke", &[]).await.status().as_u16(), 303);
+    let (_, page) = bob.get_text("/synergy/feeds").await;
+    assert!(page.contains("You have no feed link yet"), "{page}");
+    // Someone else's saved search cannot be deleted by Bob.
+    let saved = planet_store::queries::synergy::alerts::of_member(m.app.db(), m.cat.0).await.unwrap();
+    assert_eq!(bob.post(&format!("/synergy/searches/{}/delete", saved[0].id), &[]).await.status().as_u16(), 404);
+    assert_eq!(cat.post(&format!("/synergy/searches/{}/delete", saved[0].id), &[]).await.status().as_u16(), 303);
+}
+
+#[tokio::test]
+async fn a_promise_left_hanging_for_a_week_is_chased_up_once() {
+    let m = market().await;
+    let (ann, bob) = (&m.ann.1, &m.bob.1);
+    let id = posted(ann, &[("side", "offer"), ("kind", "give"), ("category", &m.food), ("title", "Marrows")]).await;
+    bob.post(&format!("/synergy/listings/{id}/interest"), &[("message", "Yes please")]).await;
+    ann.post(&format!("/synergy/listings/{id}/promise"), &[("member", &m.bob.0.to_string())]).await;
+    m.app.clock.advance(Duration::days(7) + Duration::minutes(1));
+    planet_server::synergy::service::expire_and_remind(&m.app.state).await.unwrap();
+    for browser in [ann, bob] {
+        let (_, news) = browser.get_text("/notifications").await;
+        assert!(news.contains("Did “Marrows” happen?"), "{news}");
+    }
+    // Once only; and a promised listing does not expire under them.
+    m.app.clock.advance(Duration::days(10));
+    planet_server::synergy::service::expire_and_remind(&m.app.state).await.unwrap();
+    let (_, news) = ann.get_text("/notifications").await;
+    assert_eq!(news.matches("Did “Marrows” happen?").count(), 1);
+    assert_eq!(synergy::get(m.app.db(), id).await.unwrap().unwrap().status, ListingStatus::Promised);
+    // It fell through: Bob did not turn up. It is open again, and the no-show is recorded.
+    let response = ann.post(&format!("/synergy/listings/{id}/fell-through"), &[("reason", "no_show")]).await;
+    assert_eq!(response.status().as_u16(), 303);
+    assert_eq!(synergy::get(m.app.db(), id).await.unwrap().unwrap().status, ListingStatus::Open);
+    let deal = deals::of_listing(m.app.db(), id).await.unwrap().pop().unwrap();
+    assert_eq!(deal.state, DealState::NoShow);
+    let (_, news) = bob.get_text("/notifications").await;
+    assert!(news.contains("Ann Baker said “Marrows” fell through"), "{news}");
+}

@@ -18,6 +18,7 @@ pub struct Model {
     pub promised_at: DateTimeUtc,
     pub closed_at: Option<DateTimeUtc>,
     pub closed_by: Option<Uuid>,
+    pub chased_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -96,6 +96,8 @@ async fn an_empty_database_gets_the_whole_schema() {
         "deals",
         "deal_feedback",
         "listing_reports",
+        "saved_searches",
+        "feed_tokens",
     ] {
         assert!(tables.iter().any(|t| t == table), "missing table {table} in {tables:?}");
     }
@@ -113,7 +115,8 @@ async fn an_empty_database_gets_the_whole_schema() {
             "m20261128_000009_conversations",
             "m20261128_000010_message_images",
             "m20261128_000011_topic_version",
-            "m20261128_000012_synergy"
+            "m20261128_000012_synergy",
+            "m20261128_000013_synergy_alerts"
         ]
     );
     // Migrating again changes nothing.

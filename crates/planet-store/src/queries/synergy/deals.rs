@@ -167,6 +167,7 @@ pub async fn create(db: &impl ConnectionTrait, new: NewDeal<'_>) -> StoreResult<
         promised_at: Set(new.now),
         closed_at: Set(None),
         closed_by: Set(None),
+        chased_at: Set(None),
     })
     .exec_without_returning(db)
     .await?;
@@ -402,4 +403,33 @@ pub async fn resolve_reports(
         .exec(db)
         .await?;
     Ok(result.rows_affected)
+}
+
+/// Claim promises made before `before` that are neither done nor chased up yet, to chase them
+/// up once. Returns them.
+pub async fn claim_stale(
+    db: &impl ConnectionTrait,
+    before: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> StoreResult<Vec<Deal>> {
+    let rows = deal::Entity::find()
+        .filter(deal::Column::State.eq(DealState::Promised.as_str()))
+        .filter(deal::Column::PromisedAt.lte(before))
+        .filter(deal::Column::ChasedAt.is_null())
+        .limit(500)
+        .all(db)
+        .await?;
+    let mut claimed = Vec::new();
+    for row in rows {
+        let result = deal::Entity::update_many()
+            .col_expr(deal::Column::ChasedAt, Expr::value(now))
+            .filter(deal::Column::Id.eq(row.id))
+            .filter(deal::Column::ChasedAt.is_null())
+            .exec(db)
+            .await?;
+        if result.rows_affected == 1 {
+            claimed.push(row);
+        }
+    }
+    typed(db, claimed).await
 }

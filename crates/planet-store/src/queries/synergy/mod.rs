@@ -1,6 +1,7 @@
 //! Synergy: listings (offers and wants), their categories, photos and words, browsing and
 //! matching. Deals, responses and feedback are in `deals`.
 
+pub mod alerts;
 pub mod deals;
 
 use super::corrupt;
