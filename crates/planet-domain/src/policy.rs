@@ -69,6 +69,8 @@ pub enum Action {
     WriteCodeOfConduct,
     /// Start a private conversation with other members.
     StartConversation,
+    /// Keep the categories of offers and wants.
+    KeepCategories,
     // On a directory entry.
     /// Change an entry, and who runs it.
     EditProfile,
@@ -144,6 +146,7 @@ impl Action {
         Action::KeepValues,
         Action::WriteCodeOfConduct,
         Action::StartConversation,
+        Action::KeepCategories,
         Action::EditProfile,
         Action::SeeSpace,
         Action::ViewSpaceContent,
@@ -229,6 +232,7 @@ impl Action {
                 | Action::ConfigureAdmission
                 | Action::KeepValues
                 | Action::WriteCodeOfConduct
+                | Action::KeepCategories
         )
     }
 }

@@ -35,6 +35,8 @@ pub struct Caches {
     generation: AtomicU64,
     sessions: RwLock<HashMap<String, SessionEntry>>,
     directory: RwLock<Option<(Instant, Arc<SpaceIndex>)>>,
+    /// The areas named on live listings (the browse filter).
+    listing_areas: RwLock<Option<(Instant, Arc<Vec<String>>)>>,
 }
 
 /// A cached session: the member, when it was last seen, when it expires, and how many
@@ -58,6 +60,23 @@ impl Caches {
         match self.directory.write() {
             Ok(mut directory) => *directory = None,
             Err(poisoned) => *poisoned.into_inner() = None,
+        }
+        match self.listing_areas.write() {
+            Ok(mut areas) => *areas = None,
+            Err(poisoned) => *poisoned.into_inner() = None,
+        }
+    }
+
+    pub fn listing_areas(&self) -> Option<Arc<Vec<String>>> {
+        let areas = self.listing_areas.read().ok()?;
+        let (loaded, areas) = areas.as_ref()?;
+        (loaded.elapsed() < TTL).then(|| areas.clone())
+    }
+
+    pub fn remember_listing_areas(&self, generation: u64, areas: Arc<Vec<String>>) {
+        let Ok(mut slot) = self.listing_areas.write() else { return };
+        if self.generation() == generation {
+            *slot = Some((Instant::now(), areas));
         }
     }
 

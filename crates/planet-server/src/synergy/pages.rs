@@ -125,7 +125,8 @@ pub async fn browse(State(state): State<AppState>, ctx: Ctx, Query(query): Query
         grid,
         cards,
         total: found.total,
-        more: (query.form.page + 1) * service::PAGE_SIZE < found.total,
+        more: found.cards.len() as u64 == service::PAGE_SIZE
+            && ((query.form.page + 1) * service::PAGE_SIZE < found.total || found.total >= service::COUNT_UP_TO),
         categories: found
             .categories
             .iter()
@@ -815,4 +816,70 @@ pub async fn feed(State(state): State<AppState>, Path((token, space)): Path<(Str
         xml,
     )
         .into_response())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "synergy/categories.html")]
+struct CategoriesPage {
+    layout: Layout,
+    /// (id, name, retired)
+    items: Vec<(String, String, bool)>,
+    errors: FormErrors,
+    name: String,
+}
+
+async fn categories_page(state: &AppState, ctx: &Ctx, errors: FormErrors, name: String) -> AppResult<CategoriesPage> {
+    let items = service::categories_to_keep(state, ctx).await?;
+    Ok(CategoriesPage {
+        layout: ctx.layout("Categories of offers and wants"),
+        items: items.into_iter().map(|c| (c.id.to_string(), c.name, c.retired)).collect(),
+        errors,
+        name,
+    })
+}
+
+pub async fn categories(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
+    Ok(categories_page(&state, &ctx, FormErrors::none(), String::new()).await?.into_response())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct CategoryForm {
+    name: String,
+    /// "retire" or "restore"; empty to rename.
+    action: String,
+}
+
+pub async fn add_category(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(form): Form<CategoryForm>,
+) -> AppResult<Response> {
+    match service::add_category(&state, &ctx, &form.name).await {
+        Ok(()) => Ok(Redirect::to("/admin/listing-categories").into_response()),
+        Err(err) => {
+            let page = categories_page(&state, &ctx, FormErrors::none(), form.name.clone()).await?;
+            form_again(err, |errors| CategoriesPage { errors, ..page })
+        }
+    }
+}
+
+pub async fn change_category(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(form): Form<CategoryForm>,
+) -> AppResult<Response> {
+    let retired = match form.action.as_str() {
+        "retire" => Some(true),
+        "restore" => Some(false),
+        _ => None,
+    };
+    match service::change_category(&state, &ctx, &id, &form.name, retired).await {
+        Ok(()) => Ok(Redirect::to("/admin/listing-categories").into_response()),
+        Err(err) => {
+            let page = categories_page(&state, &ctx, FormErrors::none(), String::new()).await?;
+            form_again(err, |errors| CategoriesPage { errors, ..page })
+        }
+    }
 }

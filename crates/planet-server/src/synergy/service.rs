@@ -32,6 +32,8 @@ use uuid::Uuid;
 
 /// Listings a page of browsing shows.
 pub const PAGE_SIZE: u64 = 24;
+/// A browse counts its listings up to this many ("more than 1,000").
+pub const COUNT_UP_TO: u64 = 1001;
 /// Listings one member may post in a day: enough for a clear-out, not for a flood.
 const LISTINGS_PER_DAY: u64 = 20;
 
@@ -118,7 +120,7 @@ pub async fn choices(state: &AppState, ctx: &Ctx) -> AppResult<Choices> {
     let mut profiles: Vec<(ProfileId, String)> = entries.into_iter().map(|p| (p.id, p.name)).collect();
     // The member's own entry first.
     profiles.sort_by_key(|(id, _)| *id != person_profile(me.id));
-    let mut areas = listings::areas(state.db()).await?;
+    let mut areas = listing_areas(state).await?.as_ref().clone();
     for area in people::areas_in_use(state.db()).await? {
         if !areas.contains(&area) {
             areas.push(area);
@@ -546,7 +548,7 @@ pub async fn browse(state: &AppState, ctx: &Ctx, form: &BrowseForm) -> AppResult
         );
     }
     let cards = listings::browse(state.db(), &query, PAGE_SIZE, form.page * PAGE_SIZE).await?;
-    let total = listings::count(state.db(), &query).await?;
+    let total = listings::count(state.db(), &query, COUNT_UP_TO).await?;
     let ids: Vec<ListingId> = cards.iter().map(|c| c.id).collect();
     Ok(Browsed {
         interest: deals::interest_counts(state.db(), &ids).await?,
@@ -554,9 +556,21 @@ pub async fn browse(state: &AppState, ctx: &Ctx, form: &BrowseForm) -> AppResult
         total,
         categories: listings::categories(state.db()).await?,
         spaces: sight.spaces.iter().map(|s| (*s, sight.name(*s))).collect(),
-        areas: listings::areas(state.db()).await?,
+        areas: listing_areas(state).await?.as_ref().clone(),
         moderates: !sight.moderated.is_empty(),
     })
+}
+
+/// The areas named on live listings, cached like the directory (a browse must not count them
+/// all each time).
+async fn listing_areas(state: &AppState) -> AppResult<std::sync::Arc<Vec<String>>> {
+    if let Some(areas) = state.caches().listing_areas() {
+        return Ok(areas);
+    }
+    let generation = state.caches().generation();
+    let areas = std::sync::Arc::new(listings::areas(state.db()).await?);
+    state.caches().remember_listing_areas(generation, areas.clone());
+    Ok(areas)
 }
 
 /// The member's own listings, all of them, newest first.
@@ -779,4 +793,76 @@ pub async fn track_record(state: &AppState, ctx: &Ctx, member: MemberId) -> AppR
     }
     record.items.truncate(20);
     Ok(record)
+}
+
+/// The categories, for the stewards' page (retired ones too).
+pub async fn categories_to_keep(state: &AppState, ctx: &Ctx) -> AppResult<Vec<Category>> {
+    ctx.require(Action::KeepCategories)?;
+    Ok(listings::categories(state.db()).await?)
+}
+
+fn category_name(name: &str) -> AppResult<planet_domain::text::LabelName> {
+    planet_domain::text::LabelName::parse(name).map_err(|e| AppError::Invalid(vec![FieldError::from_input("name", e)]))
+}
+
+/// Stewards add a category (at the end of the list).
+pub async fn add_category(state: &AppState, ctx: &Ctx, name: &str) -> AppResult<()> {
+    ctx.require(Action::KeepCategories)?;
+    let name = category_name(name)?;
+    let txn = state.store().begin().await?;
+    if listings::category_named(&txn, name.as_str(), None).await? {
+        return Err(AppError::invalid(
+            "name",
+            "category_exists",
+            format!("There is already a category called {}.", name.as_str()),
+        ));
+    }
+    let now = state.now();
+    listings::add_category(&txn, CategoryId::new_v7(), name.as_str(), now).await?;
+    planet_store::queries::audit::record(&txn, Some(ctx.member()?.id), "categories.added", name.as_str(), "", now)
+        .await?;
+    state.commit(txn).await?;
+    Ok(())
+}
+
+/// Stewards rename a category, retire it (no new listings in it) or bring it back.
+pub async fn change_category(
+    state: &AppState,
+    ctx: &Ctx,
+    id: &str,
+    name: &str,
+    retired: Option<bool>,
+) -> AppResult<()> {
+    ctx.require(Action::KeepCategories)?;
+    let id: CategoryId = id.parse().map_err(|_| AppError::not_found())?;
+    if !listings::categories(state.db()).await?.iter().any(|c| c.id == id) {
+        return Err(AppError::not_found());
+    }
+    let now = state.now();
+    let txn = state.store().begin().await?;
+    let changed = match retired {
+        Some(retired) => listings::set_category_retired(&txn, id, retired).await?,
+        None => {
+            let name = category_name(name)?;
+            if listings::category_named(&txn, name.as_str(), Some(id)).await? {
+                return Err(AppError::invalid(
+                    "name",
+                    "category_exists",
+                    format!("There is already a category called {}.", name.as_str()),
+                ));
+            }
+            listings::rename_category(&txn, id, name.as_str()).await?
+        }
+    };
+    if !changed {
+        return Err(AppError::not_found());
+    }
+    let what = match retired {
+        Some(true) => "categories.retired",
+        Some(false) => "categories.restored",
+        None => "categories.renamed",
+    };
+    planet_store::queries::audit::record(&txn, Some(ctx.member()?.id), what, &id.to_string(), name, now).await?;
+    state.commit(txn).await?;
+    Ok(())
 }

@@ -108,6 +108,9 @@ fn expected(method: &str, path: &str) -> Option<[Outcome; 7]> {
         ("POST", "/trust/statements/{id}/withdraw") | ("POST", "/trust/statements/{id}/renew") => [L, A, F, N, P, N, N],
         ("GET", "/admin/admission-rule") | ("POST", "/admin/admission-rule") => STEWARDS,
         ("GET", "/admin/values") | ("POST", "/admin/values") => STEWARDS,
+        ("GET", "/admin/listing-categories") | ("POST", "/admin/listing-categories") => STEWARDS,
+        // No category has that id: the steward is told it does not exist.
+        ("POST", "/admin/listing-categories/{id}") => [L, A, F, F, F, F, N],
         ("GET", "/code-of-conduct") | ("GET", "/settings/blocked") => MEMBERS,
         // No version is sent: each member is told the code changed while they read it (409).
         ("POST", "/code-of-conduct/accept") => MEMBERS,

@@ -465,3 +465,32 @@ async fn a_promise_left_hanging_for_a_week_is_chased_up_once() {
     let (_, news) = bob.get_text("/notifications").await;
     assert!(news.contains("Ann Baker said “Marrows” fell through"), "{news}");
 }
+
+#[tokio::test]
+async fn stewards_keep_the_categories() {
+    let m = market().await;
+    let steward = &m.steward;
+    assert_eq!(m.ann.1.get("/admin/listing-categories").await.status().as_u16(), 403);
+    assert_eq!(steward.post("/admin/listing-categories", &[("name", "Children")]).await.status().as_u16(), 303);
+    let (status, page) = steward.post_text("/admin/listing-categories", &[("name", "children")]).await;
+    assert_eq!(status, 422);
+    assert!(page.contains("There is already a category called children"), "{page}");
+    let children = synergy::categories(m.app.db()).await.unwrap().into_iter().find(|c| c.name == "Children").unwrap();
+    let path = format!("/admin/listing-categories/{}", children.id);
+    assert_eq!(steward.post(&path, &[("name", "Children and babies")]).await.status().as_u16(), 303);
+    assert_eq!(steward.post(&path, &[("name", "x"), ("action", "retire")]).await.status().as_u16(), 303);
+    // A retired category is not offered, and nothing new goes in it.
+    let (_, form) = m.ann.1.get_text("/synergy/new").await;
+    assert!(!form.contains("Children and babies"), "{form}");
+    let (status, _, page) = post(
+        &m.ann.1,
+        &[("side", "offer"), ("kind", "give"), ("category", &children.id.to_string()), ("title", "Cot")],
+        &[],
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert!(page.contains("Choose a category."));
+    assert_eq!(steward.post(&path, &[("name", "x"), ("action", "restore")]).await.status().as_u16(), 303);
+    let (_, form) = m.ann.1.get_text("/synergy/new").await;
+    assert!(form.contains("Children and babies"));
+}

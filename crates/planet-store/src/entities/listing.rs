@@ -23,6 +23,7 @@ pub struct Model {
     pub price_pence: Option<i64>,
     pub price_credits: Option<i64>,
     pub status: String,
+    pub live: bool,
     pub promised_to: Option<Uuid>,
     pub expires_at: DateTimeUtc,
     pub reminded_at: Option<DateTimeUtc>,

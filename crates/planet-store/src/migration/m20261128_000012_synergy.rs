@@ -69,6 +69,8 @@ impl MigrationTrait for Migration {
                     .col(money("price_pence"))
                     .col(money("price_credits"))
                     .col(text("status"))
+                    // Open or promised: what browsing shows (kept with the status, for the index).
+                    .col(boolean("live"))
                     .col(id_null("promised_to"))
                     .col(time("expires_at"))
                     .col(time_null("reminded_at"))
@@ -83,9 +85,10 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        manager.create_index(index("listings", &["status", "created_at"], false)).await?;
-        manager.create_index(index("listings", &["space_id", "status", "created_at"], false)).await?;
-        manager.create_index(index("listings", &["category_id", "status", "created_at"], false)).await?;
+        // Browsing walks the live listings newest first, by itself or within a side or category.
+        manager.create_index(index("listings", &["live", "created_at"], false)).await?;
+        manager.create_index(index("listings", &["live", "side", "created_at"], false)).await?;
+        manager.create_index(index("listings", &["live", "category_id", "created_at"], false)).await?;
         manager.create_index(index("listings", &["member_id", "created_at"], false)).await?;
         manager.create_index(index("listings", &["status", "expires_at"], false)).await?;
         manager

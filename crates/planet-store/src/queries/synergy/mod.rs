@@ -38,6 +38,57 @@ pub async fn categories(db: &impl ConnectionTrait) -> StoreResult<Vec<Category>>
         .collect())
 }
 
+/// Add a category at the end of the list.
+pub async fn add_category(
+    db: &impl ConnectionTrait,
+    id: CategoryId,
+    name: &str,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    let last: Option<i32> = listing_category::Entity::find()
+        .select_only()
+        .column_as(listing_category::Column::Position.max(), "last")
+        .into_tuple()
+        .one(db)
+        .await?
+        .flatten();
+    listing_category::Entity::insert(listing_category::ActiveModel {
+        id: Set(id.uuid()),
+        name: Set(name.to_owned()),
+        position: Set(last.map_or(0, |p| p + 1)),
+        retired: Set(false),
+        created_at: Set(now),
+    })
+    .exec_without_returning(db)
+    .await?;
+    Ok(())
+}
+
+/// Whether a category (other than `except`) already has this name, whatever its case.
+pub async fn category_named(db: &impl ConnectionTrait, name: &str, except: Option<CategoryId>) -> StoreResult<bool> {
+    Ok(categories(db).await?.iter().any(|c| Some(c.id) != except && c.name.to_lowercase() == name.to_lowercase()))
+}
+
+/// Rename a category. False when there is none with that id.
+pub async fn rename_category(db: &impl ConnectionTrait, id: CategoryId, name: &str) -> StoreResult<bool> {
+    let result = listing_category::Entity::update_many()
+        .col_expr(listing_category::Column::Name, Expr::value(name))
+        .filter(listing_category::Column::Id.eq(id.uuid()))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+/// Retire a category (no new listings in it; old ones keep it) or bring it back.
+pub async fn set_category_retired(db: &impl ConnectionTrait, id: CategoryId, retired: bool) -> StoreResult<bool> {
+    let result = listing_category::Entity::update_many()
+        .col_expr(listing_category::Column::Retired, Expr::value(retired))
+        .filter(listing_category::Column::Id.eq(id.uuid()))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
 /// What a listing says, as its poster wrote it (checked).
 #[derive(Debug, Clone)]
 pub struct ListingFields<'a> {
@@ -96,6 +147,7 @@ pub async fn insert(db: &impl ConnectionTrait, new: NewListing<'_>) -> StoreResu
         price_pence: Set(minor(f.price.pounds)),
         price_credits: Set(minor(f.price.credits)),
         status: Set(ListingStatus::Open.as_str().to_owned()),
+        live: Set(true),
         promised_to: Set(None),
         expires_at: Set(new.expires_at),
         reminded_at: Set(None),
@@ -233,6 +285,7 @@ pub async fn transition(
 ) -> StoreResult<bool> {
     let result = listing::Entity::update_many()
         .col_expr(listing::Column::Status, Expr::value(to.as_str()))
+        .col_expr(listing::Column::Live, Expr::value(to.is_live()))
         .col_expr(listing::Column::PromisedTo, Expr::value(promised_to.map(MemberId::uuid)))
         .col_expr(listing::Column::UpdatedAt, Expr::value(now))
         .filter(listing::Column::Id.eq(id.uuid()))
@@ -251,6 +304,7 @@ pub async fn repost(
 ) -> StoreResult<bool> {
     let result = listing::Entity::update_many()
         .col_expr(listing::Column::Status, Expr::value(ListingStatus::Open.as_str()))
+        .col_expr(listing::Column::Live, Expr::value(true))
         .col_expr(listing::Column::ExpiresAt, Expr::value(expires_at))
         .col_expr(listing::Column::RemindedAt, Expr::value(Option::<DateTime<Utc>>::None))
         .col_expr(listing::Column::CreatedAt, Expr::value(now))
@@ -381,14 +435,13 @@ pub struct Card {
 }
 
 fn browse_condition(query: &Browse) -> Condition {
-    let statuses: Vec<&str> = if query.statuses.is_empty() {
-        vec![ListingStatus::Open.as_str(), ListingStatus::Promised.as_str()]
+    let mut condition = Condition::all();
+    condition = if query.statuses.is_empty() {
+        condition.add(listing::Column::Live.eq(true))
     } else {
-        query.statuses.iter().map(|s| s.as_str()).collect()
+        condition.add(listing::Column::Status.is_in(query.statuses.iter().map(|s| s.as_str())))
     };
-    let mut condition = Condition::all()
-        .add(listing::Column::Status.is_in(statuses))
-        .add(listing::Column::SpaceId.is_in(query.spaces.iter().map(|s| s.uuid())));
+    condition = condition.add(listing::Column::SpaceId.is_in(query.spaces.iter().map(|s| s.uuid())));
     if !query.include_hidden {
         condition = condition.add(listing::Column::HiddenAt.is_null());
     }
@@ -440,12 +493,19 @@ pub async fn browse(db: &impl ConnectionTrait, query: &Browse, limit: u64, offse
     cards(db, rows).await
 }
 
-/// How many listings answer a browse.
-pub async fn count(db: &impl ConnectionTrait, query: &Browse) -> StoreResult<u64> {
+/// How many listings answer a browse, counting no further than `most` (a page says "more than
+/// 1,000" rather than count them all each time).
+pub async fn count(db: &impl ConnectionTrait, query: &Browse, most: u64) -> StoreResult<u64> {
     if query.spaces.is_empty() || query.profiles.as_ref().is_some_and(Vec::is_empty) {
         return Ok(0);
     }
-    Ok(listing::Entity::find().filter(browse_condition(query)).count(db).await?)
+    Ok(listing::Entity::find()
+        .select_only()
+        .column(listing::Column::Id)
+        .filter(browse_condition(query))
+        .limit(most)
+        .count(db)
+        .await?)
 }
 
 async fn cards(db: &impl ConnectionTrait, rows: Vec<listing::Model>) -> StoreResult<Vec<Card>> {
@@ -507,7 +567,7 @@ pub async fn areas(db: &impl ConnectionTrait) -> StoreResult<Vec<String>> {
         .select_only()
         .column(listing::Column::Area)
         .column_as(listing::Column::Id.count(), "n")
-        .filter(listing::Column::Status.is_in([ListingStatus::Open.as_str(), ListingStatus::Promised.as_str()]))
+        .filter(listing::Column::Live.eq(true))
         .filter(listing::Column::Area.ne(""))
         .group_by(listing::Column::Area)
         .into_tuple()
