@@ -12,6 +12,7 @@ use planet_domain::talk::Reaction;
 use planet_domain::{MemberId, MessageId, SpaceId, TopicId};
 use planet_store::queries::accounts::Member;
 use planet_store::queries::spaces::Directory;
+use planet_store::queries::synergy::FacetCount;
 use planet_store::queries::talk::{Message, Topic};
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -35,8 +36,9 @@ pub struct Caches {
     generation: AtomicU64,
     sessions: RwLock<HashMap<String, SessionEntry>>,
     directory: RwLock<Option<(Instant, Arc<SpaceIndex>)>>,
-    /// The areas named on live listings (the browse filter).
-    listing_areas: RwLock<Option<(Instant, Arc<Vec<String>>)>>,
+    /// The live listings counted by space, side, kind, category and area (browsing's counts
+    /// and its list of areas).
+    listing_facets: RwLock<Option<(Instant, Arc<Vec<FacetCount>>)>>,
 }
 
 /// A cached session: the member, when it was last seen, when it expires, and how many
@@ -61,22 +63,22 @@ impl Caches {
             Ok(mut directory) => *directory = None,
             Err(poisoned) => *poisoned.into_inner() = None,
         }
-        match self.listing_areas.write() {
-            Ok(mut areas) => *areas = None,
+        match self.listing_facets.write() {
+            Ok(mut facets) => *facets = None,
             Err(poisoned) => *poisoned.into_inner() = None,
         }
     }
 
-    pub fn listing_areas(&self) -> Option<Arc<Vec<String>>> {
-        let areas = self.listing_areas.read().ok()?;
-        let (loaded, areas) = areas.as_ref()?;
-        (loaded.elapsed() < TTL).then(|| areas.clone())
+    pub fn listing_facets(&self) -> Option<Arc<Vec<FacetCount>>> {
+        let facets = self.listing_facets.read().ok()?;
+        let (loaded, facets) = facets.as_ref()?;
+        (loaded.elapsed() < TTL).then(|| facets.clone())
     }
 
-    pub fn remember_listing_areas(&self, generation: u64, areas: Arc<Vec<String>>) {
-        let Ok(mut slot) = self.listing_areas.write() else { return };
+    pub fn remember_listing_facets(&self, generation: u64, facets: Arc<Vec<FacetCount>>) {
+        let Ok(mut slot) = self.listing_facets.write() else { return };
         if self.generation() == generation {
-            *slot = Some((Instant::now(), areas));
+            *slot = Some((Instant::now(), facets));
         }
     }
 

@@ -314,6 +314,7 @@ pub async fn seed(store: &Store, clock: &dyn Clock) -> anyhow::Result<String> {
         audit::record(&txn, Some(steward), "space.created", spec.name, "demo", created).await?;
     }
     trust_network(&txn, &mut rng, &mut counter, &people, &organisations, now).await?;
+    crate::market::plant(&txn, &mut rng, &mut |rng| next_id(rng, &mut counter), &people, tom, root, now).await?;
     // A few people asking to join, and applications waiting for the stewards.
     if let Some((_, veg)) = group_ids.iter().find(|(n, _)| *n == "Veg-box rota") {
         for (member, _) in people.iter().rev().take(3) {

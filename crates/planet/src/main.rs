@@ -3,6 +3,7 @@
 mod admin;
 mod cli;
 mod demo;
+mod market;
 mod settings;
 
 use anyhow::Context;

@@ -8,7 +8,7 @@
 //!   (checks, the write with its words, matching and notifications, in one durable transaction).
 //!
 //! Usage: cargo build --release -p planet -p planet-bench &&
-//!        target/release/synergy [--connections 64] [--seconds 10] [--listings 10000]
+//!        target/release/synergy [--connections 64] [--seconds 10] [--listings 10000] [--keep 1]
 
 #[path = "../common.rs"]
 mod common;
@@ -292,6 +292,10 @@ async fn main() -> anyhow::Result<()> {
         summary(timings)
     );
     drop(server);
-    let _ = std::fs::remove_dir_all(&data);
+    if arg("--keep", 0)? == 0 {
+        let _ = std::fs::remove_dir_all(&data);
+    } else {
+        println!("The data is kept in {}", data.display());
+    }
     Ok(())
 }

@@ -120,7 +120,7 @@ pub async fn choices(state: &AppState, ctx: &Ctx) -> AppResult<Choices> {
     let mut profiles: Vec<(ProfileId, String)> = entries.into_iter().map(|p| (p.id, p.name)).collect();
     // The member's own entry first.
     profiles.sort_by_key(|(id, _)| *id != person_profile(me.id));
-    let mut areas = listing_areas(state).await?.as_ref().clone();
+    let mut areas = areas_of(&listing_facets(state).await?);
     for area in people::areas_in_use(state.db()).await? {
         if !areas.contains(&area) {
             areas.push(area);
@@ -547,8 +547,15 @@ pub async fn browse(state: &AppState, ctx: &Ctx, form: &BrowseForm) -> AppResult
                 .collect(),
         );
     }
+    look_up_words(state, &mut query).await?;
+    let facets = listing_facets(state).await?;
     let cards = listings::browse(state.db(), &query, PAGE_SIZE, form.page * PAGE_SIZE).await?;
-    let total = listings::count(state.db(), &query, COUNT_UP_TO).await?;
+    // Words and trust are counted on the few listings they leave; the rest from the facets.
+    let total = if query.ids.is_some() || query.profiles.is_some() || !query.words.is_empty() {
+        listings::count(state.db(), &query, COUNT_UP_TO).await?
+    } else {
+        facets.iter().filter(|f| counted(&query, f)).map(|f| f.count).sum()
+    };
     let ids: Vec<ListingId> = cards.iter().map(|c| c.id).collect();
     Ok(Browsed {
         interest: deals::interest_counts(state.db(), &ids).await?,
@@ -556,21 +563,62 @@ pub async fn browse(state: &AppState, ctx: &Ctx, form: &BrowseForm) -> AppResult
         total,
         categories: listings::categories(state.db()).await?,
         spaces: sight.spaces.iter().map(|s| (*s, sight.name(*s))).collect(),
-        areas: listing_areas(state).await?.as_ref().clone(),
+        areas: areas_of(&facets),
         moderates: !sight.moderated.is_empty(),
     })
 }
 
-/// The areas named on live listings, cached like the directory (a browse must not count them
-/// all each time).
-async fn listing_areas(state: &AppState) -> AppResult<std::sync::Arc<Vec<String>>> {
-    if let Some(areas) = state.caches().listing_areas() {
-        return Ok(areas);
+/// A word search starts from the listings holding the words (the word index), when there are
+/// not too many of them; otherwise each word is checked on the way.
+async fn look_up_words(state: &AppState, query: &mut Browse) -> AppResult<()> {
+    const MOST: u64 = 5_000;
+    let mut found: Option<std::collections::HashSet<ListingId>> = None;
+    for word in &query.words {
+        let postings = listings::postings(state.db(), word, MOST + 1).await?;
+        if postings.len() as u64 > MOST {
+            return Ok(());
+        }
+        found = Some(match found {
+            None => postings.into_iter().collect(),
+            Some(before) => postings.into_iter().filter(|id| before.contains(id)).collect(),
+        });
+    }
+    if let Some(found) = found {
+        query.ids = Some(found.into_iter().collect());
+        query.words.clear();
+    }
+    Ok(())
+}
+
+fn counted(query: &Browse, facet: &listings::FacetCount) -> bool {
+    query.spaces.contains(&facet.space)
+        && query.side.is_none_or(|s| s == facet.side)
+        && query.kind.is_none_or(|k| k == facet.kind)
+        && query.category.is_none_or(|c| c == facet.category)
+        && query.area.as_deref().is_none_or(|a| a == facet.area)
+}
+
+/// The areas named on live listings, most used first.
+fn areas_of(facets: &[listings::FacetCount]) -> Vec<String> {
+    let mut counts: HashMap<&str, u64> = HashMap::new();
+    for facet in facets.iter().filter(|f| !f.area.is_empty()) {
+        *counts.entry(facet.area.as_str()).or_default() += facet.count;
+    }
+    let mut areas: Vec<(&str, u64)> = counts.into_iter().collect();
+    areas.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+    areas.into_iter().take(50).map(|(area, _)| area.to_owned()).collect()
+}
+
+/// The live listings counted by space, side, kind, category and area, cached like the
+/// directory: a browse never counts listings one by one.
+async fn listing_facets(state: &AppState) -> AppResult<std::sync::Arc<Vec<listings::FacetCount>>> {
+    if let Some(facets) = state.caches().listing_facets() {
+        return Ok(facets);
     }
     let generation = state.caches().generation();
-    let areas = std::sync::Arc::new(listings::areas(state.db()).await?);
-    state.caches().remember_listing_areas(generation, areas.clone());
-    Ok(areas)
+    let facets = std::sync::Arc::new(listings::facet_counts(state.db()).await?);
+    state.caches().remember_listing_facets(generation, facets.clone());
+    Ok(facets)
 }
 
 /// The member's own listings, all of them, newest first.

@@ -90,6 +90,7 @@ impl MigrationTrait for Migration {
         manager.create_index(index("listings", &["live", "side", "created_at"], false)).await?;
         manager.create_index(index("listings", &["live", "category_id", "created_at"], false)).await?;
         manager.create_index(index("listings", &["member_id", "created_at"], false)).await?;
+        manager.create_index(index("listings", &["profile_id", "created_at"], false)).await?;
         manager.create_index(index("listings", &["status", "expires_at"], false)).await?;
         manager
             .create_table(

@@ -403,6 +403,8 @@ pub struct Browse {
     pub area: Option<String>,
     /// Each word must be among the listing's words.
     pub words: Vec<String>,
+    /// Only these listings (the words already looked up).
+    pub ids: Option<Vec<ListingId>>,
     /// Only from these entries (people I trust).
     pub profiles: Option<Vec<ProfileId>>,
     /// Only those a member posted.
@@ -460,6 +462,9 @@ fn browse_condition(query: &Browse) -> Condition {
     if let Some(member) = query.member {
         condition = condition.add(listing::Column::MemberId.eq(member.uuid()));
     }
+    if let Some(ids) = &query.ids {
+        condition = condition.add(listing::Column::Id.is_in(ids.iter().map(|id| id.uuid())));
+    }
     if let Some(profiles) = &query.profiles {
         condition = condition.add(listing::Column::ProfileId.is_in(profiles.iter().map(|p| p.uuid())));
     }
@@ -479,7 +484,10 @@ fn browse_condition(query: &Browse) -> Condition {
 
 /// Listings that answer a browse, newest first. Returns up to `limit`.
 pub async fn browse(db: &impl ConnectionTrait, query: &Browse, limit: u64, offset: u64) -> StoreResult<Vec<Card>> {
-    if query.spaces.is_empty() || query.profiles.as_ref().is_some_and(Vec::is_empty) {
+    if query.spaces.is_empty()
+        || query.profiles.as_ref().is_some_and(Vec::is_empty)
+        || query.ids.as_ref().is_some_and(Vec::is_empty)
+    {
         return Ok(Vec::new());
     }
     let rows = listing::Entity::find()
@@ -496,7 +504,10 @@ pub async fn browse(db: &impl ConnectionTrait, query: &Browse, limit: u64, offse
 /// How many listings answer a browse, counting no further than `most` (a page says "more than
 /// 1,000" rather than count them all each time).
 pub async fn count(db: &impl ConnectionTrait, query: &Browse, most: u64) -> StoreResult<u64> {
-    if query.spaces.is_empty() || query.profiles.as_ref().is_some_and(Vec::is_empty) {
+    if query.spaces.is_empty()
+        || query.profiles.as_ref().is_some_and(Vec::is_empty)
+        || query.ids.as_ref().is_some_and(Vec::is_empty)
+    {
         return Ok(0);
     }
     Ok(listing::Entity::find()
@@ -561,21 +572,65 @@ async fn cards(db: &impl ConnectionTrait, rows: Vec<listing::Model>) -> StoreRes
         .collect()
 }
 
-/// The areas named on open listings, most used first, for the browse filter.
-pub async fn areas(db: &impl ConnectionTrait) -> StoreResult<Vec<String>> {
-    let rows: Vec<(String, i64)> = listing::Entity::find()
+/// How many live listings there are with one space, side, kind, category and area.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FacetCount {
+    pub space: SpaceId,
+    pub side: Side,
+    pub kind: ListingKind,
+    pub category: CategoryId,
+    pub area: String,
+    pub count: u64,
+}
+
+/// The live, shown listings counted by space, side, kind, category and area: a few hundred rows
+/// that answer every browse's count without counting listings (the server keeps them in memory).
+pub async fn facet_counts(db: &impl ConnectionTrait) -> StoreResult<Vec<FacetCount>> {
+    let rows: Vec<(Uuid, String, String, Uuid, String, i64)> = listing::Entity::find()
         .select_only()
+        .column(listing::Column::SpaceId)
+        .column(listing::Column::Side)
+        .column(listing::Column::Kind)
+        .column(listing::Column::CategoryId)
         .column(listing::Column::Area)
         .column_as(listing::Column::Id.count(), "n")
         .filter(listing::Column::Live.eq(true))
-        .filter(listing::Column::Area.ne(""))
+        .filter(listing::Column::HiddenAt.is_null())
+        .group_by(listing::Column::SpaceId)
+        .group_by(listing::Column::Side)
+        .group_by(listing::Column::Kind)
+        .group_by(listing::Column::CategoryId)
         .group_by(listing::Column::Area)
         .into_tuple()
         .all(db)
         .await?;
-    let mut rows = rows;
-    rows.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    Ok(rows.into_iter().map(|(area, _)| area).take(50).collect())
+    rows.into_iter()
+        .map(|(space, side, kind, category, area, n)| {
+            Ok(FacetCount {
+                space: SpaceId::from_uuid(space),
+                side: Side::parse(&side).ok_or_else(|| corrupt("listing side", &side))?,
+                kind: ListingKind::parse(&kind).ok_or_else(|| corrupt("listing kind", &kind))?,
+                category: CategoryId::from_uuid(category),
+                area,
+                count: u64::try_from(n).unwrap_or(0),
+            })
+        })
+        .collect()
+}
+
+/// The listings (of any status) that hold a word, at most `most` of them.
+pub async fn postings(db: &impl ConnectionTrait, word: &str, most: u64) -> StoreResult<Vec<ListingId>> {
+    Ok(listing_word::Entity::find()
+        .select_only()
+        .column(listing_word::Column::ListingId)
+        .filter(listing_word::Column::Word.eq(word))
+        .limit(most)
+        .into_tuple::<Uuid>()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(ListingId::from_uuid)
+        .collect())
 }
 
 /// An open listing on the other side that shares a keyword with a new one, in its category.
