@@ -92,7 +92,8 @@ const STOP_WORDS: &[&str] = &[
 /// last `s` (or `es` after s, x, z, ch, sh) taken off, so "apples" finds "apple".
 pub fn normalise(word: &str) -> Option<String> {
     let word: String = word.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect();
-    if word.chars().count() < 2 || STOP_WORDS.contains(&word.as_str()) {
+    // A run of letters longer than any word (a pasted code or link) is not worth indexing.
+    if !(2..=40).contains(&word.chars().count()) || STOP_WORDS.contains(&word.as_str()) {
         return None;
     }
     Some(singular(&word))

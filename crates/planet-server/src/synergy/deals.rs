@@ -7,9 +7,12 @@ use crate::identity::session::Ctx;
 use crate::notify::service::tell_listing;
 use crate::state::AppState;
 use crate::talk::conversation::service::start_about;
+use chrono::Duration;
 use planet_domain::notification::NotificationKind;
 use planet_domain::policy::Action;
-use planet_domain::synergy::{DealState, FallThrough, ListingEvent, ListingStatus, Rating, feedback_open};
+use planet_domain::synergy::{
+    DealState, FallThrough, ListingEvent, ListingStatus, Rating, default_days, feedback_open,
+};
 use planet_domain::text::ShortNote;
 use planet_domain::{DealId, ListingId, MemberId, TopicId};
 use planet_store::ConnectionTrait;
@@ -17,17 +20,24 @@ use planet_store::queries::accounts;
 use planet_store::queries::synergy::deals::{self, Deal, NewDeal};
 use planet_store::queries::synergy::{self as listings, Listing};
 
-/// Tell the other side of a deal what happened, inside the transaction. Returns whom to ring.
+/// Tell members what happened to a listing, inside the transaction: those of them who may
+/// still see it, but not whoever did it. Returns whom to ring.
 pub(crate) async fn tell(
     state: &AppState,
     db: &impl ConnectionTrait,
     members: &[MemberId],
     listing: &Listing,
-    actor: MemberId,
+    actor: Option<MemberId>,
     kind: NotificationKind,
 ) -> AppResult<Vec<MemberId>> {
-    let actor = accounts::members_by_ids(db, &[actor]).await?.pop();
-    tell_listing(state, db, members, listing.id, &listing.title, kind, actor.as_ref()).await
+    let others: Vec<MemberId> = members.iter().copied().filter(|m| Some(*m) != actor).collect();
+    let able = super::matching::who_may_see(db, listing, &others).await?;
+    let others: Vec<MemberId> = others.into_iter().filter(|m| able.contains(m)).collect();
+    let actor = match actor {
+        Some(actor) => accounts::members_by_ids(db, &[actor]).await?.pop(),
+        None => None,
+    };
+    tell_listing(state, db, &others, listing.id, &listing.title, kind, actor.as_ref()).await
 }
 
 /// "I'm interested": a private conversation with the poster about the listing, opened with the
@@ -98,7 +108,7 @@ pub async fn promise(state: &AppState, ctx: &Ctx, id: &str, to: &str) -> AppResu
         now,
     };
     deals::create(&txn, new).await?;
-    let told = tell(state, &txn, &[other], listing, me, NotificationKind::Promised).await?;
+    let told = tell(state, &txn, &[other], listing, Some(me), NotificationKind::Promised).await?;
     state.commit(txn).await?;
     state.ring(told).await;
     state.wake_mailer();
@@ -132,17 +142,26 @@ async fn end(
     let to = next(listing, event)?;
     let deal = standing_deal(state, listing).await?;
     let me = ctx.member()?.id;
+    // The promise is the one the actor was allowed to act on: still to the same member.
+    if !found.posted && deal.other != me {
+        return Err(AppError::refused("listing_changed", "This listing changed meanwhile. Please look again."));
+    }
     let now = state.now();
     // Done keeps whom it went to; falling through leaves it open to anyone.
     let promised_to = (to == ListingStatus::Done).then_some(deal.other);
     let txn = state.store().begin().await?;
-    if !listings::transition(&txn, listing.id, &[ListingStatus::Promised], to, promised_to, now).await?
+    let from = [ListingStatus::Promised];
+    if !listings::transition_if(&txn, listing.id, &from, Some(deal.other), to, promised_to, now).await?
         || !deals::close(&txn, deal.id, outcome, me, now).await?
     {
         return Err(AppError::refused("listing_changed", "This listing changed meanwhile. Please look again."));
     }
+    if to == ListingStatus::Open {
+        // Open again: time for someone else to respond, even if its closing date was near.
+        listings::keep_up_until(&txn, listing.id, now + Duration::days(default_days(listing.side))).await?;
+    }
     let kind = if outcome == DealState::Done { NotificationKind::DealDone } else { NotificationKind::FellThrough };
-    let told = tell(state, &txn, &[deal.counterpart(me)], listing, me, kind).await?;
+    let told = tell(state, &txn, &[deal.poster, deal.other], listing, Some(me), kind).await?;
     state.commit(txn).await?;
     state.ring(told).await;
     state.wake_mailer();
@@ -180,7 +199,7 @@ pub async fn feedback(state: &AppState, ctx: &Ctx, deal: &str, rating: &str, com
     if !deals::add_feedback(&txn, deal.id, me, other, rating, comment.as_str(), now).await? {
         return Err(AppError::refused("feedback_given", "You have left feedback on this deal already."));
     }
-    let told = tell(state, &txn, &[other], &found.listing, me, NotificationKind::Feedback).await?;
+    let told = tell(state, &txn, &[other], &found.listing, Some(me), NotificationKind::Feedback).await?;
     state.commit(txn).await?;
     state.ring(told).await;
     state.wake_mailer();

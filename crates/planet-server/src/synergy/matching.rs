@@ -37,6 +37,10 @@ pub async fn tell(
     listing: &Listing,
     words: &ListingWords,
 ) -> AppResult<Vec<MemberId>> {
+    // A listing moderators took down is news to nobody.
+    if listing.hidden {
+        return Ok(Vec::new());
+    }
     let poster = accounts::members_by_ids(db, &[listing.member]).await?.pop();
     let matched = matched(db, listing, &words.keywords).await?;
     let mut told =
@@ -103,7 +107,11 @@ async fn matched(
 }
 
 /// Of some members, those who may see the listing, by the one authorization path.
-async fn who_may_see(db: &impl ConnectionTrait, listing: &Listing, ids: &[MemberId]) -> AppResult<HashSet<MemberId>> {
+pub(crate) async fn who_may_see(
+    db: &impl ConnectionTrait,
+    listing: &Listing,
+    ids: &[MemberId],
+) -> AppResult<HashSet<MemberId>> {
     if ids.is_empty() {
         return Ok(HashSet::new());
     }

@@ -99,11 +99,15 @@ impl BrowsePage {
     }
 }
 
+struct BrowseQueryParts {
+    form: BrowseForm,
+    view: String,
+}
+
+/// How the listings are shown: `grid` for photos.
 #[derive(Deserialize, Default)]
 #[serde(default)]
-pub struct BrowseQuery {
-    #[serde(flatten)]
-    form: BrowseForm,
+pub struct ViewQuery {
     view: String,
 }
 
@@ -116,7 +120,13 @@ fn query_string(form: &BrowseForm, view: &str) -> String {
     }
 }
 
-pub async fn browse(State(state): State<AppState>, ctx: Ctx, Query(query): Query<BrowseQuery>) -> AppResult<Response> {
+pub async fn browse(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(form): Query<BrowseForm>,
+    Query(view): Query<ViewQuery>,
+) -> AppResult<Response> {
+    let query = BrowseQueryParts { form, view: view.view };
     let found = service::browse(&state, &ctx, &query.form).await?;
     let cards = found.cards.iter().map(|c| card(c, found.interest.get(&c.id).copied().unwrap_or(0))).collect();
     let grid = query.view == "grid";

@@ -666,10 +666,8 @@ pub async fn withdraw(state: &AppState, ctx: &Ctx, id: &str) -> AppResult<Listin
         deals::of_listing(&txn, listing.id).await?.into_iter().find(|d| d.state == rules::DealState::Promised)
     {
         deals::close(&txn, deal.id, rules::DealState::FellThrough, me, now).await?;
-        told.extend(
-            super::deals::tell(state, &txn, &[deal.counterpart(me)], listing, me, NotificationKind::FellThrough)
-                .await?,
-        );
+        let sides = [deal.poster, deal.other];
+        told.extend(super::deals::tell(state, &txn, &sides, listing, Some(me), NotificationKind::FellThrough).await?);
     }
     state.commit(txn).await?;
     state.ring(told).await;
@@ -682,6 +680,12 @@ pub async fn repost(state: &AppState, ctx: &Ctx, id: &str) -> AppResult<ListingI
     let found = listing_access(state, ctx, parse_listing_id(id)?, Action::ManageListing).await?;
     let listing = &found.listing;
     next(listing, ListingEvent::Repost)?;
+    if listing.hidden {
+        return Err(AppError::refused(
+            "listing_hidden",
+            "A moderator took this listing down, so it cannot go up again.",
+        ));
+    }
     let now = state.now();
     let txn = state.store().begin().await?;
     if !listings::repost(&txn, listing.id, now + Duration::days(rules::default_days(listing.side)), now).await? {
@@ -759,8 +763,9 @@ pub async fn expire_and_remind(state: &AppState) -> AppResult<usize> {
     }
     // A promise a week old that neither side has marked done or called off: ask them both, once.
     for deal in deals::claim_stale(&txn, now - rules::STALE_PROMISE, now).await? {
+        let Some(listing) = listings::get(&txn, deal.listing).await? else { continue };
         let sides = [deal.poster, deal.other];
-        told.extend(tell_listing(state, &txn, &sides, deal.listing, &deal.title, NotificationKind::Chase, None).await?);
+        told.extend(super::deals::tell(state, &txn, &sides, &listing, None, NotificationKind::Chase).await?);
     }
     state.commit(txn).await?;
     let count = told.len();

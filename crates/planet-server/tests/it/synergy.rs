@@ -97,6 +97,7 @@ async fn an_offer_goes_from_first_post_to_a_deal_and_feedback() {
     assert!(list.contains("Bramley apples") && list.contains("Near the Mere"), "{list}");
     let (_, list) = cat.get_text("/synergy?q=pears").await;
     assert!(!list.contains("Bramley apples"));
+    assert_eq!(cat.get("/synergy?q=apple&page=1").await.status().as_u16(), 200);
     let (_, list) = cat.get_text("/synergy?side=want&view=grid").await;
     assert!(list.contains("Any fruit") && !list.contains("Bramley apples"));
     let (status, page) = bob.get_text(&format!("/synergy/listings/{id}")).await;

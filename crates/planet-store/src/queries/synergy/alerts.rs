@@ -74,12 +74,16 @@ pub async fn set_feed_token(
     token_hash: &str,
     now: DateTime<Utc>,
 ) -> StoreResult<()> {
-    feed_token::Entity::delete_many().filter(feed_token::Column::MemberId.eq(member.uuid())).exec(db).await?;
     feed_token::Entity::insert(feed_token::ActiveModel {
         member_id: Set(member.uuid()),
         token_hash: Set(token_hash.to_owned()),
         created_at: Set(now),
     })
+    .on_conflict(
+        OnConflict::column(feed_token::Column::MemberId)
+            .update_columns([feed_token::Column::TokenHash, feed_token::Column::CreatedAt])
+            .to_owned(),
+    )
     .exec_without_returning(db)
     .await?;
     Ok(())

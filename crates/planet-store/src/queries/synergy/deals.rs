@@ -115,6 +115,8 @@ pub struct Deal {
     pub listing: ListingId,
     /// The space of its listing (who may see it).
     pub space: SpaceId,
+    /// Its listing is hidden by a moderator.
+    pub hidden: bool,
     /// Who posted the listing.
     pub poster: MemberId,
     pub poster_name: String,
@@ -195,22 +197,25 @@ pub async fn close(
 
 async fn typed(db: &impl ConnectionTrait, rows: Vec<deal::Model>) -> StoreResult<Vec<Deal>> {
     let names = names(db, rows.iter().flat_map(|r| [r.poster_id, r.other_id])).await?;
-    let spaces: HashMap<Uuid, Uuid> = listing::Entity::find()
+    let spaces: HashMap<Uuid, (Uuid, bool)> = listing::Entity::find()
         .select_only()
         .column(listing::Column::Id)
         .column(listing::Column::SpaceId)
+        .column(listing::Column::HiddenAt)
         .filter(listing::Column::Id.is_in(rows.iter().map(|r| r.listing_id)))
-        .into_tuple::<(Uuid, Uuid)>()
+        .into_tuple::<(Uuid, Uuid, Option<DateTime<Utc>>)>()
         .all(db)
         .await?
         .into_iter()
+        .map(|(id, space, hidden)| (id, (space, hidden.is_some())))
         .collect();
     rows.into_iter()
         .map(|row| {
             Ok(Deal {
                 id: DealId::from_uuid(row.id),
                 listing: ListingId::from_uuid(row.listing_id),
-                space: SpaceId::from_uuid(spaces.get(&row.listing_id).copied().unwrap_or_default()),
+                space: SpaceId::from_uuid(spaces.get(&row.listing_id).map(|s| s.0).unwrap_or_default()),
+                hidden: spaces.get(&row.listing_id).is_some_and(|s| s.1),
                 poster: MemberId::from_uuid(row.poster_id),
                 poster_name: names.get(&row.poster_id).cloned().unwrap_or_default(),
                 other: MemberId::from_uuid(row.other_id),

@@ -12,8 +12,7 @@ use planet_domain::synergy::{ListingKind, ListingStatus, Minor, Price, Side};
 use planet_domain::{CategoryId, ListingId, MemberId, ProfileId, SpaceId};
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, JoinType, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, RelationDef, Set,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use std::collections::{BTreeSet, HashMap};
 use uuid::Uuid;
@@ -283,7 +282,25 @@ pub async fn transition(
     promised_to: Option<MemberId>,
     now: DateTime<Utc>,
 ) -> StoreResult<bool> {
-    let result = listing::Entity::update_many()
+    transition_if(db, id, from, None, to, promised_to, now).await
+}
+
+/// The same, only while it is still promised to `was` (when given): a promise that changed
+/// hands meanwhile is not ended by someone acting on the old one.
+pub async fn transition_if(
+    db: &impl ConnectionTrait,
+    id: ListingId,
+    from: &[ListingStatus],
+    was: Option<MemberId>,
+    to: ListingStatus,
+    promised_to: Option<MemberId>,
+    now: DateTime<Utc>,
+) -> StoreResult<bool> {
+    let mut update = listing::Entity::update_many();
+    if let Some(was) = was {
+        update = update.filter(listing::Column::PromisedTo.eq(was.uuid()));
+    }
+    let result = update
         .col_expr(listing::Column::Status, Expr::value(to.as_str()))
         .col_expr(listing::Column::Live, Expr::value(to.is_live()))
         .col_expr(listing::Column::PromisedTo, Expr::value(promised_to.map(MemberId::uuid)))
@@ -293,6 +310,18 @@ pub async fn transition(
         .exec(db)
         .await?;
     Ok(result.rows_affected == 1)
+}
+
+/// Keep a listing up until at least `until` (it reopened close to its closing date).
+pub async fn keep_up_until(db: &impl ConnectionTrait, id: ListingId, until: DateTime<Utc>) -> StoreResult<()> {
+    listing::Entity::update_many()
+        .col_expr(listing::Column::ExpiresAt, Expr::value(until))
+        .col_expr(listing::Column::RemindedAt, Expr::value(Option::<DateTime<Utc>>::None))
+        .filter(listing::Column::Id.eq(id.uuid()))
+        .filter(listing::Column::ExpiresAt.lt(until))
+        .exec(db)
+        .await?;
+    Ok(())
 }
 
 /// Put an expired or withdrawn listing up again until `expires_at`.
@@ -643,13 +672,6 @@ pub struct Candidate {
     pub keywords: BTreeSet<String>,
 }
 
-fn word_listing() -> RelationDef {
-    listing_word::Entity::belongs_to(listing::Entity)
-        .from(listing_word::Column::ListingId)
-        .to(listing::Column::Id)
-        .into()
-}
-
 /// Open listings on `side` in `category` sharing a keyword with `keywords`, but not `member`'s
 /// own. The keyword index narrows it first, so this stays quick with many open listings.
 pub async fn candidates(
@@ -662,24 +684,42 @@ pub async fn candidates(
     if keywords.is_empty() {
         return Ok(Vec::new());
     }
-    let rows: Vec<(Uuid, Uuid, Uuid, String, String)> = listing_word::Entity::find()
+    // First the listings holding one of the words (the word index), then those of them that
+    // are open on that side in that category.
+    let words: Vec<(Uuid, String)> = listing_word::Entity::find()
         .select_only()
         .column(listing_word::Column::ListingId)
-        .column(listing::Column::MemberId)
-        .column(listing::Column::SpaceId)
-        .column(listing::Column::Kind)
         .column(listing_word::Column::Word)
-        .join(JoinType::InnerJoin, word_listing())
         .filter(listing_word::Column::Word.is_in(keywords.iter().map(String::as_str)))
         .filter(listing_word::Column::Keyword.eq(true))
-        .filter(listing::Column::Status.eq(ListingStatus::Open.as_str()))
-        .filter(listing::Column::Side.eq(side.as_str()))
-        .filter(listing::Column::CategoryId.eq(category.uuid()))
-        .filter(listing::Column::HiddenAt.is_null())
-        .filter(listing::Column::MemberId.ne(member.uuid()))
         .into_tuple()
         .all(db)
         .await?;
+    let mut listing_ids: Vec<Uuid> = words.iter().map(|(id, _)| *id).collect();
+    listing_ids.sort_unstable();
+    listing_ids.dedup();
+    let mut open: HashMap<Uuid, (Uuid, Uuid, String)> = HashMap::new();
+    for chunk in listing_ids.chunks(500) {
+        let rows: Vec<(Uuid, Uuid, Uuid, String)> = listing::Entity::find()
+            .select_only()
+            .column(listing::Column::Id)
+            .column(listing::Column::MemberId)
+            .column(listing::Column::SpaceId)
+            .column(listing::Column::Kind)
+            .filter(listing::Column::Id.is_in(chunk.iter().copied()))
+            .filter(listing::Column::Status.eq(ListingStatus::Open.as_str()))
+            .filter(listing::Column::Side.eq(side.as_str()))
+            .filter(listing::Column::CategoryId.eq(category.uuid()))
+            .filter(listing::Column::HiddenAt.is_null())
+            .filter(listing::Column::MemberId.ne(member.uuid()))
+            .into_tuple()
+            .all(db)
+            .await?;
+        open.extend(rows.into_iter().map(|(id, member, space, kind)| (id, (member, space, kind))));
+    }
+    let rows = words
+        .into_iter()
+        .filter_map(|(id, word)| open.get(&id).map(|(member, space, kind)| (id, *member, *space, kind.clone(), word)));
     let mut found: Vec<Candidate> = Vec::new();
     for (id, member, space, kind, word) in rows {
         let id = ListingId::from_uuid(id);
