@@ -39,6 +39,8 @@ pub struct Caches {
     /// The live listings counted by space, side, kind, category and area (browsing's counts
     /// and its list of areas).
     listing_facets: RwLock<Option<(Instant, Arc<Vec<FacetCount>>)>>,
+    /// Held while the facets are counted, so that many requests wait for one count.
+    pub listing_facets_loading: tokio::sync::Mutex<()>,
 }
 
 /// A cached session: the member, when it was last seen, when it expires, and how many

@@ -4,6 +4,8 @@
 use crate::browser::{
     Driver, axe_violations, open_browser, screenshot_dir, start_chromedriver, start_server_with_state,
 };
+use std::future::Future;
+use std::pin::Pin;
 use thirtyfour::prelude::*;
 
 pub(crate) const PASSWORD: &str = "correct horse battery";
@@ -152,6 +154,43 @@ async fn walk(j: &mut Journey) -> WebDriverResult<()> {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
+/// A walk by two members, each in their own browser.
+pub(crate) type PairWalk =
+    for<'a> fn(&'a mut Journey, &'a mut Journey) -> Pin<Box<dyn Future<Output = WebDriverResult<()>> + 'a>>;
+
+/// Two members walk through `walk` at once, the first on a desktop, the second on a phone-sized
+/// window; axe runs on every page; a failure or a violation keeps a screenshot of each.
+pub(crate) async fn in_two_browsers(names: (&'static str, &'static str), walk: PairWalk) {
+    let driver: Driver = start_chromedriver();
+    let (base, state) = start_server_with_state().await;
+    let first = open_browser(&driver, 1280, 900).await;
+    let second = open_browser(&driver, 390, 844).await;
+    let journey = |name, browser| Journey {
+        name,
+        state: state.clone(),
+        browser,
+        base: base.clone(),
+        checked: Vec::new(),
+        violations: Vec::new(),
+    };
+    let (mut a, mut b) = (journey(names.0, first), journey(names.1, second));
+    let outcome = walk(&mut a, &mut b).await;
+    for j in [&a, &b] {
+        if outcome.is_err() || !j.violations.is_empty() {
+            let shot = screenshot_dir().join(format!("{}-failure.png", j.name));
+            let _ = j.browser.screenshot(&shot).await;
+            eprintln!("screenshot saved to {}", shot.display());
+        }
+    }
+    let violations: Vec<String> = a.violations.iter().chain(b.violations.iter()).cloned().collect();
+    let checked = a.checked.len() + b.checked.len();
+    a.browser.quit().await.unwrap();
+    b.browser.quit().await.unwrap();
+    outcome.unwrap();
+    assert!(checked >= 10, "axe ran on {checked} pages");
+    assert!(violations.is_empty(), "serious or critical accessibility violations:\n{}", violations.join("\n"));
+}
+
 enum Walk {
     Newcomer,
     Vouching,

@@ -2,10 +2,11 @@
 //! the match; he says he is interested; Ann promises them to him and marks them taken; both
 //! leave feedback, which shows once the second has written.
 
-use crate::browser::{Driver, open_browser, screenshot_dir, start_chromedriver, start_server_with_state};
-use crate::journey::Journey;
+use crate::journey::{Journey, in_two_browsers};
 use crate::talk::PLUMS_PNG;
 use crate::trust::add_member;
+use std::future::Future;
+use std::pin::Pin;
 use thirtyfour::prelude::*;
 
 async fn choose(j: &Journey, select: &str, option: &str) -> WebDriverResult<()> {
@@ -104,34 +105,11 @@ async fn walk(a: &mut Journey, b: &mut Journey) -> WebDriverResult<()> {
     Ok(())
 }
 
+fn both<'a>(a: &'a mut Journey, b: &'a mut Journey) -> Pin<Box<dyn Future<Output = WebDriverResult<()>> + 'a>> {
+    Box::pin(walk(a, b))
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_offer_is_matched_promised_done_and_given_feedback() {
-    let driver: Driver = start_chromedriver();
-    let (base, state) = start_server_with_state().await;
-    let first = open_browser(&driver, 1280, 900).await;
-    let second = open_browser(&driver, 390, 844).await;
-    let journey = |name, browser| Journey {
-        name,
-        state: state.clone(),
-        browser,
-        base: base.clone(),
-        checked: Vec::new(),
-        violations: Vec::new(),
-    };
-    let (mut a, mut b) = (journey("synergy-ann", first), journey("synergy-bob", second));
-    let outcome = walk(&mut a, &mut b).await;
-    for j in [&a, &b] {
-        if outcome.is_err() || !j.violations.is_empty() {
-            let shot = screenshot_dir().join(format!("{}-failure.png", j.name));
-            let _ = j.browser.screenshot(&shot).await;
-            eprintln!("screenshot saved to {}", shot.display());
-        }
-    }
-    let violations: Vec<String> = a.violations.iter().chain(b.violations.iter()).cloned().collect();
-    let checked = a.checked.len() + b.checked.len();
-    a.browser.quit().await.unwrap();
-    b.browser.quit().await.unwrap();
-    outcome.unwrap();
-    assert!(checked >= 10, "axe ran on {checked} pages");
-    assert!(violations.is_empty(), "serious or critical accessibility violations:\n{}", violations.join("\n"));
+    in_two_browsers(("synergy-ann", "synergy-bob"), both).await;
 }

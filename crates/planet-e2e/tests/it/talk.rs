@@ -2,14 +2,15 @@
 //! third reports a message; a coordinator hides it (and it disappears from the open page); the
 //! moderation log shows it.
 
-use crate::browser::{Driver, open_browser, screenshot_dir, start_chromedriver, start_server_with_state};
-use crate::journey::{Journey, PASSWORD};
+use crate::journey::{Journey, PASSWORD, in_two_browsers};
 use crate::trust::add_member;
 use planet_domain::SpaceId;
 use planet_domain::space::{JoinPolicy, Role, Visibility};
 use planet_domain::talk::TalkRules;
 use planet_store::queries::spaces::{self, SpaceFields};
 use planet_store::queries::{community, talk};
+use std::future::Future;
+use std::pin::Pin;
 use thirtyfour::prelude::*;
 
 /// Send a message from the topic page (the page's script sends it without leaving the page).
@@ -212,34 +213,11 @@ async fn walk(a: &mut Journey, b: &mut Journey) -> WebDriverResult<()> {
     Ok(())
 }
 
+fn both<'a>(a: &'a mut Journey, b: &'a mut Journey) -> Pin<Box<dyn Future<Output = WebDriverResult<()>> + 'a>> {
+    Box::pin(walk(a, b))
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_members_chat_live_and_a_report_is_moderated() {
-    let driver: Driver = start_chromedriver();
-    let (base, state) = start_server_with_state().await;
-    let first = open_browser(&driver, 1280, 900).await;
-    let second = open_browser(&driver, 390, 844).await;
-    let journey = |name, browser| Journey {
-        name,
-        state: state.clone(),
-        browser,
-        base: base.clone(),
-        checked: Vec::new(),
-        violations: Vec::new(),
-    };
-    let (mut a, mut b) = (journey("talk-ann", first), journey("talk-others", second));
-    let outcome = walk(&mut a, &mut b).await;
-    for j in [&a, &b] {
-        if outcome.is_err() || !j.violations.is_empty() {
-            let shot = screenshot_dir().join(format!("{}-failure.png", j.name));
-            let _ = j.browser.screenshot(&shot).await;
-            eprintln!("screenshot saved to {}", shot.display());
-        }
-    }
-    let violations: Vec<String> = a.violations.iter().chain(b.violations.iter()).cloned().collect();
-    let checked = a.checked.len() + b.checked.len();
-    a.browser.quit().await.unwrap();
-    b.browser.quit().await.unwrap();
-    outcome.unwrap();
-    assert!(checked >= 10, "axe ran on {checked} pages");
-    assert!(violations.is_empty(), "serious or critical accessibility violations:\n{}", violations.join("\n"));
+    in_two_browsers(("talk-ann", "talk-others"), both).await;
 }

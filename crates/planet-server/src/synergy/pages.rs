@@ -8,7 +8,7 @@ use super::service::{self, BrowseForm, Choices, ListingView};
 use crate::error::{AppError, AppResult};
 use crate::identity::session::Ctx;
 use crate::state::AppState;
-use crate::talk::pages::when;
+use crate::talk::pages::{ReportForm, when};
 use crate::web::forms::{FormErrors, form_again};
 use crate::web::layout::Layout;
 use askama::Template;
@@ -379,6 +379,7 @@ pub struct ListingQuery {
     changed: String,
     done: String,
     thanks: String,
+    reported: String,
 }
 
 fn flash_of(query: &ListingQuery) -> &'static str {
@@ -390,6 +391,8 @@ fn flash_of(query: &ListingQuery) -> &'static str {
         "Done. Thank you for sharing! You can now leave feedback below."
     } else if !query.thanks.is_empty() {
         "Thank you. Your feedback is saved."
+    } else if !query.reported.is_empty() {
+        "Thank you for telling us. The moderators will look at it."
     } else {
         ""
     }
@@ -608,12 +611,6 @@ pub async fn report_form(State(state): State<AppState>, ctx: Ctx, Path(id): Path
     .into_response())
 }
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub struct ReportForm {
-    reason: String,
-}
-
 pub async fn report(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -621,7 +618,7 @@ pub async fn report(
     Form(form): Form<ReportForm>,
 ) -> AppResult<Response> {
     match service::report(&state, &ctx, &id, &form.reason).await {
-        Ok(_) => Ok(Redirect::to("/synergy?reported=1").into_response()),
+        Ok(id) => Ok(Redirect::to(&format!("/synergy/listings/{id}?reported=1")).into_response()),
         Err(err) => {
             let v = service::view(&state, &ctx, &id).await?;
             form_again(err, |errors| ReportPage {

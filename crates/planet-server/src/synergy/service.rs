@@ -519,7 +519,7 @@ pub struct Browsed {
 
 /// Browse and search the open listings in every space the member may see inside.
 pub async fn browse(state: &AppState, ctx: &Ctx, form: &BrowseForm) -> AppResult<Browsed> {
-    let sight = sight(state, ctx, false).await?;
+    let sight = crate::talk::sight::spaces_seen(state, ctx).await?;
     let me = ctx.member()?.id;
     if form.page > 10_000 {
         return Err(AppError::not_found());
@@ -571,7 +571,7 @@ pub async fn browse(state: &AppState, ctx: &Ctx, form: &BrowseForm) -> AppResult
 /// A word search starts from the listings holding the words (the word index), when there are
 /// not too many of them; otherwise each word is checked on the way.
 async fn look_up_words(state: &AppState, query: &mut Browse) -> AppResult<()> {
-    const MOST: u64 = 5_000;
+    const MOST: u64 = 2_000;
     let mut found: Option<std::collections::HashSet<ListingId>> = None;
     for word in &query.words {
         let postings = listings::postings(state.db(), word, MOST + 1).await?;
@@ -612,6 +612,10 @@ fn areas_of(facets: &[listings::FacetCount]) -> Vec<String> {
 /// The live listings counted by space, side, kind, category and area, cached like the
 /// directory: a browse never counts listings one by one.
 async fn listing_facets(state: &AppState) -> AppResult<std::sync::Arc<Vec<listings::FacetCount>>> {
+    if let Some(facets) = state.caches().listing_facets() {
+        return Ok(facets);
+    }
+    let _counting = state.caches().listing_facets_loading.lock().await;
     if let Some(facets) = state.caches().listing_facets() {
         return Ok(facets);
     }

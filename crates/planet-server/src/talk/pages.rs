@@ -553,10 +553,11 @@ pub async fn report_form(State(state): State<AppState>, ctx: Ctx, Path(id): Path
     Ok(report_page(&state, &ctx, &message, &topic, FormErrors::none(), String::new()).await?.into_response())
 }
 
+/// Why something is reported (a message, a listing).
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct ReportForm {
-    reason: String,
+    pub reason: String,
 }
 
 pub async fn report(

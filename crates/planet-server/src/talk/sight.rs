@@ -38,14 +38,24 @@ pub async fn sight(state: &AppState, ctx: &Ctx, only_mine: bool) -> AppResult<Si
     sight_of(state, ctx.actor, ctx.member()?.id, only_mine).await
 }
 
+/// The spaces whose content the member may see, without their private conversations (for
+/// what lives in spaces only, like offers and wants).
+pub async fn spaces_seen(state: &AppState, ctx: &Ctx) -> AppResult<Sight> {
+    ctx.require(Action::ViewCommunity)?;
+    spaces_of(state, ctx.actor, ctx.member()?.id, false).await
+}
+
 /// The same for any member (the daily email, written with nobody asking).
 pub async fn sight_of(state: &AppState, actor: Actor, member: MemberId, only_mine: bool) -> AppResult<Sight> {
+    let mut sight = spaces_of(state, actor, member, only_mine).await?;
+    sight.conversations = conversations::taking_part(state.db(), member).await?.into_iter().collect();
+    Ok(sight)
+}
+
+async fn spaces_of(state: &AppState, actor: Actor, member: MemberId, only_mine: bool) -> AppResult<Sight> {
     let index = state.directory().await?;
     let mine = index.roles.get(&member);
-    let mut sight = Sight {
-        conversations: conversations::taking_part(state.db(), member).await?.into_iter().collect(),
-        ..Sight::default()
-    };
+    let mut sight = Sight::default();
     for (i, _) in &index.order {
         let space = &index.directory.spaces[*i];
         if only_mine && !mine.is_some_and(|roles| roles.contains_key(&space.id)) {

@@ -495,3 +495,52 @@ async fn stewards_keep_the_categories() {
     let (_, form) = m.ann.1.get_text("/synergy/new").await;
     assert!(form.contains("Children and babies"));
 }
+
+#[tokio::test]
+async fn a_reported_listing_is_hidden_by_a_steward_and_not_put_up_again() {
+    let m = market().await;
+    let (ann, cat) = (&m.ann.1, &m.cat.1);
+    let id = posted(
+        ann,
+        &[
+            ("side", "offer"),
+            ("kind", "sell"),
+            ("category", &m.food),
+            ("title", "Miracle honey"),
+            ("body", "Pay by bank transfer first"),
+            ("price_pounds", "30"),
+        ],
+    )
+    .await;
+    // A warning shows on a listing that asks to be paid outside the community.
+    let (_, page) = cat.get_text(&format!("/synergy/listings/{id}")).await;
+    assert!(page.contains("Take care:") && page.contains("bank transfer"), "{page}");
+    assert_eq!(ann.get(&format!("/synergy/listings/{id}/report")).await.status().as_u16(), 403);
+    let (status, _) = cat.post_text(&format!("/synergy/listings/{id}/report"), &[("reason", "")]).await;
+    assert_eq!(status, 422);
+    let response = cat.post(&format!("/synergy/listings/{id}/report"), &[("reason", "Looks like a scam")]).await;
+    assert_eq!(location(&response), format!("/synergy/listings/{id}?reported=1"));
+    let (_, page) = cat.get_text(&location(&response)).await;
+    assert!(page.contains("The moderators will look at it"), "{page}");
+    assert_eq!(
+        cat.post(&format!("/synergy/listings/{id}/report"), &[("reason", "Again")]).await.status().as_u16(),
+        409
+    );
+    // The steward sees it among reported listings and hides it: gone for Cat, marked for Ann.
+    let (_, queue) = m.steward.get_text("/synergy/reported").await;
+    assert!(queue.contains("Miracle honey") && queue.contains("Looks like a scam"), "{queue}");
+    let (_, queue) = cat.get_text("/synergy/reported").await;
+    assert!(!queue.contains("Miracle honey"));
+    assert_eq!(
+        m.steward.post(&format!("/synergy/listings/{id}/moderate"), &[("action", "hide")]).await.status().as_u16(),
+        303
+    );
+    assert_eq!(cat.get(&format!("/synergy/listings/{id}")).await.status().as_u16(), 404);
+    let (_, page) = ann.get_text(&format!("/synergy/listings/{id}")).await;
+    assert!(page.contains("Hidden by a moderator"), "{page}");
+    let (_, list) = cat.get_text("/synergy?q=honey").await;
+    assert!(!list.contains("Miracle honey"));
+    // Taken down and withdrawn, it cannot go up again.
+    assert_eq!(ann.post(&format!("/synergy/listings/{id}/withdraw"), &[]).await.status().as_u16(), 303);
+    assert_eq!(ann.post(&format!("/synergy/listings/{id}/repost"), &[]).await.status().as_u16(), 409);
+}

@@ -12,7 +12,8 @@ use planet_domain::synergy::{ListingKind, ListingStatus, Minor, Price, Side};
 use planet_domain::{CategoryId, ListingId, MemberId, ProfileId, SpaceId};
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
 };
 use std::collections::{BTreeSet, HashMap};
 use uuid::Uuid;
@@ -511,8 +512,48 @@ fn browse_condition(query: &Browse) -> Condition {
     condition
 }
 
+/// The listings among `query.ids` that answer the rest of the browse, newest first: looked up
+/// by id (the primary key) and sifted here, so that the database never walks every live
+/// listing to test each against the list.
+async fn sift(db: &impl ConnectionTrait, query: &Browse, ids: &[ListingId]) -> StoreResult<Vec<listing::Model>> {
+    let mut kept = Vec::new();
+    for chunk in ids.chunks(500) {
+        let rows =
+            listing::Entity::find().filter(listing::Column::Id.is_in(chunk.iter().map(|id| id.uuid()))).all(db).await?;
+        kept.extend(rows.into_iter().filter(|row| answers(query, row)));
+    }
+    kept.sort_by(|a, b| b.created_at.cmp(&a.created_at).then_with(|| b.id.cmp(&a.id)));
+    Ok(kept)
+}
+
+/// The browse's conditions, but for the ids, tested on one row (as `browse_condition` asks the
+/// database).
+fn answers(query: &Browse, row: &listing::Model) -> bool {
+    let status_ok =
+        if query.statuses.is_empty() { row.live } else { query.statuses.iter().any(|s| s.as_str() == row.status) };
+    status_ok
+        && query.spaces.iter().any(|s| s.uuid() == row.space_id)
+        && (query.include_hidden || row.hidden_at.is_none())
+        && query.side.is_none_or(|s| s.as_str() == row.side)
+        && query.kind.is_none_or(|k| k.as_str() == row.kind)
+        && query.category.is_none_or(|c| c.uuid() == row.category_id)
+        && query.area.as_deref().is_none_or(|a| a == row.area)
+        && query.member.is_none_or(|m| m.uuid() == row.member_id)
+        && query.profiles.as_ref().is_none_or(|p| p.iter().any(|p| p.uuid() == row.profile_id))
+        && query.words.is_empty()
+}
+
 /// Listings that answer a browse, newest first. Returns up to `limit`.
 pub async fn browse(db: &impl ConnectionTrait, query: &Browse, limit: u64, offset: u64) -> StoreResult<Vec<Card>> {
+    if let Some(ids) = &query.ids {
+        let rows = sift(db, query, ids).await?;
+        let page = rows
+            .into_iter()
+            .skip(usize::try_from(offset).unwrap_or(usize::MAX))
+            .take(usize::try_from(limit).unwrap_or(0))
+            .collect();
+        return cards(db, page).await;
+    }
     if query.spaces.is_empty()
         || query.profiles.as_ref().is_some_and(Vec::is_empty)
         || query.ids.as_ref().is_some_and(Vec::is_empty)
@@ -662,6 +703,19 @@ pub async fn postings(db: &impl ConnectionTrait, word: &str, most: u64) -> Store
         .collect())
 }
 
+/// What sifting listings found by id needs of each.
+#[derive(Debug, FromQueryResult)]
+struct ListingSieve {
+    id: Uuid,
+    member_id: Uuid,
+    space_id: Uuid,
+    kind: String,
+    status: String,
+    side: String,
+    category_id: Uuid,
+    hidden_at: Option<DateTime<Utc>>,
+}
+
 /// An open listing on the other side that shares a keyword with a new one, in its category.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Candidate {
@@ -698,24 +752,37 @@ pub async fn candidates(
     let mut listing_ids: Vec<Uuid> = words.iter().map(|(id, _)| *id).collect();
     listing_ids.sort_unstable();
     listing_ids.dedup();
+    // Looked up by id alone (the primary key), then sifted here: a filter on another column
+    // could lead the database to walk every open listing instead.
     let mut open: HashMap<Uuid, (Uuid, Uuid, String)> = HashMap::new();
     for chunk in listing_ids.chunks(500) {
-        let rows: Vec<(Uuid, Uuid, Uuid, String)> = listing::Entity::find()
+        let rows: Vec<ListingSieve> = listing::Entity::find()
             .select_only()
-            .column(listing::Column::Id)
-            .column(listing::Column::MemberId)
-            .column(listing::Column::SpaceId)
-            .column(listing::Column::Kind)
+            .columns([
+                listing::Column::Id,
+                listing::Column::MemberId,
+                listing::Column::SpaceId,
+                listing::Column::Kind,
+                listing::Column::Status,
+                listing::Column::Side,
+                listing::Column::CategoryId,
+                listing::Column::HiddenAt,
+            ])
             .filter(listing::Column::Id.is_in(chunk.iter().copied()))
-            .filter(listing::Column::Status.eq(ListingStatus::Open.as_str()))
-            .filter(listing::Column::Side.eq(side.as_str()))
-            .filter(listing::Column::CategoryId.eq(category.uuid()))
-            .filter(listing::Column::HiddenAt.is_null())
-            .filter(listing::Column::MemberId.ne(member.uuid()))
-            .into_tuple()
+            .into_model()
             .all(db)
             .await?;
-        open.extend(rows.into_iter().map(|(id, member, space, kind)| (id, (member, space, kind))));
+        open.extend(
+            rows.into_iter()
+                .filter(|r| {
+                    r.status == ListingStatus::Open.as_str()
+                        && r.side == side.as_str()
+                        && r.category_id == category.uuid()
+                        && r.hidden_at.is_none()
+                        && r.member_id != member.uuid()
+                })
+                .map(|r| (r.id, (r.member_id, r.space_id, r.kind))),
+        );
     }
     let rows = words
         .into_iter()
