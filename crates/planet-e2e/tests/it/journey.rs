@@ -153,7 +153,6 @@ async fn walk(j: &mut Journey) -> WebDriverResult<()> {
     Ok(())
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
 /// A walk by two members, each in their own browser.
 pub(crate) type PairWalk =
     for<'a> fn(&'a mut Journey, &'a mut Journey) -> Pin<Box<dyn Future<Output = WebDriverResult<()>> + 'a>>;
@@ -191,6 +190,7 @@ pub(crate) async fn in_two_browsers(names: (&'static str, &'static str), walk: P
     assert!(violations.is_empty(), "serious or critical accessibility violations:\n{}", violations.join("\n"));
 }
 
+#[derive(Clone, Copy, PartialEq, Eq)]
 enum Walk {
     Newcomer,
     Vouching,
