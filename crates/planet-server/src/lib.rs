@@ -107,7 +107,7 @@ impl Application {
         let listener = tokio::spawn(talk::live::listen(self.state.clone()));
         let presence = tokio::spawn(talk::live::share_presence(self.state.clone()));
         let digests = tokio::spawn(notify::service::run_digests(self.state.clone()));
-        let expiry = tokio::spawn(synergy::service::run_expiry(self.state.clone()));
+        let expiry = tokio::spawn(synergy::expiry::run_expiry(self.state.clone()));
         let router = app(self.state);
         let result = axum::serve(self.listener, router.into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(shutdown)

@@ -229,7 +229,7 @@ pub struct RecordView {
     lines: Vec<RecordLine>,
 }
 
-fn record_view(record: crate::synergy::service::TrackRecord) -> RecordView {
+fn record_view(record: crate::synergy::record::TrackRecord) -> RecordView {
     RecordView {
         given: record.given,
         received: record.received,
@@ -286,7 +286,7 @@ async fn show_page(state: &AppState, ctx: &Ctx, id: &str, forms: ShowForms) -> A
     let blocked = super::blocks::state_of(state, ctx, profile.member).await?;
     let record = match profile.member {
         Some(member) if !view.subject.is_applicant() => {
-            Some(record_view(crate::synergy::service::track_record(state, ctx, member).await?))
+            Some(record_view(crate::synergy::record::track_record(state, ctx, member).await?))
         }
         _ => None,
     };

@@ -2,7 +2,7 @@
 //! member's secret feed link, for an Atom feed of a space's new offers in a feed reader.
 //! The link is kept only as its hash: it is shown once, and a new one stops the old.
 
-use super::service::{BrowseForm, filter_of};
+use super::browse::{BrowseForm, filter_of};
 use crate::access::require_space_cached;
 use crate::error::{AppError, AppResult};
 use crate::identity::crypto::{random_token, token_hash};

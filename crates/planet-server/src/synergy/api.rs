@@ -2,9 +2,10 @@
 //! fall through, withdraw, repost, report — and `/api/v1/deals/{id}/feedback`. Photos are added
 //! through the form.
 
+use super::browse::{self, BrowseForm};
 use super::deals;
 use super::input::ListingForm;
-use super::service::{self, BrowseForm};
+use super::service;
 use crate::error::{ApiResult, ErrorBody};
 use crate::identity::session::ApiCtx;
 use crate::state::AppState;
@@ -119,7 +120,7 @@ pub async fn browse(
         trusted: p.trusted,
         page: p.page,
     };
-    let found = service::browse(&state, &ctx, &form).await?;
+    let found = browse::browse(&state, &ctx, &form).await?;
     Ok(Json(ListingPageDto { total: found.total, listings: found.cards.iter().map(Into::into).collect() }))
 }
 

@@ -66,7 +66,7 @@ async fn searching(db: &impl ConnectionTrait, listing: &Listing, words: &BTreeSe
     for saved in alerts::all(db).await? {
         if saved.member != listing.member
             && !wanted.contains(&saved.member)
-            && super::service::filter_of(&saved.query).answers(&searched)
+            && super::browse::filter_of(&saved.query).answers(&searched)
         {
             wanted.push(saved.member);
         }

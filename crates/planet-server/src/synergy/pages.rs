@@ -2,9 +2,10 @@
 //! listing, its page (respond, promise, done, fell through, feedback), the member's own
 //! listings, reporting, and the moderators' list of reported listings.
 
+use super::browse::{self, BrowseForm};
 use super::deals;
 use super::input::{ListingForm, ListingInput};
-use super::service::{self, BrowseForm, Choices, ListingView};
+use super::service::{self, Choices, ListingView};
 use crate::error::{AppError, AppResult};
 use crate::identity::session::Ctx;
 use crate::state::AppState;
@@ -127,7 +128,7 @@ pub async fn browse(
     Query(view): Query<ViewQuery>,
 ) -> AppResult<Response> {
     let query = BrowseQueryParts { form, view: view.view };
-    let found = service::browse(&state, &ctx, &query.form).await?;
+    let found = browse::browse(&state, &ctx, &query.form).await?;
     let cards = found.cards.iter().map(|c| card(c, found.interest.get(&c.id).copied().unwrap_or(0))).collect();
     let grid = query.view == "grid";
     Ok(BrowsePage {
@@ -135,8 +136,8 @@ pub async fn browse(
         grid,
         cards,
         total: found.total,
-        more: found.cards.len() as u64 == service::PAGE_SIZE
-            && ((query.form.page + 1) * service::PAGE_SIZE < found.total || found.total >= service::COUNT_UP_TO),
+        more: found.cards.len() as u64 == browse::PAGE_SIZE
+            && ((query.form.page + 1) * browse::PAGE_SIZE < found.total || found.total >= browse::COUNT_UP_TO),
         categories: found
             .categories
             .iter()
@@ -163,7 +164,7 @@ struct MinePage {
 }
 
 pub async fn mine(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
-    let cards = service::mine(&state, &ctx).await?;
+    let cards = browse::mine(&state, &ctx).await?;
     let (live, closed): (Vec<&Card>, Vec<&Card>) = cards.iter().partition(|c| c.status.is_live());
     Ok(MinePage {
         layout: ctx.layout("Your offers and wants"),
@@ -836,7 +837,7 @@ struct CategoriesPage {
 }
 
 async fn categories_page(state: &AppState, ctx: &Ctx, errors: FormErrors, name: String) -> AppResult<CategoriesPage> {
-    let items = service::categories_to_keep(state, ctx).await?;
+    let items = super::categories::categories_to_keep(state, ctx).await?;
     Ok(CategoriesPage {
         layout: ctx.layout("Categories of offers and wants"),
         items: items.into_iter().map(|c| (c.id.to_string(), c.name, c.retired)).collect(),
@@ -862,7 +863,7 @@ pub async fn add_category(
     ctx: Ctx,
     Form(form): Form<CategoryForm>,
 ) -> AppResult<Response> {
-    match service::add_category(&state, &ctx, &form.name).await {
+    match super::categories::add_category(&state, &ctx, &form.name).await {
         Ok(()) => Ok(Redirect::to("/admin/listing-categories").into_response()),
         Err(err) => {
             let page = categories_page(&state, &ctx, FormErrors::none(), form.name.clone()).await?;
@@ -882,7 +883,7 @@ pub async fn change_category(
         "restore" => Some(false),
         _ => None,
     };
-    match service::change_category(&state, &ctx, &id, &form.name, retired).await {
+    match super::categories::change_category(&state, &ctx, &id, &form.name, retired).await {
         Ok(()) => Ok(Redirect::to("/admin/listing-categories").into_response()),
         Err(err) => {
             let page = categories_page(&state, &ctx, FormErrors::none(), String::new()).await?;

@@ -8,14 +8,13 @@ use crate::access::{SpaceAccess, require_space_cached};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::identity::service::Check;
 use crate::identity::session::Ctx;
-use crate::notify::service::tell_listing;
 use crate::state::AppState;
 use crate::talk::sight::sight;
 use crate::web::markdown;
 use chrono::Duration;
 use planet_domain::notification::NotificationKind;
 use planet_domain::policy::{Action, ListingFacts, Resource, authorize};
-use planet_domain::synergy::words::{SearchFilter, keywords, looks_like_address, money_outside, words};
+use planet_domain::synergy::words::{keywords, looks_like_address, money_outside, words};
 use planet_domain::synergy::{
     self as rules, ListingEvent, ListingKind, ListingStatus, MAX_PHOTOS, Price, Side, next_status,
 };
@@ -24,16 +23,10 @@ use planet_domain::{CategoryId, ListingId, MemberId, ProfileId, SpaceId, TopicId
 use planet_store::queries::people::{self, person_profile};
 use planet_store::queries::synergy::deals::{self, Deal, Feedback, Responder};
 use planet_store::queries::synergy::{
-    self as listings, Browse, Card, Category, Listing, ListingFields, ListingWords, NewListing, NewPhoto,
+    self as listings, Category, Listing, ListingFields, ListingWords, NewListing, NewPhoto,
 };
-use planet_store::queries::trust;
-use std::collections::HashMap;
 use uuid::Uuid;
 
-/// Listings a page of browsing shows.
-pub const PAGE_SIZE: u64 = 24;
-/// A browse counts its listings up to this many ("more than 1,000").
-pub const COUNT_UP_TO: u64 = 1001;
 /// Listings one member may post in a day: enough for a clear-out, not for a flood.
 const LISTINGS_PER_DAY: u64 = 20;
 
@@ -120,7 +113,7 @@ pub async fn choices(state: &AppState, ctx: &Ctx) -> AppResult<Choices> {
     let mut profiles: Vec<(ProfileId, String)> = entries.into_iter().map(|p| (p.id, p.name)).collect();
     // The member's own entry first.
     profiles.sort_by_key(|(id, _)| *id != person_profile(me.id));
-    let mut areas = areas_of(&listing_facets(state).await?);
+    let mut areas = super::browse::areas_of(&super::browse::listing_facets(state).await?);
     for area in people::areas_in_use(state.db()).await? {
         if !areas.contains(&area) {
             areas.push(area);
@@ -447,197 +440,6 @@ pub async fn view(state: &AppState, ctx: &Ctx, id: &str) -> AppResult<ListingVie
     })
 }
 
-/// What a browse asks, as typed in the filters.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
-#[serde(default)]
-pub struct BrowseForm {
-    pub side: String,
-    pub kind: String,
-    pub category: String,
-    pub area: String,
-    pub space: String,
-    pub q: String,
-    /// "1": only from people I trust.
-    pub trusted: String,
-    pub page: u64,
-}
-
-impl BrowseForm {
-    /// The search as a query string (without the page), for links and saved searches.
-    pub fn query(&self) -> String {
-        crate::web::forms::query_string(&[
-            ("side", &self.side),
-            ("kind", &self.kind),
-            ("category", &self.category),
-            ("area", &self.area),
-            ("space", &self.space),
-            ("q", &self.q),
-            ("trusted", &self.trusted),
-        ])
-    }
-
-    /// What a saved search looks for.
-    pub fn filter(&self) -> SearchFilter {
-        SearchFilter {
-            side: Side::parse(&self.side),
-            kind: ListingKind::parse(&self.kind),
-            category: self.category.parse().ok(),
-            area: Some(self.area.trim().to_owned()).filter(|a| !a.is_empty()),
-            space: self.space.parse().ok(),
-            words: search_words(&self.q),
-        }
-    }
-}
-
-fn search_words(q: &str) -> Vec<String> {
-    words(&q.chars().take(200).collect::<String>()).into_iter().take(8).collect()
-}
-
-/// A saved search's filter, from its query string.
-pub fn filter_of(query: &str) -> SearchFilter {
-    let form: BrowseForm = parse_query(query);
-    form.filter()
-}
-
-fn parse_query(query: &str) -> BrowseForm {
-    axum::extract::Query::<BrowseForm>::try_from_uri(&format!("/?{query}").parse().unwrap_or_default())
-        .map(|q| q.0)
-        .unwrap_or_default()
-}
-
-pub struct Browsed {
-    pub cards: Vec<Card>,
-    pub total: u64,
-    pub categories: Vec<Category>,
-    pub spaces: Vec<(SpaceId, String)>,
-    pub areas: Vec<String>,
-    /// How many said they are interested, per listing.
-    pub interest: HashMap<ListingId, u64>,
-    /// The member looks after some space (and may see reported listings).
-    pub moderates: bool,
-}
-
-/// Browse and search the open listings in every space the member may see inside.
-pub async fn browse(state: &AppState, ctx: &Ctx, form: &BrowseForm) -> AppResult<Browsed> {
-    let sight = crate::talk::sight::spaces_seen(state, ctx).await?;
-    let me = ctx.member()?.id;
-    if form.page > 10_000 {
-        return Err(AppError::not_found());
-    }
-    let mut query = Browse {
-        spaces: sight.spaces.clone(),
-        side: Side::parse(&form.side),
-        kind: ListingKind::parse(&form.kind),
-        category: form.category.parse().ok(),
-        area: Some(form.area.trim().to_owned()).filter(|a| !a.is_empty()),
-        words: search_words(&form.q),
-        ..Browse::default()
-    };
-    if let Ok(space) = form.space.parse::<SpaceId>() {
-        query.spaces.retain(|s| *s == space);
-    }
-    if form.trusted == "1" {
-        let now = state.now();
-        query.profiles = Some(
-            trust::statements_by(state.db(), me)
-                .await?
-                .into_iter()
-                .filter(|s| s.expires_at > now)
-                .map(|s| s.subject)
-                .collect(),
-        );
-    }
-    look_up_words(state, &mut query).await?;
-    let facets = listing_facets(state).await?;
-    let cards = listings::browse(state.db(), &query, PAGE_SIZE, form.page * PAGE_SIZE).await?;
-    // Words and trust are counted on the few listings they leave; the rest from the facets.
-    let total = if query.ids.is_some() || query.profiles.is_some() || !query.words.is_empty() {
-        listings::count(state.db(), &query, COUNT_UP_TO).await?
-    } else {
-        facets.iter().filter(|f| counted(&query, f)).map(|f| f.count).sum()
-    };
-    let ids: Vec<ListingId> = cards.iter().map(|c| c.id).collect();
-    Ok(Browsed {
-        interest: deals::interest_counts(state.db(), &ids).await?,
-        cards,
-        total,
-        categories: listings::categories(state.db()).await?,
-        spaces: sight.spaces.iter().map(|s| (*s, sight.name(*s))).collect(),
-        areas: areas_of(&facets),
-        moderates: !sight.moderated.is_empty(),
-    })
-}
-
-/// A word search starts from the listings holding the words (the word index), when there are
-/// not too many of them; otherwise each word is checked on the way.
-async fn look_up_words(state: &AppState, query: &mut Browse) -> AppResult<()> {
-    const MOST: u64 = 2_000;
-    let mut found: Option<std::collections::HashSet<ListingId>> = None;
-    for word in &query.words {
-        let postings = listings::postings(state.db(), word, MOST + 1).await?;
-        if postings.len() as u64 > MOST {
-            return Ok(());
-        }
-        found = Some(match found {
-            None => postings.into_iter().collect(),
-            Some(before) => postings.into_iter().filter(|id| before.contains(id)).collect(),
-        });
-    }
-    if let Some(found) = found {
-        query.ids = Some(found.into_iter().collect());
-        query.words.clear();
-    }
-    Ok(())
-}
-
-fn counted(query: &Browse, facet: &listings::FacetCount) -> bool {
-    query.spaces.contains(&facet.space)
-        && query.side.is_none_or(|s| s == facet.side)
-        && query.kind.is_none_or(|k| k == facet.kind)
-        && query.category.is_none_or(|c| c == facet.category)
-        && query.area.as_deref().is_none_or(|a| a == facet.area)
-}
-
-/// The areas named on live listings, most used first.
-fn areas_of(facets: &[listings::FacetCount]) -> Vec<String> {
-    let mut counts: HashMap<&str, u64> = HashMap::new();
-    for facet in facets.iter().filter(|f| !f.area.is_empty()) {
-        *counts.entry(facet.area.as_str()).or_default() += facet.count;
-    }
-    let mut areas: Vec<(&str, u64)> = counts.into_iter().collect();
-    areas.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
-    areas.into_iter().take(50).map(|(area, _)| area.to_owned()).collect()
-}
-
-/// The live listings counted by space, side, kind, category and area, cached like the
-/// directory: a browse never counts listings one by one.
-async fn listing_facets(state: &AppState) -> AppResult<std::sync::Arc<Vec<listings::FacetCount>>> {
-    if let Some(facets) = state.caches().listing_facets() {
-        return Ok(facets);
-    }
-    let _counting = state.caches().listing_facets_loading.lock().await;
-    if let Some(facets) = state.caches().listing_facets() {
-        return Ok(facets);
-    }
-    let generation = state.caches().generation();
-    let facets = std::sync::Arc::new(listings::facet_counts(state.db()).await?);
-    state.caches().remember_listing_facets(generation, facets.clone());
-    Ok(facets)
-}
-
-/// The member's own listings, all of them, newest first.
-pub async fn mine(state: &AppState, ctx: &Ctx) -> AppResult<Vec<Card>> {
-    let sight = sight(state, ctx, false).await?;
-    let query = Browse {
-        spaces: sight.spaces,
-        member: Some(ctx.member()?.id),
-        statuses: ListingStatus::ALL.to_vec(),
-        include_hidden: true,
-        ..Browse::default()
-    };
-    Ok(listings::browse(state.db(), &query, 200, 0).await?)
-}
-
 fn refuse_transition(status: ListingStatus) -> AppError {
     let message = match status {
         ListingStatus::Open => "This listing is open: nobody has been promised it yet.",
@@ -749,177 +551,4 @@ pub async fn moderate(state: &AppState, ctx: &Ctx, id: &str, hide: bool) -> AppR
     state.commit(txn).await?;
     state.changed();
     Ok(found.listing.id)
-}
-
-/// Close listings whose time ran out, remind posters two days before, and chase up promises
-/// left hanging. Returns how many members were told.
-pub async fn expire_and_remind(state: &AppState) -> AppResult<usize> {
-    let now = state.now();
-    let txn = state.store().begin().await?;
-    let mut told = Vec::new();
-    for (listing, member) in listings::expire_due(&txn, now).await? {
-        let title = listings::get(&txn, listing).await?.map(|l| l.title).unwrap_or_default();
-        told.extend(tell_listing(state, &txn, &[member], listing, &title, NotificationKind::Expired, None).await?);
-    }
-    for (listing, member) in listings::claim_reminders(&txn, now + rules::REMINDER_BEFORE, now).await? {
-        let title = listings::get(&txn, listing).await?.map(|l| l.title).unwrap_or_default();
-        told.extend(tell_listing(state, &txn, &[member], listing, &title, NotificationKind::Expiring, None).await?);
-    }
-    // A promise a week old that neither side has marked done or called off: ask them both, once.
-    for deal in deals::claim_stale(&txn, now - rules::STALE_PROMISE, now).await? {
-        let Some(listing) = listings::get(&txn, deal.listing).await? else { continue };
-        let sides = [deal.poster, deal.other];
-        told.extend(super::deals::tell(state, &txn, &sides, &listing, None, NotificationKind::Chase).await?);
-    }
-    state.commit(txn).await?;
-    let count = told.len();
-    if count > 0 {
-        state.changed();
-        state.ring(told).await;
-        state.wake_mailer();
-    }
-    Ok(count)
-}
-
-/// Close and remind every ten minutes until the server stops.
-pub async fn run_expiry(state: AppState) {
-    loop {
-        if let Err(err) = expire_and_remind(&state).await {
-            tracing::warn!("listing expiry: {err:?}");
-        }
-        tokio::time::sleep(std::time::Duration::from_secs(600)).await;
-    }
-}
-
-/// One deal on a member's record, as others see it.
-pub struct RecordItem {
-    pub listing: ListingId,
-    pub title: String,
-    /// The member gave it (rather than received it).
-    pub gave: bool,
-    pub with: String,
-    pub at: chrono::DateTime<chrono::Utc>,
-    /// What the other side said about the member, once it shows.
-    pub feedback: Option<Feedback>,
-}
-
-/// What a member has given and received: their public reputation in Synergy.
-pub struct TrackRecord {
-    pub given: usize,
-    pub received: usize,
-    pub positive: usize,
-    pub rated: usize,
-    pub items: Vec<RecordItem>,
-}
-
-/// A member's done deals the viewer may see (those in spaces whose content they see), with the
-/// feedback about the member that shows.
-pub async fn track_record(state: &AppState, ctx: &Ctx, member: MemberId) -> AppResult<TrackRecord> {
-    let sight = sight(state, ctx, false).await?;
-    let done: Vec<Deal> = deals::done_by(state.db(), member, 200)
-        .await?
-        .into_iter()
-        .filter(|d| sight.spaces.contains(&d.space))
-        .collect();
-    let ids: Vec<_> = done.iter().map(|d| d.id).collect();
-    let mut feedback = deals::feedback_on(state.db(), &ids).await?;
-    let now = state.now();
-    let mut record = TrackRecord { given: 0, received: 0, positive: 0, rated: 0, items: Vec::new() };
-    for deal in done {
-        let on_this: Vec<Feedback> = feedback.extract_if(.., |f| f.deal == deal.id).collect();
-        let shows = deal.closed_at.is_some_and(|at| rules::feedback_visible(on_this.len() >= 2, at, now));
-        let about = on_this.into_iter().find(|f| f.subject == member).filter(|_| shows);
-        let gave = (deal.poster == member) == (deal.side == Side::Offer);
-        if gave {
-            record.given += 1
-        } else {
-            record.received += 1
-        }
-        if let Some(f) = &about {
-            record.rated += 1;
-            record.positive += usize::from(f.rating == rules::Rating::Positive);
-        }
-        record.items.push(RecordItem {
-            listing: deal.listing,
-            with: if deal.poster == member { deal.other_name.clone() } else { deal.poster_name.clone() },
-            at: deal.closed_at.unwrap_or(deal.promised_at),
-            title: deal.title,
-            gave,
-            feedback: about,
-        });
-    }
-    record.items.truncate(20);
-    Ok(record)
-}
-
-/// The categories, for the stewards' page (retired ones too).
-pub async fn categories_to_keep(state: &AppState, ctx: &Ctx) -> AppResult<Vec<Category>> {
-    ctx.require(Action::KeepCategories)?;
-    Ok(listings::categories(state.db()).await?)
-}
-
-fn category_name(name: &str) -> AppResult<planet_domain::text::LabelName> {
-    planet_domain::text::LabelName::parse(name).map_err(|e| AppError::Invalid(vec![FieldError::from_input("name", e)]))
-}
-
-/// Stewards add a category (at the end of the list).
-pub async fn add_category(state: &AppState, ctx: &Ctx, name: &str) -> AppResult<()> {
-    ctx.require(Action::KeepCategories)?;
-    let name = category_name(name)?;
-    let txn = state.store().begin().await?;
-    if listings::category_named(&txn, name.as_str(), None).await? {
-        return Err(AppError::invalid(
-            "name",
-            "category_exists",
-            format!("There is already a category called {}.", name.as_str()),
-        ));
-    }
-    let now = state.now();
-    listings::add_category(&txn, CategoryId::new_v7(), name.as_str(), now).await?;
-    planet_store::queries::audit::record(&txn, Some(ctx.member()?.id), "categories.added", name.as_str(), "", now)
-        .await?;
-    state.commit(txn).await?;
-    Ok(())
-}
-
-/// Stewards rename a category, retire it (no new listings in it) or bring it back.
-pub async fn change_category(
-    state: &AppState,
-    ctx: &Ctx,
-    id: &str,
-    name: &str,
-    retired: Option<bool>,
-) -> AppResult<()> {
-    ctx.require(Action::KeepCategories)?;
-    let id: CategoryId = id.parse().map_err(|_| AppError::not_found())?;
-    if !listings::categories(state.db()).await?.iter().any(|c| c.id == id) {
-        return Err(AppError::not_found());
-    }
-    let now = state.now();
-    let txn = state.store().begin().await?;
-    let changed = match retired {
-        Some(retired) => listings::set_category_retired(&txn, id, retired).await?,
-        None => {
-            let name = category_name(name)?;
-            if listings::category_named(&txn, name.as_str(), Some(id)).await? {
-                return Err(AppError::invalid(
-                    "name",
-                    "category_exists",
-                    format!("There is already a category called {}.", name.as_str()),
-                ));
-            }
-            listings::rename_category(&txn, id, name.as_str()).await?
-        }
-    };
-    if !changed {
-        return Err(AppError::not_found());
-    }
-    let what = match retired {
-        Some(true) => "categories.retired",
-        Some(false) => "categories.restored",
-        None => "categories.renamed",
-    };
-    planet_store::queries::audit::record(&txn, Some(ctx.member()?.id), what, &id.to_string(), name, now).await?;
-    state.commit(txn).await?;
-    Ok(())
 }

@@ -227,13 +227,13 @@ async fn listings_close_on_time_after_a_reminder_and_go_up_again() {
         posted(ann, &[("side", "offer"), ("kind", "lend"), ("category", &m.food), ("title", "Jam pan"), ("days", "7")])
             .await;
     m.app.clock.advance(Duration::days(5) + Duration::minutes(1));
-    planet_server::synergy::service::expire_and_remind(&m.app.state).await.unwrap();
+    planet_server::synergy::expiry::expire_and_remind(&m.app.state).await.unwrap();
     let (_, news) = ann.get_text("/notifications").await;
     assert!(news.contains("Your listing “Jam pan” closes in two days"), "{news}");
     // Reminded once only.
-    assert_eq!(planet_server::synergy::service::expire_and_remind(&m.app.state).await.unwrap(), 0);
+    assert_eq!(planet_server::synergy::expiry::expire_and_remind(&m.app.state).await.unwrap(), 0);
     m.app.clock.advance(Duration::days(2));
-    planet_server::synergy::service::expire_and_remind(&m.app.state).await.unwrap();
+    planet_server::synergy::expiry::expire_and_remind(&m.app.state).await.unwrap();
     assert_eq!(synergy::get(m.app.db(), id).await.unwrap().unwrap().status, ListingStatus::Expired);
     let (_, news) = ann.get_text("/notifications").await;
     assert!(news.contains("Your listing “Jam pan” has closed"), "{news}");
@@ -446,14 +446,14 @@ async fn a_promise_left_hanging_for_a_week_is_chased_up_once() {
     bob.post(&format!("/synergy/listings/{id}/interest"), &[("message", "Yes please")]).await;
     ann.post(&format!("/synergy/listings/{id}/promise"), &[("member", &m.bob.0.to_string())]).await;
     m.app.clock.advance(Duration::days(7) + Duration::minutes(1));
-    planet_server::synergy::service::expire_and_remind(&m.app.state).await.unwrap();
+    planet_server::synergy::expiry::expire_and_remind(&m.app.state).await.unwrap();
     for browser in [ann, bob] {
         let (_, news) = browser.get_text("/notifications").await;
         assert!(news.contains("Did “Marrows” happen?"), "{news}");
     }
     // Once only; and a promised listing does not expire under them.
     m.app.clock.advance(Duration::days(10));
-    planet_server::synergy::service::expire_and_remind(&m.app.state).await.unwrap();
+    planet_server::synergy::expiry::expire_and_remind(&m.app.state).await.unwrap();
     let (_, news) = ann.get_text("/notifications").await;
     assert_eq!(news.matches("Did “Marrows” happen?").count(), 1);
     assert_eq!(synergy::get(m.app.db(), id).await.unwrap().unwrap().status, ListingStatus::Promised);
