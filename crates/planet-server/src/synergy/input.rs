@@ -1,9 +1,10 @@
 //! The listing form, sent with photos (multipart) or without (a plain form).
 
 use crate::error::{AppError, AppResult};
+use crate::talk::pictures::is_multipart;
 use axum::Form;
 use axum::extract::{FromRequest, Multipart, Request};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 
 /// The most a listing with its photos may weigh.
 pub const MAX_BODY: usize = planet_domain::synergy::MAX_PHOTOS * crate::people::photos::MAX_UPLOAD + 64 * 1024;
@@ -90,12 +91,7 @@ impl<S: Send + Sync> FromRequest<S> for ListingInput {
     type Rejection = AppError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let multipart = request
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.starts_with("multipart/form-data"));
-        if !multipart {
+        if !is_multipart(&request) {
             return Ok(match Form::<Vec<(String, String)>>::from_request(request, state).await {
                 Ok(Form(pairs)) => Self { form: ListingForm::from_pairs(pairs), photos: Ok(Vec::new()) },
                 Err(_) => Self {

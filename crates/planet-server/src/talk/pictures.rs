@@ -11,6 +11,15 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
+/// Whether a form was sent with files (multipart) rather than plain.
+pub(crate) fn is_multipart(request: &Request) -> bool {
+    request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"))
+}
+
 /// The most a reply with a picture may weigh.
 pub const MAX_BODY: usize = crate::people::photos::MAX_UPLOAD + 64 * 1024;
 
@@ -33,12 +42,7 @@ impl<S: Send + Sync> FromRequest<S> for MessageInput {
     type Rejection = AppError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let multipart = request
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.starts_with("multipart/form-data"));
-        if !multipart {
+        if !is_multipart(&request) {
             return Ok(match Form::<MessageForm>::from_request(request, state).await {
                 Ok(Form(form)) => Self { form, upload: Ok(None) },
                 Err(_) => Self {
