@@ -111,6 +111,18 @@ id_type!(
     /// A promise of a listing to one member, and how it ended.
     DealId
 );
+id_type!(
+    /// A currency of the community's ledger (Diss Hours, Planet Pounds, …).
+    CurrencyId
+);
+id_type!(
+    /// An account in one currency: a member's, a business's, a group's, the fund's.
+    AccountId
+);
+id_type!(
+    /// A transfer between accounts; chosen by the client, so a repeated request is recognised.
+    TransferId
+);
 
 #[cfg(test)]
 mod tests {

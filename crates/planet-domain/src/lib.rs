@@ -32,6 +32,7 @@ macro_rules! string_enum {
 pub mod admission;
 pub mod clock;
 pub mod ids;
+pub mod ledger;
 pub mod notification;
 pub mod policy;
 pub mod profile;
@@ -43,6 +44,6 @@ pub mod trust;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use ids::{
-    ApplicationId, BadgeId, CategoryId, DealId, InvitationId, ListingId, MemberId, MessageId, NotificationId,
-    ProfileId, ReportId, SpaceId, StatementId, TokenId, TopicId, ValueId,
+    AccountId, ApplicationId, BadgeId, CategoryId, CurrencyId, DealId, InvitationId, ListingId, MemberId, MessageId, NotificationId,
+    ProfileId, ReportId, SpaceId, StatementId, TokenId, TopicId, TransferId, ValueId,
 };

@@ -42,15 +42,19 @@ fn bounded(
         return Err(InputError::new("too_long", format!("{} must be {max} characters or fewer", capitalise(what))));
     }
     let allowed = |c: char| multi_line && matches!(c, '\n' | '\r' | '\t');
-    // Control and bidirectional-override characters can disguise text (in email subjects too).
-    let disguising = |c: char| c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
-    if trimmed.chars().any(|c| disguising(c) && !allowed(c)) {
+    if trimmed.chars().any(|c| is_disguising(c) && !allowed(c)) {
         return Err(InputError::new(
             "invalid_characters",
             format!("{} contains characters we cannot store", capitalise(what)),
         ));
     }
     Ok(trimmed.to_owned())
+}
+
+/// Control and bidirectional-override characters, which can disguise text (in email subjects
+/// too).
+pub fn is_disguising(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 fn capitalise(what: &str) -> String {

@@ -17,6 +17,7 @@ mod m20261128_000010_message_images;
 mod m20261128_000011_topic_version;
 mod m20261128_000012_synergy;
 mod m20261128_000013_synergy_alerts;
+mod m20261129_000014_ledger;
 
 pub struct Migrator;
 
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000011_topic_version::Migration),
             Box::new(m20261128_000012_synergy::Migration),
             Box::new(m20261128_000013_synergy_alerts::Migration),
+            Box::new(m20261129_000014_ledger::Migration),
         ]
     }
 }

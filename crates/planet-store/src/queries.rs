@@ -8,6 +8,7 @@ pub mod badges;
 pub mod blocks;
 pub mod community;
 pub mod conversations;
+pub mod ledger;
 pub mod notifications;
 pub mod outbox;
 pub mod people;

@@ -17,6 +17,7 @@ pub struct Model {
     pub read_at: Option<DateTimeUtc>,
     pub emailed_at: Option<DateTimeUtc>,
     pub listing_id: Option<Uuid>,
+    pub transfer_id: Option<Uuid>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -74,3 +74,11 @@ pub fn index(table: &'static str, columns: &[&'static str], unique: bool) -> Ind
     }
     index
 }
+
+pub fn big(name: &'static str) -> ColumnDef {
+    ColumnDef::new(Alias::new(name)).big_integer().not_null().to_owned()
+}
+
+pub fn big_null(name: &'static str) -> ColumnDef {
+    ColumnDef::new(Alias::new(name)).big_integer().null().to_owned()
+}

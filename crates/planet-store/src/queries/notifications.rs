@@ -161,6 +161,7 @@ pub async fn notify(db: &impl ConnectionTrait, new: NewNotification) -> StoreRes
         read_at: Set(None),
         emailed_at: Set(None),
         listing_id: Set(None),
+        transfer_id: Set(None),
     })
     .exec_without_returning(db)
     .await?;
@@ -199,6 +200,7 @@ pub async fn notify_listing(db: &impl ConnectionTrait, new: ListingNotification)
         read_at: Set(None),
         emailed_at: Set(None),
         listing_id: Set(Some(new.listing.uuid())),
+        transfer_id: Set(None),
     })
     .exec_without_returning(db)
     .await?;

@@ -98,6 +98,14 @@ async fn an_empty_database_gets_the_whole_schema() {
         "listing_reports",
         "saved_searches",
         "feed_tokens",
+        "currencies",
+        "currency_limits",
+        "ledger_accounts",
+        "transfers",
+        "transfer_entries",
+        "ledger_postings",
+        "ledger_chain",
+        "ledger_head",
     ] {
         assert!(tables.iter().any(|t| t == table), "missing table {table} in {tables:?}");
     }
@@ -116,7 +124,8 @@ async fn an_empty_database_gets_the_whole_schema() {
             "m20261128_000010_message_images",
             "m20261128_000011_topic_version",
             "m20261128_000012_synergy",
-            "m20261128_000013_synergy_alerts"
+            "m20261128_000013_synergy_alerts",
+            "m20261129_000014_ledger"
         ]
     );
     // Migrating again changes nothing.

@@ -1,0 +1,159 @@
+//! Statements: an account's lines, newest first, each with the balance after it, and the
+//! names of the accounts on the other side.
+
+use super::transfers;
+use crate::StoreResult;
+use crate::entities::{ledger_account, ledger_posting, profile, space, transfer_entry};
+use chrono::{DateTime, Utc};
+use planet_domain::ledger::{AccountKind, EntryPurpose, TransferKind};
+use planet_domain::{AccountId, MemberId, TransferId};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use std::collections::HashMap;
+use uuid::Uuid;
+
+/// One line of a statement.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Line {
+    pub seq: i64,
+    pub transfer: TransferId,
+    pub kind: TransferKind,
+    pub purpose: EntryPurpose,
+    /// Signed: in (+) or out (−).
+    pub amount: i64,
+    /// The balance after this line.
+    pub balance: i64,
+    pub at: DateTime<Utc>,
+    pub description: String,
+    /// The account on the other side, and whose it is.
+    pub other: AccountId,
+    pub other_name: String,
+    pub started_by: MemberId,
+}
+
+/// The account's lines before `before` (its line number), newest first, at most `limit`.
+pub async fn lines(
+    db: &impl ConnectionTrait,
+    account: AccountId,
+    before: Option<i64>,
+    limit: u64,
+) -> StoreResult<Vec<Line>> {
+    let mut query = ledger_posting::Entity::find()
+        .filter(ledger_posting::Column::AccountId.eq(account.uuid()))
+        .order_by_desc(ledger_posting::Column::Seq)
+        .limit(limit);
+    if let Some(before) = before {
+        query = query.filter(ledger_posting::Column::Seq.lt(before));
+    }
+    let postings = query.all(db).await?;
+    let ids: Vec<Uuid> = postings.iter().map(|p| p.transfer_id).collect();
+    let entries: HashMap<(Uuid, i32), transfer_entry::Model> = transfer_entry::Entity::find()
+        .filter(transfer_entry::Column::TransferId.is_in(ids.clone()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|e| ((e.transfer_id, e.position), e))
+        .collect();
+    let found =
+        transfers::transfers(db, &ids.iter().copied().map(TransferId::from_uuid).collect::<Vec<_>>()).await?;
+    let others: Vec<AccountId> = postings
+        .iter()
+        .filter_map(|p| entries.get(&(p.transfer_id, p.position)))
+        .zip(postings.iter())
+        .map(|(e, p)| AccountId::from_uuid(if e.from_id == p.account_id { e.to_id } else { e.from_id }))
+        .collect();
+    let names = account_names(db, &others).await?;
+    let mut lines = Vec::with_capacity(postings.len());
+    for p in postings {
+        let (Some(entry), Some(t)) =
+            (entries.get(&(p.transfer_id, p.position)), found.get(&TransferId::from_uuid(p.transfer_id)))
+        else {
+            continue;
+        };
+        let other = AccountId::from_uuid(if entry.from_id == p.account_id { entry.to_id } else { entry.from_id });
+        let purpose = EntryPurpose::parse(&entry.purpose).unwrap_or(EntryPurpose::Main);
+        lines.push(Line {
+            seq: p.seq,
+            transfer: t.id,
+            kind: t.kind,
+            purpose,
+            amount: p.amount,
+            balance: p.balance,
+            at: p.at,
+            description: t.description.clone(),
+            other,
+            other_name: names.get(&other).cloned().unwrap_or_default(),
+            started_by: t.started_by,
+        });
+    }
+    Ok(lines)
+}
+
+/// The balance after each line since `since`, oldest first, with the balance before the first
+/// (for a chart of the balance over time).
+pub async fn balances_since(
+    db: &impl ConnectionTrait,
+    account: AccountId,
+    since: DateTime<Utc>,
+) -> StoreResult<(i64, Vec<(DateTime<Utc>, i64)>)> {
+    let points: Vec<(DateTime<Utc>, i64)> = ledger_posting::Entity::find()
+        .select_only()
+        .columns([ledger_posting::Column::At, ledger_posting::Column::Balance])
+        .filter(ledger_posting::Column::AccountId.eq(account.uuid()))
+        .filter(ledger_posting::Column::At.gte(since))
+        .order_by_asc(ledger_posting::Column::Seq)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let before: Option<i64> = ledger_posting::Entity::find()
+        .select_only()
+        .column(ledger_posting::Column::Balance)
+        .filter(ledger_posting::Column::AccountId.eq(account.uuid()))
+        .filter(ledger_posting::Column::At.lt(since))
+        .order_by_desc(ledger_posting::Column::Seq)
+        .limit(1)
+        .into_tuple()
+        .one(db)
+        .await?;
+    Ok((before.unwrap_or(0), points))
+}
+
+/// Whose these accounts are, in words: the entry's or group's name, or the fund.
+pub async fn account_names(db: &impl ConnectionTrait, ids: &[AccountId]) -> StoreResult<HashMap<AccountId, String>> {
+    let rows: Vec<(Uuid, String, Uuid)> = ledger_account::Entity::find()
+        .select_only()
+        .columns([ledger_account::Column::Id, ledger_account::Column::Kind, ledger_account::Column::OwnerId])
+        .filter(ledger_account::Column::Id.is_in(ids.iter().map(|a| a.uuid())))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let owners: Vec<Uuid> = rows.iter().map(|r| r.2).collect();
+    let mut owner_names: HashMap<Uuid, String> = profile::Entity::find()
+        .select_only()
+        .columns([profile::Column::Id, profile::Column::Name])
+        .filter(profile::Column::Id.is_in(owners.clone()))
+        .into_tuple::<(Uuid, String)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    owner_names.extend(
+        space::Entity::find()
+            .select_only()
+            .columns([space::Column::Id, space::Column::Name])
+            .filter(space::Column::Id.is_in(owners))
+            .into_tuple::<(Uuid, String)>()
+            .all(db)
+            .await?,
+    );
+    Ok(rows
+        .into_iter()
+        .map(|(id, kind, owner)| {
+            let name = match AccountKind::parse(&kind) {
+                Some(AccountKind::Fund) => "The community fund".to_owned(),
+                Some(AccountKind::System) => "Corrections by stewards".to_owned(),
+                _ => owner_names.get(&owner).cloned().unwrap_or_else(|| "Someone who has left".to_owned()),
+            };
+            (AccountId::from_uuid(id), name)
+        })
+        .collect())
+}
