@@ -186,13 +186,8 @@ impl AccountKind {
     }
 
     /// Kinds whose limits stewards set per currency.
-    pub const LIMITED: &'static [AccountKind] = &[
-        AccountKind::Person,
-        AccountKind::Business,
-        AccountKind::Organisation,
-        AccountKind::Group,
-        AccountKind::Fund,
-    ];
+    pub const LIMITED: &'static [AccountKind] =
+        &[AccountKind::Person, AccountKind::Business, AccountKind::Organisation, AccountKind::Group, AccountKind::Fund];
 }
 
 /// How far an account may go: `floor` (≤ 0) below zero, `ceiling` (≥ 0) above; `None` is no
@@ -378,8 +373,7 @@ pub fn waits_for(kind: TransferKind) -> &'static str {
 
 /// The workflows, as one rule: what each event does to a transfer of each kind, and who may
 /// ask for it. A pending payment waits for its payee; a request for its payer; a correction for
-/// a second steward; a reversal for the other party (or, when a steward started it, for a second
-/// steward). Whoever started a transfer may cancel it while it waits; only the system expires.
+/// a second steward; a reversal for the other party. Whoever started a transfer may cancel it while it waits; only the system expires.
 /// Finished transfers never move.
 pub fn next_state(
     kind: TransferKind,
@@ -416,15 +410,15 @@ pub fn may_decide(kind: TransferKind, roles: TransferRoles) -> bool {
         TransferKind::Payment => roles.receives,
         TransferKind::Request => roles.pays,
         TransferKind::Adjustment => roles.steward,
-        // A reversal started by one party waits for the other; started by a steward (who is
-        // neither), for a second steward.
-        TransferKind::Reversal => roles.pays || roles.receives || roles.steward,
+        // A reversal started by one party waits for the other.
+        TransferKind::Reversal => roles.pays || roles.receives,
     }
 }
 
-/// Whether a reversal may be started by this person: one of the two parties, or a steward.
+/// Whether a reversal may be started by this person: one of the two parties. (Stewards put
+/// mistakes right with a correction, which a second steward agrees to.)
 pub fn may_start_reversal(roles: TransferRoles) -> bool {
-    roles.pays || roles.receives || roles.steward
+    roles.pays || roles.receives
 }
 
 /// A transfer that would move nothing or go round in a circle is refused before anything else.

@@ -44,6 +44,6 @@ pub mod trust;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use ids::{
-    AccountId, ApplicationId, BadgeId, CategoryId, CurrencyId, DealId, InvitationId, ListingId, MemberId, MessageId, NotificationId,
-    ProfileId, ReportId, SpaceId, StatementId, TokenId, TopicId, TransferId, ValueId,
+    AccountId, ApplicationId, BadgeId, CategoryId, CurrencyId, DealId, InvitationId, ListingId, MemberId, MessageId,
+    NotificationId, ProfileId, ReportId, SpaceId, StatementId, TokenId, TopicId, TransferId, ValueId,
 };

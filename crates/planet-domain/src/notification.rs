@@ -22,6 +22,14 @@ string_enum!(
         Expired => "expired", "your listing has closed";
         SavedSearch => "search", "posted something your saved search looks for";
         Chase => "chase", "a promise is waiting to be marked done";
+        Paid => "paid", "paid you";
+        PaymentWaiting => "payment_waiting", "sent you a payment to accept";
+        PaymentAsked => "payment_asked", "asked you to pay";
+        TransferAccepted => "transfer_accepted", "accepted";
+        TransferDeclined => "transfer_declined", "declined";
+        TransferExpired => "transfer_expired", "waited too long";
+        ReversalAsked => "reversal_asked", "asked to put a payment right";
+        CorrectionWaiting => "correction_waiting", "proposed a correction for a second steward";
     }
 );
 

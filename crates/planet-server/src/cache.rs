@@ -54,6 +54,15 @@ impl Caches {
         self.generation.load(Ordering::SeqCst)
     }
 
+    /// Forget the sessions only (their unread counts changed; nothing else did).
+    pub fn forget_sessions(&self) {
+        self.generation.fetch_add(1, Ordering::SeqCst);
+        match self.sessions.write() {
+            Ok(mut sessions) => sessions.clear(),
+            Err(poisoned) => poisoned.into_inner().clear(),
+        }
+    }
+
     /// Forget everything (something changed).
     pub fn clear(&self) {
         self.generation.fetch_add(1, Ordering::SeqCst);

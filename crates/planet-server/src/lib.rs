@@ -12,6 +12,7 @@ pub mod config;
 pub mod error;
 pub mod home;
 pub mod identity;
+pub mod ledger;
 pub mod notify;
 pub mod openapi;
 pub mod ops;
@@ -108,6 +109,7 @@ impl Application {
         let presence = tokio::spawn(talk::live::share_presence(self.state.clone()));
         let digests = tokio::spawn(notify::service::run_digests(self.state.clone()));
         let expiry = tokio::spawn(synergy::expiry::run_expiry(self.state.clone()));
+        let transfers = tokio::spawn(ledger::service::run_expiry(self.state.clone()));
         let router = app(self.state);
         let result = axum::serve(self.listener, router.into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(shutdown)
@@ -117,6 +119,7 @@ impl Application {
         presence.abort();
         digests.abort();
         expiry.abort();
+        transfers.abort();
         result
     }
 }

@@ -2,7 +2,9 @@
 //! all: a route added here without a matrix entry fails that test.
 
 use crate::state::AppState;
-use crate::{admission, conduct, home, identity, notify, openapi, ops, people, spaces, synergy, talk, trust, web};
+use crate::{
+    admission, conduct, home, identity, ledger, notify, openapi, ops, people, spaces, synergy, talk, trust, web,
+};
 use axum::Router;
 use axum::handler::Handler;
 use axum::routing::{MethodRouter, get, post};
@@ -189,6 +191,20 @@ fn book() -> RouteBook {
         .get("/photos/{id}/{size}", people::pages::photo)
         .post("/people/{id}/badges", people::pages::award_badge)
         .post("/people/{id}/badges/{badge}/withdraw", people::pages::withdraw_badge)
+        .get("/accounts", ledger::pages::overview)
+        .get("/accounts/{id}", ledger::pages::statement)
+        .post("/accounts/{id}/settings", ledger::pages::settings)
+        .get("/pay", ledger::pages::pay_form)
+        .post("/pay", ledger::pages::pay_check)
+        .post("/pay/confirm", ledger::pages::pay_confirm)
+        .get("/accounts/request", ledger::pages::request_form)
+        .post("/accounts/request", ledger::pages::request_check)
+        .post("/accounts/request/confirm", ledger::pages::request_confirm)
+        .get("/accounts/transfers/{id}", ledger::pages::transfer)
+        .post("/accounts/transfers/{id}/accept", ledger::pages::accept)
+        .post("/accounts/transfers/{id}/decline", ledger::pages::decline)
+        .post("/accounts/transfers/{id}/cancel", ledger::pages::cancel)
+        .post("/accounts/transfers/{id}/reverse", ledger::pages::reverse)
         .get("/trust", trust::pages::mine)
         .post("/trust/statements/{id}/withdraw", trust::pages::withdraw)
         .post("/trust/statements/{id}/renew", trust::pages::renew)
@@ -216,6 +232,9 @@ fn book() -> RouteBook {
         .get("/admin/listing-categories", synergy::pages::categories)
         .post("/admin/listing-categories", synergy::pages::add_category)
         .post("/admin/listing-categories/{id}", synergy::pages::change_category)
+        .get("/admin/currencies", ledger::pages::currencies)
+        .post("/admin/currencies", ledger::pages::create_currency)
+        .post("/admin/currencies/{id}", ledger::pages::change_currency)
         .get("/admin/outbox", ops::pages::outbox)
         .get("/admin/outbox/{id}", ops::pages::outbox_message)
         .get("/admin/audit", ops::pages::audit)
@@ -266,6 +285,15 @@ fn book() -> RouteBook {
         .post("/api/v1/listings/{id}/repost", synergy::api::repost)
         .post("/api/v1/listings/{id}/report", synergy::api::report)
         .post("/api/v1/deals/{id}/feedback", synergy::api::feedback)
+        .get("/api/v1/currencies", ledger::api::currencies)
+        .get("/api/v1/accounts", ledger::api::accounts)
+        .get("/api/v1/accounts/{id}/statement", ledger::api::statement)
+        .post("/api/v1/transfers", ledger::api::start)
+        .get("/api/v1/transfers/{id}", ledger::api::get)
+        .post("/api/v1/transfers/{id}/accept", ledger::api::accept)
+        .post("/api/v1/transfers/{id}/decline", ledger::api::decline)
+        .post("/api/v1/transfers/{id}/cancel", ledger::api::cancel)
+        .post("/api/v1/transfers/{id}/reverse", ledger::api::reverse)
         .get("/api/v1/conversations", talk::conversation::api::list)
         .post("/api/v1/conversations", talk::conversation::api::start)
         .post("/api/v1/conversations/{id}/people", talk::conversation::api::add)

@@ -29,6 +29,7 @@ struct Inner {
     public_base: String,
     hub: Arc<crate::talk::live::Hub>,
     bells: Arc<crate::notify::bell::Bells>,
+    ledger: crate::ledger::writer::Writer,
 }
 
 /// The trust network in memory (see `planet_domain::trust::graph`). Statements made or
@@ -70,6 +71,7 @@ impl AppState {
             public_base,
             hub: Arc::default(),
             bells: Arc::default(),
+            ledger: crate::ledger::writer::Writer::default(),
         }))
     }
 
@@ -125,6 +127,16 @@ impl AppState {
     /// Something was written: forget what the read caches hold.
     pub fn changed(&self) {
         self.0.caches.clear();
+    }
+
+    /// Someone was told something: their bell's count changed, nothing else cached did.
+    pub fn told(&self) {
+        self.0.caches.forget_sessions();
+    }
+
+    /// The ledger's writer (group commit).
+    pub(crate) fn ledger_writer(&self) -> &crate::ledger::writer::Writer {
+        &self.0.ledger
     }
 
     /// Commit a use case's transaction, then forget cached reads.

@@ -96,11 +96,14 @@ fn states() -> impl Strategy<Value = TransferState> {
     prop::sample::select(TransferState::ALL)
 }
 fn events() -> impl Strategy<Value = TransferEvent> {
-    prop::sample::select(&[TransferEvent::Accept, TransferEvent::Decline, TransferEvent::Cancel, TransferEvent::Expire][..])
+    prop::sample::select(
+        &[TransferEvent::Accept, TransferEvent::Decline, TransferEvent::Cancel, TransferEvent::Expire][..],
+    )
 }
 fn roles() -> impl Strategy<Value = TransferRoles> {
-    (any::<bool>(), any::<bool>(), any::<bool>(), any::<bool>(), any::<bool>())
-        .prop_map(|(pays, receives, started, steward, system)| TransferRoles { pays, receives, started, steward, system })
+    (any::<bool>(), any::<bool>(), any::<bool>(), any::<bool>(), any::<bool>()).prop_map(
+        |(pays, receives, started, steward, system)| TransferRoles { pays, receives, started, steward, system },
+    )
 }
 
 proptest! {
@@ -240,12 +243,22 @@ mod book_tests {
 
     fn positions(floor: i64) -> HashMap<u8, Position> {
         (0..4u8)
-            .map(|a| (a, Position { standing: Standing::default(), limits: Limits { floor: Some(floor), ceiling: Some(5000) } }))
+            .map(|a| {
+                (
+                    a,
+                    Position {
+                        standing: Standing::default(),
+                        limits: Limits { floor: Some(floor), ceiling: Some(5000) },
+                    },
+                )
+            })
             .collect()
     }
 
     fn sum(p: &HashMap<u8, Position>) -> (i64, i64, i64) {
-        p.values().fold((0, 0, 0), |(b, o, i), p| (b + p.standing.balance, o + p.standing.pending_out, i + p.standing.pending_in))
+        p.values().fold((0, 0, 0), |(b, o, i), p| {
+            (b + p.standing.balance, o + p.standing.pending_out, i + p.standing.pending_in)
+        })
     }
 
     #[test]
@@ -254,7 +267,10 @@ mod book_tests {
         let entries = [Entry { from: 0u8, to: 1, amount: 101, purpose: EntryPurpose::Main }];
         assert_eq!(take(&mut p, &entries, Step::Complete), Err(Refusal::Floor(0)));
         assert_eq!(p, positions(-100));
-        assert_eq!(take(&mut p, &[Entry { from: 0u8, to: 9, amount: 1, purpose: EntryPurpose::Main }], Step::Hold), Err(Refusal::Unknown(9)));
+        assert_eq!(
+            take(&mut p, &[Entry { from: 0u8, to: 9, amount: 1, purpose: EntryPurpose::Main }], Step::Hold),
+            Err(Refusal::Unknown(9))
+        );
     }
 
     proptest! {

@@ -40,10 +40,9 @@ pub(super) fn transfer_action(steward: bool, action: Action, transfer: TransferF
     let involved = roles.pays || roles.receives || roles.started;
     match action {
         Action::ReadTransfer => allow_if(involved || steward, Denial::Forbidden),
-        Action::DecideTransfer => allow_if(
-            may_decide(transfer.kind, roles) || roles.started || may_start_reversal(roles),
-            Denial::Forbidden,
-        ),
+        Action::DecideTransfer => {
+            allow_if(may_decide(transfer.kind, roles) || roles.started || may_start_reversal(roles), Denial::Forbidden)
+        }
         _ => Decision::Deny(Denial::Forbidden),
     }
 }

@@ -189,10 +189,7 @@ fn worked_examples() {
         Decision::Deny(Denial::Forbidden)
     );
     assert_eq!(authorize(ann, Action::RequestToJoinSpace, Resource::Space(&members_only)), Decision::Allow);
-    assert_eq!(
-        authorize(ann, Action::JoinSpace, Resource::Space(&members_only)),
-        Decision::Deny(Denial::Forbidden)
-    );
+    assert_eq!(authorize(ann, Action::JoinSpace, Resource::Space(&members_only)), Decision::Deny(Denial::Forbidden));
 
     let open = SpaceFacts { chain: vec![root, level(Visibility::Community, JoinPolicy::Open, None)] };
     assert_eq!(authorize(ann, Action::JoinSpace, Resource::Space(&open)), Decision::Allow);
@@ -201,10 +198,7 @@ fn worked_examples() {
     let root_only = SpaceFacts { chain: vec![root] };
     assert_eq!(authorize(ann, Action::LeaveSpace, Resource::Space(&root_only)), Decision::Deny(Denial::Forbidden));
     assert_eq!(authorize(ann, Action::DecideApplications, Resource::Community), Decision::Deny(Denial::Forbidden));
-    assert_eq!(
-        authorize(Actor::Anonymous, Action::ViewCommunity, Resource::Community),
-        Decision::Deny(Denial::LogIn)
-    );
+    assert_eq!(authorize(Actor::Anonymous, Action::ViewCommunity, Resource::Community), Decision::Deny(Denial::LogIn));
 }
 
 mod ledger {

@@ -13,7 +13,7 @@ use chrono::Duration;
 use planet_domain::notification::{EmailFrequency, NewMessageFacts, NotificationKind, recipients};
 use planet_domain::policy::{Action, Resource, authorize};
 use planet_domain::space::AccountStatus;
-use planet_domain::{ListingId, MemberId, MessageId, NotificationId, TopicId};
+use planet_domain::{ListingId, MemberId, MessageId, NotificationId, TopicId, TransferId};
 use planet_store::ConnectionTrait;
 use planet_store::queries::accounts::{self, Member};
 use planet_store::queries::notifications::{self, NewNotification, Notification};
@@ -209,8 +209,56 @@ fn email_at_once(
     (headline, body)
 }
 
+/// Tell members about a transfer, inside its transaction (never whoever did it, never from
+/// someone they blocked). Returns whom to ring.
+pub async fn tell_transfer(
+    state: &AppState,
+    db: &impl ConnectionTrait,
+    members: &[MemberId],
+    transfer: TransferId,
+    what: &str,
+    kind: NotificationKind,
+    actor: Option<&Member>,
+) -> AppResult<Vec<MemberId>> {
+    let blocked = match actor {
+        Some(actor) => blocks::who_blocked(db, actor.id, members).await?,
+        None => HashSet::new(),
+    };
+    let frequencies = notifications::email_frequencies(db, members).await?;
+    let now = state.now();
+    let mut told = Vec::new();
+    for member in accounts::members_by_ids(db, members).await? {
+        if member.status != AccountStatus::Member
+            || blocked.contains(&member.id)
+            || Some(member.id) == actor.map(|a| a.id)
+            || told.contains(&member.id)
+        {
+            continue;
+        }
+        let new =
+            notifications::TransferNotification { member: member.id, kind, transfer, actor: actor.map(|a| a.id), now };
+        let id = notifications::notify_transfer(db, new).await?;
+        told.push(member.id);
+        if frequencies.get(&member.id) == Some(&EmailFrequency::AtOnce) {
+            let headline = transfer_headline(kind, actor.map(|a| a.name.as_str()).unwrap_or_default(), what);
+            let body = format!(
+                "Hello {name},\n\n{headline}.\n\nSee it here:\n{base}/accounts/transfers/{transfer}\n\n\
+                 You get an email for each notification. To change that:\n{base}/notifications/settings\n",
+                name = member.name,
+                base = state.public_base(),
+            );
+            mail::queue(db, &member.email, &headline, &body, now).await?;
+            notifications::mark_emailed(db, &[id], now).await?;
+        }
+    }
+    Ok(told)
+}
+
 /// The words a list shows for one notification.
 pub fn describe(notification: &Notification) -> String {
+    if notification.transfer.is_some() {
+        return transfer_headline(notification.kind, &notification.actor_name, &notification.topic_title);
+    }
     if notification.listing.is_some() {
         return listing_headline(notification.kind, &notification.actor_name, &notification.topic_title);
     }
@@ -242,14 +290,32 @@ fn listing_headline(kind: NotificationKind, actor: &str, title: &str) -> String 
     }
 }
 
+/// "Ann Baker paid you, for “gardening”".
+pub(crate) fn transfer_headline(kind: NotificationKind, actor: &str, what: &str) -> String {
+    let actor = if actor.is_empty() { "Someone" } else { actor };
+    match kind {
+        NotificationKind::Paid => format!("{actor} paid you, for “{what}”"),
+        NotificationKind::PaymentWaiting => format!("{actor} sent you a payment to accept, for “{what}”"),
+        NotificationKind::PaymentAsked => format!("{actor} asks you to pay, for “{what}”"),
+        NotificationKind::TransferAccepted => format!("{actor} accepted “{what}”"),
+        NotificationKind::TransferDeclined => format!("{actor} declined “{what}”"),
+        NotificationKind::TransferExpired => format!("“{what}” waited too long and has expired"),
+        NotificationKind::ReversalAsked => format!("{actor} asks to put right “{what}”"),
+        NotificationKind::CorrectionWaiting => format!("{actor} proposed a correction to agree to: “{what}”"),
+        _ => format!("{actor} {} “{what}”", kind.label()),
+    }
+}
+
 /// Notifications about conversations the member can no longer see (they left the group or the
 /// private conversation, the group became secret, the topic moved) keep nothing of them: no
 /// title, text, author or link.
 fn forget_unseen(items: &mut [Notification], sight: &Sight) {
+    // A transfer is the member's own business, in no space.
     let unseen = |n: &Notification| {
-        (n.topic.is_none() && n.listing.is_none())
-            || n.space.is_none_or(|s| !sight.spaces.contains(&s))
-            || (n.private && n.topic.is_none_or(|t| !sight.conversations.contains(&t)))
+        n.transfer.is_none()
+            && ((n.topic.is_none() && n.listing.is_none())
+                || n.space.is_none_or(|s| !sight.spaces.contains(&s))
+                || (n.private && n.topic.is_none_or(|t| !sight.conversations.contains(&t))))
     };
     for item in items.iter_mut().filter(|n| unseen(n)) {
         item.topic = None;
@@ -264,6 +330,9 @@ fn forget_unseen(items: &mut [Notification], sight: &Sight) {
 
 /// Where a notification leads.
 pub fn link(notification: &Notification) -> String {
+    if let Some(transfer) = notification.transfer {
+        return format!("/accounts/transfers/{transfer}");
+    }
     if let Some(listing) = notification.listing {
         return format!("/synergy/listings/{listing}");
     }

@@ -22,6 +22,7 @@ pub struct TestApp {
     pub base: String,
     pub state: AppState,
     pub clock: Arc<FixedClock>,
+    url: planet_store::DatabaseUrl,
     _shutdown: tokio::sync::oneshot::Sender<()>,
 }
 
@@ -32,7 +33,6 @@ pub async fn spawn_app() -> TestApp {
 /// A server with some settings changed.
 pub async fn spawn_app_with(configure: impl FnOnce(&mut ServerConfig)) -> TestApp {
     let url = planet_store::dialect::fresh_test_database().await.unwrap();
-    let store = Store::open(&url).await.unwrap();
     let clock = Arc::new(FixedClock::at(start_time()));
     let mut config = ServerConfig {
         listen: "127.0.0.1:0".parse().unwrap(),
@@ -40,6 +40,11 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut ServerConfig)) -> TestAp
         ..ServerConfig::default()
     };
     configure(&mut config);
+    serve(url, config, clock).await
+}
+
+async fn serve(url: planet_store::DatabaseUrl, config: ServerConfig, clock: Arc<FixedClock>) -> TestApp {
+    let store = Store::open(&url).await.unwrap();
     let app = Application::build(config, store, clock.clone()).await.unwrap();
     let addr = app.local_addr().unwrap();
     let state = app.state();
@@ -47,7 +52,7 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut ServerConfig)) -> TestAp
     tokio::spawn(app.run_until(async {
         let _ = rx.await;
     }));
-    TestApp { base: format!("http://{addr}"), state, clock, _shutdown: tx }
+    TestApp { base: format!("http://{addr}"), state, clock, url, _shutdown: tx }
 }
 
 /// The same password hash for every fixture account (hashing is slow on purpose).
@@ -90,6 +95,17 @@ pub fn location(response: &reqwest::Response) -> String {
 }
 
 impl TestApp {
+    /// Another server on the same database and clock (a restart, or a second process): this
+    /// one stops once it is dropped.
+    pub async fn another_server(&self) -> TestApp {
+        let config = ServerConfig {
+            listen: "127.0.0.1:0".parse().unwrap(),
+            data_dir: std::env::temp_dir().join("planet-tests"),
+            ..ServerConfig::default()
+        };
+        serve(self.url.clone(), config, self.clock.clone()).await
+    }
+
     pub fn browser(&self) -> Browser {
         let client = reqwest::Client::builder().cookie_store(true).redirect(Policy::none()).build().unwrap();
         Browser { client, base: self.base.clone() }
@@ -258,4 +274,21 @@ pub async fn post_files(
     let status = response.status().as_u16();
     let place = location(&response);
     (status, place, response.text().await.unwrap_or_default())
+}
+
+/// A personal access token for a member, made directly in the store.
+pub async fn api_token(app: &TestApp, member: MemberId) -> String {
+    let token = format!("planet_{}", uuid::Uuid::now_v7().simple());
+    let hash = planet_server::identity::crypto::token_hash(&token);
+    planet_store::queries::accounts::create_token(
+        app.db(),
+        planet_domain::TokenId::new_v7(),
+        member,
+        "test",
+        &hash,
+        app.clock_now(),
+    )
+    .await
+    .unwrap();
+    token
 }

@@ -8,6 +8,8 @@ mod conduct;
 mod conversations;
 mod helpers;
 mod journey;
+mod ledger;
+mod ledger_sim;
 mod mail;
 mod matrix;
 mod notifications;

@@ -7,8 +7,8 @@ use planet_domain::space::{AccountStatus, JoinPolicy, Role, Visibility};
 use planet_domain::synergy::{ListingKind, ListingStatus, Price, Side};
 use planet_domain::trust::{StatementKind, TrustVisibility};
 use planet_domain::{
-    ApplicationId, DealId, InvitationId, ListingId, MemberId, MessageId, ProfileId, SpaceId, StatementId, TokenId,
-    TopicId,
+    AccountId, ApplicationId, CurrencyId, DealId, InvitationId, ListingId, MemberId, MessageId, ProfileId, SpaceId,
+    StatementId, TokenId, TopicId, TransferId,
 };
 use planet_server::identity::crypto::token_hash;
 use planet_server::routes::{RouteEntry, route_table};
@@ -195,6 +195,26 @@ fn expected(method: &str, path: &str) -> Option<[Outcome; 7]> {
         }
         ("POST", "/api/v1/deals/{id}/feedback") => [L, A, F, N, P, P, F],
         ("POST", "/api/v1/listings/{id}/interest") | ("POST", "/api/v1/listings/{id}/report") => [L, A, F, N, F, P, P],
+        // The accounts. The member's account, and a request from the coordinator that the member
+        // is asked to pay: only they and stewards see them; only the member decides the request,
+        // only the coordinator cancels it, only its two sides start putting it right.
+        ("GET", "/accounts") | ("GET", "/pay") | ("POST", "/pay") | ("POST", "/pay/confirm") => MEMBERS,
+        ("GET", "/accounts/request") | ("POST", "/accounts/request") | ("POST", "/accounts/request/confirm") => MEMBERS,
+        ("GET", "/accounts/{id}") | ("GET", "/api/v1/accounts/{id}/statement") => [L, A, F, N, P, N, P],
+        ("POST", "/accounts/{id}/settings") => [L, A, F, N, P, N, F],
+        ("GET", "/accounts/transfers/{id}") | ("GET", "/api/v1/transfers/{id}") => [L, A, F, N, P, P, P],
+        ("POST", "/accounts/transfers/{id}/accept") | ("POST", "/accounts/transfers/{id}/decline") => {
+            [L, A, F, N, P, F, F]
+        }
+        ("POST", "/api/v1/transfers/{id}/accept") | ("POST", "/api/v1/transfers/{id}/decline") => [L, A, F, N, P, F, F],
+        ("POST", "/accounts/transfers/{id}/cancel") | ("POST", "/api/v1/transfers/{id}/cancel") => {
+            [L, A, F, N, F, P, F]
+        }
+        ("POST", "/accounts/transfers/{id}/reverse") | ("POST", "/api/v1/transfers/{id}/reverse") => {
+            [L, A, F, N, P, P, F]
+        }
+        ("GET", "/admin/currencies") | ("POST", "/admin/currencies") | ("POST", "/admin/currencies/{id}") => STEWARDS,
+        ("GET", "/api/v1/currencies") | ("GET", "/api/v1/accounts") | ("POST", "/api/v1/transfers") => MEMBERS,
         // Nobody has a notification with that id.
         ("POST", "/notifications/{id}/read") | ("POST", "/api/v1/notifications/{id}/read") => [L, A, F, N, N, N, N],
         _ => return None,
@@ -230,6 +250,9 @@ struct Fixture {
     conversation: TopicId,
     listing: ListingId,
     deal: DealId,
+    currency: CurrencyId,
+    account: AccountId,
+    transfer: TransferId,
 }
 
 async fn fixture() -> Fixture {
@@ -308,6 +331,7 @@ async fn fixture() -> Fixture {
     let private = talk::NewMessage { id: MessageId::new_v7(), topic: conversation, ..first };
     talk::post_message(app.db(), private).await.unwrap();
     let (listing, deal) = listing_fixture(&app, secret, member, coordinator, conversation).await;
+    let (currency, account, transfer) = ledger_fixture(&app, member, coordinator).await;
     // The suspended member's old session outlives the suspension (as a stolen cookie would).
     let suspended_browser = app.session_for(suspended).await;
     accounts::set_status(app.db(), suspended, AccountStatus::Suspended, now).await.unwrap();
@@ -339,7 +363,54 @@ async fn fixture() -> Fixture {
         conversation,
         listing,
         deal,
+        currency,
+        account,
+        transfer,
     }
+}
+
+/// A currency; the member's account; the coordinator asks the member to pay.
+async fn ledger_fixture(app: &TestApp, member: MemberId, coordinator: MemberId) -> (CurrencyId, AccountId, TransferId) {
+    use planet_domain::ledger::{AccountKind, Amount, Decimals, TransferKind, TransferState, entries};
+    use planet_store::queries::ledger;
+    let now = app.clock_now();
+    let currency = CurrencyId::new_v7();
+    let decimals = Decimals::new(2).unwrap();
+    let new = ledger::NewCurrency {
+        id: currency,
+        name: "Diss Hours",
+        symbol: "DH",
+        decimals,
+        levy_bp: 0,
+        pending_days: 14,
+        now,
+    };
+    ledger::create_currency(app.db(), new).await.unwrap();
+    let payer = ledger::open_account(app.db(), currency, AccountKind::Person, member.uuid(), now).await.unwrap();
+    let payee = ledger::open_account(app.db(), currency, AccountKind::Person, coordinator.uuid(), now).await.unwrap();
+    let amount = Amount::new(100, decimals).unwrap();
+    let transfer = ledger::transfers::Transfer {
+        id: TransferId::new_v7(),
+        kind: TransferKind::Request,
+        state: TransferState::Pending,
+        currency,
+        payer: payer.id,
+        payee: payee.id,
+        amount: amount.minor(),
+        description: "eggs".to_owned(),
+        listing: None,
+        deal: None,
+        reversal_of: None,
+        started_by: coordinator,
+        request_hash: String::new(),
+        created_at: now,
+        expires_at: Some(now + chrono::Duration::days(14)),
+        finished_at: None,
+        finished_by: None,
+        entries: entries(TransferKind::Request, payer.id, payee.id, amount, None, 0),
+    };
+    ledger::transfers::insert(app.db(), &transfer).await.unwrap();
+    (currency, payer.id, transfer.id)
 }
 
 /// The member's offer in the secret group, promised to the coordinator.
@@ -423,6 +494,12 @@ impl Fixture {
             self.listing.to_string()
         } else if path.starts_with("/synergy/deals/") || path.starts_with("/api/v1/deals/") {
             self.deal.to_string()
+        } else if path.starts_with("/accounts/transfers/") || path.starts_with("/api/v1/transfers/") {
+            self.transfer.to_string()
+        } else if path.starts_with("/accounts/") || path.starts_with("/api/v1/accounts/") {
+            self.account.to_string()
+        } else if path.starts_with("/admin/currencies/") {
+            self.currency.to_string()
         } else if path.starts_with("/synergy/photos/") {
             uuid::Uuid::now_v7().to_string()
         } else {

@@ -2,7 +2,7 @@
 //! responds privately, is promised it, it is done, and both leave feedback (shown once both
 //! have written). Bad input changes nothing; listings close on time and go up again.
 
-use crate::helpers::{Browser, TestApp, location, post_files, spawn_app};
+use crate::helpers::{Browser, TestApp, api_token, location, post_files, spawn_app};
 use crate::trust::photo_with_gps;
 use chrono::Duration;
 use planet_domain::space::AccountStatus;
@@ -363,23 +363,6 @@ async fn programs_trade_through_the_api() {
         .await
         .unwrap();
     assert_eq!(response.status().as_u16(), 200);
-}
-
-/// A personal access token for a member, made directly in the store.
-async fn api_token(app: &TestApp, member: MemberId) -> String {
-    let token = format!("planet_{}", uuid::Uuid::now_v7().simple());
-    let hash = planet_server::identity::crypto::token_hash(&token);
-    planet_store::queries::accounts::create_token(
-        app.db(),
-        planet_domain::TokenId::new_v7(),
-        member,
-        "test",
-        &hash,
-        app.clock_now(),
-    )
-    .await
-    .unwrap();
-    token
 }
 
 #[tokio::test]

@@ -2,10 +2,12 @@
 
 use super::corrupt;
 use crate::StoreResult;
-use crate::entities::{listing, member, message, notification, notification_setting, space_follow, topic, topic_read};
+use crate::entities::{
+    listing, member, message, notification, notification_setting, space_follow, topic, topic_read, transfer,
+};
 use chrono::{DateTime, Utc};
 use planet_domain::notification::{EmailFrequency, Follow, NotificationKind};
-use planet_domain::{ListingId, MemberId, MessageId, NotificationId, SpaceId, TopicId};
+use planet_domain::{ListingId, MemberId, MessageId, NotificationId, SpaceId, TopicId, TransferId};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
@@ -207,6 +209,36 @@ pub async fn notify_listing(db: &impl ConnectionTrait, new: ListingNotification)
     Ok(id)
 }
 
+/// Something to tell a member about a transfer (paid, asked, accepted, declined, expired).
+pub struct TransferNotification {
+    pub member: MemberId,
+    pub kind: NotificationKind,
+    pub transfer: TransferId,
+    pub actor: Option<MemberId>,
+    pub now: DateTime<Utc>,
+}
+
+pub async fn notify_transfer(db: &impl ConnectionTrait, new: TransferNotification) -> StoreResult<NotificationId> {
+    let id = NotificationId::new_v7();
+    notification::Entity::insert(notification::ActiveModel {
+        id: Set(id.uuid()),
+        member_id: Set(new.member.uuid()),
+        kind: Set(new.kind.as_str().to_owned()),
+        topic_id: Set(None),
+        message_id: Set(None),
+        actor_id: Set(new.actor.map(MemberId::uuid)),
+        count: Set(1),
+        created_at: Set(new.now),
+        read_at: Set(None),
+        emailed_at: Set(None),
+        listing_id: Set(None),
+        transfer_id: Set(Some(new.transfer.uuid())),
+    })
+    .exec_without_returning(db)
+    .await?;
+    Ok(id)
+}
+
 /// A notification as a member's list shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Notification {
@@ -228,6 +260,8 @@ pub struct Notification {
     pub read_at: Option<DateTime<Utc>>,
     /// The listing it is about (then `topic_title` is the listing's title, `space` its space).
     pub listing: Option<ListingId>,
+    /// The transfer it is about (then `topic_title` is what it is for).
+    pub transfer: Option<TransferId>,
 }
 
 const EXCERPT_CHARS: usize = 200;
@@ -287,9 +321,20 @@ async fn complete(db: &impl ConnectionTrait, rows: Vec<notification::Model>) -> 
         .into_iter()
         .map(|(id, title, space)| (id, (title, space)))
         .collect();
+    let transfers: HashMap<Uuid, String> = transfer::Entity::find()
+        .select_only()
+        .column(transfer::Column::Id)
+        .column(transfer::Column::Description)
+        .filter(transfer::Column::Id.is_in(rows.iter().filter_map(|r| r.transfer_id)))
+        .into_tuple::<(Uuid, String)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
     rows.into_iter()
         .map(|row| {
             let message = row.message_id.and_then(|id| messages.get(&id));
+            let paid = row.transfer_id.and_then(|id| transfers.get(&id));
             let about = row.listing_id.and_then(|id| listings.get(&id));
             Ok(Notification {
                 id: NotificationId::from_uuid(row.id),
@@ -306,6 +351,7 @@ async fn complete(db: &impl ConnectionTrait, rows: Vec<notification::Model>) -> 
                     .and_then(|id| topics.get(&id))
                     .map(|(title, _, _)| title.clone())
                     .or(about.map(|(title, _)| title.clone()))
+                    .or(paid.cloned())
                     .unwrap_or_default(),
                 number: message.map(|(number, _)| *number),
                 excerpt: message.map(|(_, text)| text.clone()).unwrap_or_default(),
@@ -314,6 +360,7 @@ async fn complete(db: &impl ConnectionTrait, rows: Vec<notification::Model>) -> 
                 created_at: row.created_at,
                 read_at: row.read_at,
                 listing: about.and(row.listing_id).map(ListingId::from_uuid),
+                transfer: paid.and(row.transfer_id).map(TransferId::from_uuid),
             })
         })
         .collect()

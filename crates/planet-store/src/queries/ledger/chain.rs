@@ -36,10 +36,8 @@ pub async fn take_head(db: &impl ConnectionTrait) -> StoreResult<Head> {
 
 /// The head as it stands.
 pub async fn head(db: &impl ConnectionTrait) -> StoreResult<Head> {
-    let row = ledger_head::Entity::find_by_id(1)
-        .one(db)
-        .await?
-        .ok_or_else(|| corrupt("the chain's head", "missing"))?;
+    let row =
+        ledger_head::Entity::find_by_id(1).one(db).await?.ok_or_else(|| corrupt("the chain's head", "missing"))?;
     Ok(Head { seq: row.seq, hash: row.hash })
 }
 
@@ -81,7 +79,12 @@ pub async fn append(
 fn uuid_entries(t: &Transfer) -> Vec<planet_domain::ledger::Entry<Uuid>> {
     t.entries
         .iter()
-        .map(|e| planet_domain::ledger::Entry { from: e.from.uuid(), to: e.to.uuid(), amount: e.amount, purpose: e.purpose })
+        .map(|e| planet_domain::ledger::Entry {
+            from: e.from.uuid(),
+            to: e.to.uuid(),
+            amount: e.amount,
+            purpose: e.purpose,
+        })
         .collect()
 }
 

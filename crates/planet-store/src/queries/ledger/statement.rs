@@ -53,8 +53,7 @@ pub async fn lines(
         .into_iter()
         .map(|e| ((e.transfer_id, e.position), e))
         .collect();
-    let found =
-        transfers::transfers(db, &ids.iter().copied().map(TransferId::from_uuid).collect::<Vec<_>>()).await?;
+    let found = transfers::transfers(db, &ids.iter().copied().map(TransferId::from_uuid).collect::<Vec<_>>()).await?;
     let others: Vec<AccountId> = postings
         .iter()
         .filter_map(|p| entries.get(&(p.transfer_id, p.position)))

@@ -1,0 +1,11 @@
+//! The accounts: a mutual-credit ledger in the community's own currencies (see
+//! `planet_domain::ledger`). Every change that moves amounts is written by the group-commit
+//! `writer`, which applies each request (`apply`) in its own savepoint of a shared transaction.
+
+pub mod api;
+pub mod apply;
+pub(crate) mod holders;
+pub mod pages;
+
+pub mod service;
+pub(crate) mod writer;
