@@ -13,7 +13,7 @@ use tokio::sync::Notify;
 #[derive(Clone)]
 pub struct AppState(Arc<Inner>);
 
-struct Inner {
+pub(crate) struct Inner {
     store: Store,
     clock: Arc<dyn Clock>,
     config: ServerConfig,
@@ -132,6 +132,15 @@ impl AppState {
     /// Someone was told something: their bell's count changed, nothing else cached did.
     pub fn told(&self) {
         self.0.caches.forget_sessions();
+    }
+
+    /// A handle that does not keep the state alive (for tasks that should end with it).
+    pub(crate) fn downgrade(&self) -> std::sync::Weak<Inner> {
+        Arc::downgrade(&self.0)
+    }
+
+    pub(crate) fn upgrade(weak: &std::sync::Weak<Inner>) -> Option<Self> {
+        weak.upgrade().map(Self)
     }
 
     /// The ledger's writer (group commit).

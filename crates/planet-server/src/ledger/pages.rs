@@ -83,6 +83,7 @@ fn flash_of(code: &str) -> Option<&'static str> {
         "cancelled" => "You have cancelled it. Nothing was paid.",
         "reversal" => "We have asked the other side to agree to put it right.",
         "saved" => "Your changes have been saved.",
+        "proposed" => "The correction waits for a second steward to agree.",
         _ => return None,
     })
 }
@@ -542,6 +543,9 @@ struct StatementPage {
     lines: Vec<LineView>,
     next: String,
     first_page: bool,
+    csv: String,
+    chart: String,
+    chart_words: String,
 }
 
 #[derive(Deserialize, Default)]
@@ -580,7 +584,29 @@ pub async fn statement(
     } else {
         s.name.clone()
     };
+    let now = state.now();
+    let (chart, chart_words) = match &s.chart {
+        Some((start, points)) => {
+            let from = now - chrono::Duration::days(service::CHART_DAYS);
+            let values: Vec<i64> = std::iter::once(*start).chain(points.iter().map(|p| p.1)).collect();
+            let low = values.iter().copied().min().unwrap_or(0);
+            let high = values.iter().copied().max().unwrap_or(0);
+            let words = format!(
+                "Over the last {} days the balance went from {} to {}. Lowest: {}. Highest: {}.",
+                service::CHART_DAYS,
+                money(*start, c),
+                money(s.account.standing.balance, c),
+                money(low, c),
+                money(high, c)
+            );
+            (super::chart::balance_svg(*start, points, from, now), words)
+        }
+        None => (String::new(), String::new()),
+    };
     let page = StatementPage {
+        csv: format!("/accounts/{}/statement.csv", s.account.id),
+        chart,
+        chart_words,
         layout: ctx.layout(format!("{whose} in {}", c.name)),
         whose,
         currency: c.name.clone(),
@@ -606,6 +632,18 @@ pub async fn settings(
 ) -> AppResult<Response> {
     service::set_confirm_incoming(&state, &ctx, &id, form.confirm_incoming.is_some()).await?;
     Ok(Redirect::to("/accounts?done=saved").into_response())
+}
+
+pub async fn statement_csv(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> AppResult<Response> {
+    let (name, csv) = service::statement_csv(&state, &ctx, &id).await?;
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (axum::http::header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+        ],
+        csv,
+    )
+        .into_response())
 }
 
 // Stewards.
@@ -706,4 +744,166 @@ pub async fn change_currency(
             form_again(err, |errors| CurrenciesPage { errors, ..page })
         }
     }
+}
+
+// The fund, corrections and the chain.
+
+struct FundLine {
+    date: String,
+    what: String,
+    other: String,
+    amount: String,
+    incoming: bool,
+    decided: String,
+    link: String,
+}
+
+struct FundCard {
+    currency: String,
+    balance: String,
+    lines: Vec<FundLine>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "ledger/fund.html")]
+struct FundPage {
+    layout: Layout,
+    funds: Vec<FundCard>,
+}
+
+pub async fn fund(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
+    let view = service::fund(&state, &ctx).await?;
+    let person = |id: Option<planet_domain::MemberId>| id.and_then(|id| view.names.get(&id).cloned());
+    let funds = view
+        .funds
+        .iter()
+        .map(|(c, account, lines)| FundCard {
+            currency: c.name.clone(),
+            balance: money(account.standing.balance, c),
+            lines: lines
+                .iter()
+                .map(|l| FundLine {
+                    date: l.at.format("%-d %b %Y").to_string(),
+                    what: if l.purpose == planet_domain::ledger::EntryPurpose::Levy {
+                        "Levy on a payment".to_owned()
+                    } else {
+                        l.description.clone()
+                    },
+                    other: if l.purpose == planet_domain::ledger::EntryPurpose::Levy {
+                        String::new()
+                    } else {
+                        l.other_name.clone()
+                    },
+                    amount: format_minor(l.amount, c.decimals),
+                    incoming: l.amount > 0,
+                    decided: match (l.kind, person(Some(l.started_by)), person(l.finished_by)) {
+                        (TransferKind::Adjustment, Some(first), Some(second)) => format!("{first} and {second}"),
+                        _ => String::new(),
+                    },
+                    link: format!("/accounts/transfers/{}", l.transfer),
+                })
+                .collect(),
+        })
+        .collect();
+    Ok(FundPage { layout: ctx.layout("The community fund"), funds }.into_response())
+}
+
+struct WaitingCorrection {
+    id: String,
+    headline: String,
+    proposed_by: String,
+    mine: bool,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "ledger/corrections.html")]
+struct CorrectionsPage {
+    layout: Layout,
+    waiting: Vec<WaitingCorrection>,
+    currencies: Vec<(String, String)>,
+    entries: Vec<(String, String)>,
+    errors: FormErrors,
+    form: service::CorrectionForm,
+}
+
+async fn corrections_page(
+    state: &AppState,
+    ctx: &Ctx,
+    errors: FormErrors,
+    mut form: service::CorrectionForm,
+) -> AppResult<CorrectionsPage> {
+    let found = service::corrections(state, ctx).await?;
+    let me = ctx.member()?.id;
+    if form.id.is_empty() {
+        form.id = service::new_request_id();
+    }
+    if form.currency.is_empty()
+        && let [only] = found.currencies.as_slice()
+    {
+        form.currency = only.id.to_string();
+    }
+    let waiting = found
+        .waiting
+        .iter()
+        .map(|t| {
+            let name = |id: &AccountId| found.names.get(id).cloned().unwrap_or_default();
+            let amount =
+                found.currencies.iter().find(|c| c.id == t.currency).map(|c| money(t.amount, c)).unwrap_or_default();
+            WaitingCorrection {
+                id: t.id.to_string(),
+                headline: format!("{amount} from {} to {}: “{}”", name(&t.payer), name(&t.payee), t.description),
+                proposed_by: found.people.get(&t.started_by).cloned().unwrap_or_default(),
+                mine: t.started_by == me,
+            }
+        })
+        .collect();
+    Ok(CorrectionsPage {
+        layout: ctx.layout("Corrections and the fund"),
+        waiting,
+        currencies: found.currencies.iter().map(|c| (c.id.to_string(), c.name.clone())).collect(),
+        entries: found.entries.into_iter().map(|(id, name)| (id.to_string(), name)).collect(),
+        errors,
+        form,
+    })
+}
+
+pub async fn corrections(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
+    Ok(corrections_page(&state, &ctx, FormErrors::none(), service::CorrectionForm::default()).await?.into_response())
+}
+
+pub async fn propose_correction(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(form): Form<service::CorrectionForm>,
+) -> AppResult<Response> {
+    match service::propose_correction(&state, &ctx, &form).await.map_err(about_the_amount) {
+        Ok(applied) => {
+            Ok(Redirect::to(&format!("/accounts/transfers/{}?done=proposed", applied.transfer.id)).into_response())
+        }
+        Err(err) => {
+            let page = corrections_page(&state, &ctx, FormErrors::none(), form).await?;
+            form_again(err, |errors| CorrectionsPage { errors, ..page })
+        }
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "ledger/chain.html")]
+struct ChainPage {
+    layout: Layout,
+    /// (day, changes, hash)
+    heads: Vec<(String, i64, String)>,
+    verified: bool,
+    checked: i64,
+    broken_at: i64,
+}
+
+pub async fn chain(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
+    let view = service::chain(&state, &ctx).await?;
+    let (verified, checked, broken_at) = match &view.verified {
+        Ok((checked, _)) => (true, *checked, 0),
+        Err(seq) => (false, 0, *seq),
+    };
+    let heads = view.heads.iter().map(|h| (h.day.format("%-d %B %Y").to_string(), h.changes, h.hash.clone())).collect();
+    Ok(ChainPage { layout: ctx.layout("Checking the books"), heads, verified, checked, broken_at }.into_response())
 }

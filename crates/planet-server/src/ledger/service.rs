@@ -479,9 +479,15 @@ pub struct Statement {
     pub lines: Vec<Line>,
     /// The line number to ask for the next page with.
     pub next: Option<i64>,
+    /// On the first page: the balance before the chart's window, and after each line in it.
+    pub chart: Option<(i64, Vec<(chrono::DateTime<chrono::Utc>, i64)>)>,
 }
 
-pub async fn statement(state: &AppState, ctx: &Ctx, id: &str, before: Option<i64>) -> AppResult<Statement> {
+/// How far back the balance chart looks.
+pub const CHART_DAYS: i64 = 90;
+
+/// An account the member may read ("not found" otherwise), with its currency.
+async fn readable_account(state: &AppState, ctx: &Ctx, id: &str) -> AppResult<(Account, Currency)> {
     ctx.require(Action::UseAccounts)?;
     let id: AccountId = id.parse().map_err(|_| AppError::not_found())?;
     let account = ledger::account(state.db(), id).await?.ok_or_else(AppError::not_found)?;
@@ -492,10 +498,59 @@ pub async fn statement(state: &AppState, ctx: &Ctx, id: &str, before: Option<i64
     };
     ctx.require_on(Action::ReadAccount, Resource::Account(facts)).map_err(|_| AppError::not_found())?;
     let currency = ledger::currency(state.db(), account.currency).await?.ok_or_else(AppError::not_found)?;
+    Ok((account, currency))
+}
+
+pub async fn statement(state: &AppState, ctx: &Ctx, id: &str, before: Option<i64>) -> AppResult<Statement> {
+    let (account, currency) = readable_account(state, ctx, id).await?;
+    let id = account.id;
     let lines = statement::lines(state.db(), id, before, STATEMENT_PAGE).await?;
     let next = (lines.len() as u64 == STATEMENT_PAGE).then(|| lines.last().map(|l| l.seq)).flatten();
     let name = statement::account_names(state.db(), &[id]).await?.remove(&id).unwrap_or_default();
-    Ok(Statement { account, currency, name, lines, next })
+    let chart = match before {
+        None => Some(statement::balances_since(state.db(), id, state.now() - Duration::days(CHART_DAYS)).await?),
+        Some(_) => None,
+    };
+    Ok(Statement { account, currency, name, lines, next, chart })
+}
+
+/// The whole statement as CSV (oldest first), for a spreadsheet: the file name and its text.
+pub async fn statement_csv(state: &AppState, ctx: &Ctx, id: &str) -> AppResult<(String, String)> {
+    let (account, currency) = readable_account(state, ctx, id).await?;
+    let mut lines = Vec::new();
+    let mut before = None;
+    loop {
+        let page = statement::lines(state.db(), account.id, before, 1000).await?;
+        let Some(last) = page.last() else { break };
+        before = Some(last.seq);
+        let full = page.len() == 1000;
+        lines.extend(page);
+        if !full {
+            break;
+        }
+    }
+    lines.reverse();
+    let plain = |minor: i64| planet_domain::ledger::format_minor_plain(minor, currency.decimals);
+    let mut csv = String::from("date,what for,with,in or out,balance,transfer\r\n");
+    for l in &lines {
+        csv.push_str(&format!(
+            "{},{},{},{},{},{}\r\n",
+            l.at.format("%Y-%m-%d %H:%M"),
+            csv_text(&l.description),
+            csv_text(&l.other_name),
+            plain(l.amount),
+            plain(l.balance),
+            l.transfer
+        ));
+    }
+    let name = format!("statement-{}-{}.csv", currency.symbol.to_lowercase(), state.now().format("%Y-%m-%d"));
+    Ok((name, csv))
+}
+
+/// A text cell: quoted, and never read by a spreadsheet as a formula.
+fn csv_text(text: &str) -> String {
+    let guarded = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{text}") } else { text.to_owned() };
+    format!("\"{}\"", guarded.replace('"', "\"\""))
 }
 
 /// Expire what waited too long (every minute; through the writer, so each once).
@@ -699,4 +754,196 @@ pub async fn change_currency(state: &AppState, ctx: &Ctx, id: &str, form: &Curre
         .await?;
     state.commit(txn).await?;
     Ok(())
+}
+
+// The community fund, corrections and the chain.
+
+/// Each live currency's fund: its account and latest lines, with who decided each.
+pub struct FundView {
+    pub funds: Vec<(Currency, Account, Vec<Line>)>,
+    pub names: HashMap<MemberId, String>,
+}
+
+pub async fn fund(state: &AppState, ctx: &Ctx) -> AppResult<FundView> {
+    ctx.require(Action::UseAccounts)?;
+    let mut funds = Vec::new();
+    let mut people = Vec::new();
+    for currency in live_currencies(state).await? {
+        let Some(account) = ledger::fund(state.db(), currency.id).await? else { continue };
+        let facts = AccountFacts { actor_holds: false, fund: true, system: false };
+        ctx.require_on(Action::ReadAccount, Resource::Account(facts))?;
+        let lines = statement::lines(state.db(), account.id, None, STATEMENT_PAGE).await?;
+        people.extend(lines.iter().flat_map(|l| [Some(l.started_by), l.finished_by]).flatten());
+        funds.push((currency, account, lines));
+    }
+    people.sort();
+    people.dedup();
+    let names = planet_store::queries::accounts::members_by_ids(state.db(), &people)
+        .await?
+        .into_iter()
+        .map(|m| (m.id, m.name))
+        .collect();
+    Ok(FundView { funds, names })
+}
+
+/// Where a correction takes from or gives to: "fund", "system", or a directory entry's id.
+async fn correction_account(
+    state: &AppState,
+    currency: &Currency,
+    which: &str,
+    field: &'static str,
+) -> AppResult<Account> {
+    let now = state.now();
+    let unknown = || AppError::invalid(field, "unknown_account", "Choose an account from the list.");
+    match which.trim() {
+        "fund" => ledger::fund(state.db(), currency.id).await?.ok_or_else(unknown),
+        "system" => {
+            Ok(ledger::open_account(state.db(), currency.id, AccountKind::System, currency.id.uuid(), now).await?)
+        }
+        other => {
+            let id: ProfileId = other.parse().map_err(|_| unknown())?;
+            let entry = people::profile(state.db(), id).await?.ok_or_else(unknown)?;
+            Ok(ledger::open_account(state.db(), currency.id, kind_of(entry.kind), entry.id.uuid(), now).await?)
+        }
+    }
+}
+
+/// What a steward fills in to propose a correction or a payment from the fund.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct CorrectionForm {
+    #[serde(default)]
+    pub id: String,
+    #[serde(default)]
+    pub currency: String,
+    #[serde(default)]
+    pub from: String,
+    #[serde(default)]
+    pub to: String,
+    #[serde(default)]
+    pub amount: String,
+    #[serde(default, rename = "for")]
+    pub what: String,
+}
+
+/// A steward proposes a correction (or a payment from the fund); it waits, holding its amount,
+/// until a second steward agrees.
+pub async fn propose_correction(state: &AppState, ctx: &Ctx, form: &CorrectionForm) -> AppResult<Applied> {
+    ctx.require(Action::KeepAccounts)?;
+    let me = ctx.member()?.id;
+    let hash = token_hash(&format!(
+        "adjustment|{}|{}|{}|{}|{}",
+        form.currency.trim(),
+        form.from.trim(),
+        form.to.trim(),
+        form.amount.trim(),
+        form.what.trim()
+    ));
+    if let Ok(id) = parse_request_id(&form.id)
+        && let Some(existing) = transfers::transfer(state.db(), id).await?
+    {
+        return same_request(existing, me, &hash);
+    }
+    let currency = live_currency(state, &form.currency).await?;
+    let mut errors = Vec::new();
+    let amount = Amount::parse(&form.amount, currency.decimals).map_err(|e| FieldError::from_input("amount", e));
+    let what = parse_description(&form.what).map_err(|e| FieldError::from_input("for", e));
+    let id = parse_request_id(&form.id);
+    let from = correction_account(state, &currency, &form.from, "from").await;
+    let to = correction_account(state, &currency, &form.to, "to").await;
+    for e in [amount.as_ref().err(), what.as_ref().err(), id.as_ref().err()].into_iter().flatten() {
+        errors.push(e.clone());
+    }
+    for e in [from.as_ref().err(), to.as_ref().err()].into_iter().flatten() {
+        if let AppError::Invalid(fields) = e {
+            errors.extend(fields.iter().cloned());
+        }
+    }
+    let (Ok(amount), Ok(what), Ok(id), Ok(from), Ok(to)) = (amount, what, id, from, to) else {
+        return Err(AppError::Invalid(errors));
+    };
+    if from.id == to.id {
+        return Err(AppError::invalid("to", "same_account", "Choose two different accounts."));
+    }
+    let now = state.now();
+    let transfer = Transfer {
+        id,
+        kind: TransferKind::Adjustment,
+        state: TransferState::Pending,
+        currency: currency.id,
+        payer: from.id,
+        payee: to.id,
+        amount: amount.minor(),
+        description: what,
+        listing: None,
+        deal: None,
+        reversal_of: None,
+        started_by: me,
+        request_hash: hash,
+        created_at: now,
+        expires_at: Some(now + Duration::days(currency.pending_days)),
+        finished_at: None,
+        finished_by: None,
+        entries: entries(TransferKind::Adjustment, from.id, to.id, amount, None, 0),
+    };
+    let applied = submit(state, Op::Start { transfer }).await?;
+    planet_store::queries::audit::record(
+        state.db(),
+        Some(me),
+        "ledger.correction_proposed",
+        &applied.transfer.id.to_string(),
+        &applied.transfer.description,
+        now,
+    )
+    .await?;
+    Ok(applied)
+}
+
+/// The stewards' page: corrections waiting for a second steward, and the recent ones.
+pub struct Corrections {
+    pub currencies: Vec<Currency>,
+    pub waiting: Vec<Transfer>,
+    pub names: HashMap<AccountId, String>,
+    pub people: HashMap<MemberId, String>,
+    /// Directory entries to choose from: (id, name).
+    pub entries: Vec<(ProfileId, String)>,
+}
+
+pub async fn corrections(state: &AppState, ctx: &Ctx) -> AppResult<Corrections> {
+    ctx.require(Action::KeepAccounts)?;
+    let waiting = transfers::pending_of_kind(state.db(), TransferKind::Adjustment).await?;
+    let mut ids: Vec<AccountId> = waiting.iter().flat_map(|t| [t.payer, t.payee]).collect();
+    ids.sort();
+    ids.dedup();
+    let names = statement::account_names(state.db(), &ids).await?;
+    let starters: Vec<MemberId> = waiting.iter().map(|t| t.started_by).collect();
+    let people = planet_store::queries::accounts::members_by_ids(state.db(), &starters)
+        .await?
+        .into_iter()
+        .map(|m| (m.id, m.name))
+        .collect();
+    let query = people::DirectoryQuery {
+        terms: None,
+        kind: None,
+        tag: None,
+        area: None,
+        value: None,
+        order: people::DirectoryOrder::Name,
+        limit: 2000,
+        offset: 0,
+    };
+    let entries = people::directory(state.db(), &query).await?.0.into_iter().map(|p| (p.id, p.name)).collect();
+    Ok(Corrections { currencies: live_currencies(state).await?, waiting, names, people, entries })
+}
+
+/// The chain: each day's head, and whether the whole history verifies.
+pub struct ChainView {
+    pub heads: Vec<ledger::chain::DayHead>,
+    pub verified: Result<(i64, String), i64>,
+}
+
+pub async fn chain(state: &AppState, ctx: &Ctx) -> AppResult<ChainView> {
+    ctx.require(Action::UseAccounts)?;
+    let heads = ledger::chain::day_heads(state.db(), 30).await?;
+    let verified = ledger::chain::verify(state.db()).await?.map_err(|broken| broken.seq);
+    Ok(ChainView { heads, verified })
 }

@@ -30,7 +30,9 @@ impl Writer {
     fn queue(&self, state: &AppState) -> &mpsc::Sender<Job> {
         self.queue.get_or_init(|| {
             let (sender, receiver) = mpsc::channel(4 * MAX_BATCH);
-            tokio::spawn(run(state.clone(), receiver));
+            // The task holds the state weakly: when the server is gone, the queue closes and the
+            // task ends.
+            tokio::spawn(run(state.downgrade(), receiver));
             sender
         })
     }
@@ -49,8 +51,9 @@ pub(crate) async fn submit(state: &AppState, op: Op) -> AppResult<Applied> {
     answer.await.map_err(|_| AppError::Internal("the ledger writer dropped a request".to_owned()))?
 }
 
-async fn run(state: AppState, mut receiver: mpsc::Receiver<Job>) {
+async fn run(state: std::sync::Weak<crate::state::Inner>, mut receiver: mpsc::Receiver<Job>) {
     while let Some(first) = receiver.recv().await {
+        let Some(state) = AppState::upgrade(&state) else { return };
         let mut jobs = vec![first];
         while jobs.len() < MAX_BATCH {
             match receiver.try_recv() {

@@ -201,6 +201,7 @@ fn expected(method: &str, path: &str) -> Option<[Outcome; 7]> {
         ("GET", "/accounts") | ("GET", "/pay") | ("POST", "/pay") | ("POST", "/pay/confirm") => MEMBERS,
         ("GET", "/accounts/request") | ("POST", "/accounts/request") | ("POST", "/accounts/request/confirm") => MEMBERS,
         ("GET", "/accounts/{id}") | ("GET", "/api/v1/accounts/{id}/statement") => [L, A, F, N, P, N, P],
+        ("GET", "/accounts/{id}/statement.csv") => [L, A, F, N, P, N, P],
         ("POST", "/accounts/{id}/settings") => [L, A, F, N, P, N, F],
         ("GET", "/accounts/transfers/{id}") | ("GET", "/api/v1/transfers/{id}") => [L, A, F, N, P, P, P],
         ("POST", "/accounts/transfers/{id}/accept") | ("POST", "/accounts/transfers/{id}/decline") => {
@@ -214,6 +215,8 @@ fn expected(method: &str, path: &str) -> Option<[Outcome; 7]> {
             [L, A, F, N, P, P, F]
         }
         ("GET", "/admin/currencies") | ("POST", "/admin/currencies") | ("POST", "/admin/currencies/{id}") => STEWARDS,
+        ("GET", "/admin/corrections") | ("POST", "/admin/corrections") => STEWARDS,
+        ("GET", "/fund") | ("GET", "/accounts/chain") => MEMBERS,
         ("GET", "/api/v1/currencies") | ("GET", "/api/v1/accounts") | ("POST", "/api/v1/transfers") => MEMBERS,
         // Nobody has a notification with that id.
         ("POST", "/notifications/{id}/read") | ("POST", "/api/v1/notifications/{id}/read") => [L, A, F, N, N, N, N],

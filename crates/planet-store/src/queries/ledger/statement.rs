@@ -28,6 +28,8 @@ pub struct Line {
     pub other: AccountId,
     pub other_name: String,
     pub started_by: MemberId,
+    /// Who answered it (accepted a request, the second steward of a correction).
+    pub finished_by: Option<MemberId>,
 }
 
 /// The account's lines before `before` (its line number), newest first, at most `limit`.
@@ -82,6 +84,7 @@ pub async fn lines(
             other,
             other_name: names.get(&other).cloned().unwrap_or_default(),
             started_by: t.started_by,
+            finished_by: t.finished_by,
         });
     }
     Ok(lines)
