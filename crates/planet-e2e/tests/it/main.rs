@@ -4,6 +4,7 @@
 
 mod browser;
 mod journey;
+mod ledger;
 mod synergy;
 mod talk;
 mod trust;

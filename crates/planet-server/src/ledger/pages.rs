@@ -7,7 +7,7 @@ use crate::error::{AppError, AppResult, FieldError};
 use crate::identity::session::Ctx;
 use crate::state::AppState;
 use crate::talk::pages::when;
-use crate::web::forms::{FormErrors, form_again};
+use crate::web::forms::{FormErrors, form_again, query_string};
 use crate::web::layout::Layout;
 use askama::Template;
 use askama_web::WebTemplate;
@@ -309,14 +309,16 @@ fn confirm_page(ctx: &Ctx, kind: TransferKind, checked: &Checked, form: Transfer
     };
     let base = if request { "/accounts/request" } else { "/pay" };
     let back = format!(
-        "{base}?to={}&currency={}&amount={}&for={}&from={}&deal={}&id={}",
-        enc(&form.to),
-        enc(&form.currency),
-        enc(&form.amount),
-        enc(&form.what),
-        enc(&form.from),
-        enc(&form.deal),
-        enc(&form.id)
+        "{base}?{}",
+        query_string(&[
+            ("to", &form.to),
+            ("currency", &form.currency),
+            ("amount", &form.amount),
+            ("for", &form.what),
+            ("from", &form.from),
+            ("deal", &form.deal),
+            ("id", &form.id),
+        ])
     );
     ConfirmPage {
         layout: ctx.layout("Check and confirm"),
@@ -330,18 +332,6 @@ fn confirm_page(ctx: &Ctx, kind: TransferKind, checked: &Checked, form: Transfer
         button: if request { format!("Ask {other} to pay") } else { format!("Pay {other}") },
         form,
     }
-}
-
-fn enc(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for b in text.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 /// Over a limit is about the amount: shown next to it.
@@ -599,7 +589,10 @@ pub async fn statement(
                 money(low, c),
                 money(high, c)
             );
-            (super::chart::balance_svg(*start, points, from, now), words)
+            let (high, low) = (format_minor(high, c.decimals), format_minor(low, c.decimals));
+            let since = from.format("%-d %b").to_string();
+            let labels = super::chart::Labels { high: &high, low: &low, from: &since, to: "Today" };
+            (super::chart::balance_svg(*start, points, from, now, &labels), words)
         }
         None => (String::new(), String::new()),
     };

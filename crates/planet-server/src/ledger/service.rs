@@ -947,3 +947,15 @@ pub async fn chain(state: &AppState, ctx: &Ctx) -> AppResult<ChainView> {
     let verified = ledger::chain::verify(state.db()).await?.map_err(|broken| broken.seq);
     Ok(ChainView { heads, verified })
 }
+
+/// Payments made for a deal on the offers page, in words ("3 Diss Hours, done"), newest first.
+pub async fn paid_for_deal(state: &AppState, deal: DealId) -> AppResult<Vec<(TransferId, String)>> {
+    let found = transfers::of_deal(state.db(), deal).await?;
+    let mut out = Vec::new();
+    for t in found.iter().filter(|t| matches!(t.state, TransferState::Completed | TransferState::Pending)) {
+        let Some(currency) = ledger::currency(state.db(), t.currency).await? else { continue };
+        let amount = planet_domain::ledger::format_minor(t.amount, currency.decimals);
+        out.push((t.id, format!("{amount} {}, {}", currency.name, t.state.label().to_lowercase())));
+    }
+    Ok(out)
+}

@@ -336,6 +336,10 @@ pub struct FeedbackView {
 pub struct DealRow {
     id: String,
     summary: String,
+    /// "Pay now", filled in, for whoever received (when the deal is done).
+    pay_now: String,
+    /// What has been paid for it: (transfer, in words).
+    paid: Vec<(String, String)>,
     feedback: Vec<FeedbackView>,
     mine: Option<FeedbackView>,
     may_write: bool,
@@ -415,10 +419,39 @@ async fn listing_page(
         .promised_to
         .and_then(|m| v.deals.iter().find(|d| d.deal.other == m).map(|d| d.deal.other_name.clone()))
         .unwrap_or_default();
+    let mut payments = Vec::new();
+    for d in &v.deals {
+        let paid = if d.deal.state == DealState::Done {
+            crate::ledger::service::paid_for_deal(state, d.deal.id).await?
+        } else {
+            Vec::new()
+        };
+        payments.push(paid);
+    }
     let deals = v
         .deals
         .iter()
-        .map(|d| {
+        .zip(payments)
+        .map(|(d, paid)| {
+            // Whoever received pays whoever gave: the listing's entry for an offer.
+            let (payee, receiver) = match d.deal.side {
+                Side::Offer => (l.profile.to_string(), d.deal.other),
+                Side::Want => (d.deal.other.to_string(), d.deal.poster),
+            };
+            let pay_now = if d.deal.state == DealState::Done && receiver == v.me && paid.is_empty() {
+                let amount = l.price.credits.map(|c| c.plain()).unwrap_or_default();
+                let deal = d.deal.id.to_string();
+                let query = crate::web::forms::query_string(&[
+                    ("to", &payee),
+                    ("amount", &amount),
+                    ("for", &d.deal.title),
+                    ("deal", &deal),
+                ]);
+                format!("/pay?{query}")
+            } else {
+                String::new()
+            };
+            let paid = paid.into_iter().map(|(id, words)| (id.to_string(), words)).collect();
             let (giver, taker) = match d.deal.side {
                 Side::Offer => (&d.deal.poster_name, &d.deal.other_name),
                 Side::Want => (&d.deal.other_name, &d.deal.poster_name),
@@ -437,6 +470,8 @@ async fn listing_page(
             DealRow {
                 id: d.deal.id.to_string(),
                 summary,
+                pay_now,
+                paid,
                 waiting: d.involved && d.mine.is_some() && d.feedback.is_empty(),
                 feedback: d.feedback.iter().map(feedback_view).collect(),
                 mine: d.mine.as_ref().map(feedback_view),

@@ -368,3 +368,94 @@ async fn the_api_is_idempotent_and_two_payments_cannot_together_pass_the_limit()
     assert_eq!(mine["accounts"][0]["balance"], "-64.50", "{mine}");
     books_balance(&t.app).await;
 }
+
+#[tokio::test]
+async fn two_stewards_pay_from_the_fund_and_anyone_can_check_the_books() {
+    let t = town().await;
+    let (ann, bob, cat) = (&t.ann, &t.bob, &t.cat);
+    // Stewards set a 10 % levy for the fund, and members a limit of 50 below zero.
+    let fields = [
+        ("name", "Diss Hours"),
+        ("symbol", "DH"),
+        ("levy", "10"),
+        ("pending_days", "14"),
+        ("floor_person", "-50"),
+        ("floor_business", "-500"),
+        ("floor_organisation", "-500"),
+        ("floor_group", "0"),
+    ];
+    let response = t.steward.post(&format!("/admin/currencies/{}", t.hours), &fields).await;
+    assert_eq!(response.status().as_u16(), 303, "{}", response.text().await.unwrap());
+    let (status, page) = pay(&t, &bob.1, ann.0, "46", "a bicycle").await;
+    assert_eq!(status, 422, "46 and its levy pass the new limit: {page}");
+    let (status, _) = pay(&t, &bob.1, ann.0, "10", "=HYPERLINK(\"x\")").await;
+    assert_eq!(status, 303);
+    assert_eq!((balance(&t, bob.0).await, balance(&t, ann.0).await), (-1100, 1000));
+    // One steward proposes paying Cat 0.50 from the fund; she may not agree to it herself.
+    let second = t.app.add_account("Sam Steward", "sam@diss.example", AccountStatus::Member, true).await;
+    let sam = t.app.session_for(second).await;
+    let (_, form) = t.steward.get_text("/admin/corrections").await;
+    let id = form_id(&form);
+    let fields = [
+        ("id", id.as_str()),
+        ("currency", &t.hours),
+        ("from", "fund"),
+        ("to", &cat.0.to_string()),
+        ("amount", "0.50"),
+        ("for", "seeds for the community garden"),
+    ];
+    let response = t.steward.post("/admin/corrections", &fields).await;
+    assert_eq!(response.status().as_u16(), 303);
+    assert_eq!(balance(&t, cat.0).await, 0, "nothing moves on one steward's word");
+    assert_eq!(t.steward.post(&format!("/accounts/transfers/{id}/accept"), &[]).await.status().as_u16(), 403);
+    assert_eq!(cat.1.post(&format!("/accounts/transfers/{id}/accept"), &[]).await.status().as_u16(), 403);
+    let (_, waiting) = sam.get_text("/admin/corrections").await;
+    assert!(waiting.contains("seeds for the community garden") && waiting.contains("For you to agree to"), "{waiting}");
+    assert_eq!(sam.post(&format!("/accounts/transfers/{id}/accept"), &[]).await.status().as_u16(), 303);
+    assert_eq!(balance(&t, cat.0).await, 50);
+    // The fund is open to every member: money in, money out, and who decided.
+    let (_, fund) = ann.1.get_text("/fund").await;
+    assert!(fund.contains("Diss Hours: 0.50 Diss Hours"), "{fund}");
+    assert!(fund.contains("Levy on a payment") && fund.contains("Margaret Thompson and Sam Steward"), "{fund}");
+    // Too much from the fund is refused when proposed.
+    let id = TransferId::new_v7().to_string();
+    let fields = [
+        ("id", id.as_str()),
+        ("currency", &t.hours),
+        ("from", "fund"),
+        ("to", &cat.0.to_string()),
+        ("amount", "5"),
+        ("for", "too much"),
+    ];
+    let (status, page) = t.steward.post_text("/admin/corrections", &fields).await;
+    assert_eq!(status, 422, "{page}");
+    // The statement: chart, and a CSV a spreadsheet cannot be tricked by.
+    let account = ledger::find_account(
+        t.app.db(),
+        t.hours.parse().unwrap(),
+        planet_domain::ledger::AccountKind::Person,
+        ann.0.uuid(),
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    let (_, statement) = ann.1.get_text(&format!("/accounts/{}", account.id)).await;
+    assert!(
+        statement.contains("<svg class=\"chart\"")
+            && statement.contains("the balance went from 0 Diss Hours to 10 Diss Hours"),
+        "{statement}"
+    );
+    let response = ann.1.get(&format!("/accounts/{}/statement.csv", account.id)).await;
+    assert_eq!(response.status().as_u16(), 200);
+    assert!(response.headers()["content-type"].to_str().unwrap().starts_with("text/csv"));
+    let csv = response.text().await.unwrap();
+    assert!(csv.starts_with("date,what for,with,in or out,balance,transfer"), "{csv}");
+    assert!(csv.contains("\"'=HYPERLINK(\"\"x\"\")\",\"Bob Smith\",10.00,10.00"), "{csv}");
+    assert_eq!(cat.1.get(&format!("/accounts/{}/statement.csv", account.id)).await.status().as_u16(), 404);
+    // Anyone can check the books: every change links to the one before.
+    let (_, books) = cat.1.get_text("/accounts/chain").await;
+    assert!(books.contains("All 3 changes check out"), "{books}");
+    let head = chain::head(t.app.db()).await.unwrap();
+    assert!(books.contains(&head.hash), "{books}");
+    books_balance(&t.app).await;
+}
