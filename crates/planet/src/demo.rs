@@ -315,6 +315,17 @@ pub async fn seed(store: &Store, clock: &dyn Clock) -> anyhow::Result<String> {
     }
     trust_network(&txn, &mut rng, &mut counter, &people, &organisations, now).await?;
     crate::market::plant(&txn, &mut rng, &mut |rng| next_id(rng, &mut counter), &people, tom, root, now).await?;
+    // The town's time credit: an hour of help is one Diss Hour.
+    let hours = planet_store::queries::ledger::NewCurrency {
+        id: planet_domain::CurrencyId::from_uuid(next_id(&mut rng, &mut counter)),
+        name: "Diss Hours",
+        symbol: "DH",
+        decimals: planet_domain::ledger::Decimals::new(2).ok_or_else(|| anyhow::anyhow!("two decimals"))?,
+        levy_bp: 0,
+        pending_days: planet_domain::ledger::DEFAULT_PENDING_DAYS,
+        now,
+    };
+    planet_store::queries::ledger::create_currency(&txn, hours).await?;
     // A few people asking to join, and applications waiting for the stewards.
     if let Some((_, veg)) = group_ids.iter().find(|(n, _)| *n == "Veg-box rota") {
         for (member, _) in people.iter().rev().take(3) {

@@ -1,6 +1,8 @@
 //! The `planet` command line, run as a program.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod crash;
+
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
