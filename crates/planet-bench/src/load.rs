@@ -39,7 +39,10 @@ async fn one_response(reader: &mut BufReader<TcpStream>) -> anyhow::Result<u16> 
     Ok(status)
 }
 
-async fn connection(addr: String, request: String, until: Instant) -> (Vec<u32>, usize) {
+/// Makes each request to send (the same one, or a new one each time).
+pub type Requests = std::sync::Arc<dyn Fn() -> String + Send + Sync>;
+
+async fn connection(addr: String, requests: Requests, until: Instant) -> (Vec<u32>, usize) {
     let mut latencies = Vec::new();
     let mut errors = 0;
     'outer: while Instant::now() < until {
@@ -49,6 +52,7 @@ async fn connection(addr: String, request: String, until: Instant) -> (Vec<u32>,
         };
         let mut reader = BufReader::new(stream);
         while Instant::now() < until {
+            let request = requests();
             let start = Instant::now();
             if reader.get_mut().write_all(request.as_bytes()).await.is_err() {
                 errors += 1;
@@ -67,11 +71,22 @@ async fn connection(addr: String, request: String, until: Instant) -> (Vec<u32>,
 }
 
 pub async fn run(addr: &str, request: &str, connections: usize, duration: Duration) -> anyhow::Result<LoadResult> {
+    let request = request.to_owned();
+    run_with(addr, std::sync::Arc::new(move || request.clone()), connections, duration).await
+}
+
+/// The same, with each request made afresh (a new id each time, say).
+pub async fn run_with(
+    addr: &str,
+    requests: Requests,
+    connections: usize,
+    duration: Duration,
+) -> anyhow::Result<LoadResult> {
     // A short warm-up, then the measured run.
     let warm = Instant::now() + Duration::from_millis(500);
     let mut tasks = Vec::new();
     for _ in 0..connections {
-        tasks.push(tokio::spawn(connection(addr.to_owned(), request.to_owned(), warm)));
+        tasks.push(tokio::spawn(connection(addr.to_owned(), requests.clone(), warm)));
     }
     for task in tasks {
         task.await?;
@@ -80,7 +95,7 @@ pub async fn run(addr: &str, request: &str, connections: usize, duration: Durati
     let until = start + duration;
     let mut tasks = Vec::new();
     for _ in 0..connections {
-        tasks.push(tokio::spawn(connection(addr.to_owned(), request.to_owned(), until)));
+        tasks.push(tokio::spawn(connection(addr.to_owned(), requests.clone(), until)));
     }
     let mut all = Vec::new();
     let mut errors = 0;

@@ -25,7 +25,7 @@ use std::collections::HashMap;
 #[derive(Debug, Clone)]
 pub(crate) enum Op {
     /// Record a new transfer (its id chosen by the client) and take its first step.
-    Start { transfer: Transfer },
+    Start { transfer: Box<Transfer> },
     /// Move a waiting transfer on.
     Decide { id: TransferId, event: TransferEvent, roles: TransferRoles, by: Option<MemberId> },
 }
@@ -48,7 +48,7 @@ pub(crate) async fn apply(
     now: DateTime<Utc>,
 ) -> AppResult<Applied> {
     match op {
-        Op::Start { transfer } => start(state, db, head, transfer, now).await,
+        Op::Start { transfer } => start(state, db, head, *transfer, now).await,
         Op::Decide { id, event, roles, by } => decide(state, db, head, id, event, roles, by, now).await,
     }
 }

@@ -323,7 +323,7 @@ pub async fn start(state: &AppState, ctx: &Ctx, kind: TransferKind, form: &Trans
         finished_by: None,
         entries: checked.entries,
     };
-    submit(state, Op::Start { transfer }).await
+    submit(state, Op::Start { transfer: Box::new(transfer) }).await
 }
 
 /// A request whose id is already used: the same answer when it is the same member's same
@@ -452,7 +452,7 @@ pub async fn reverse(state: &AppState, ctx: &Ctx, id: &str, request_id: &str, wh
         finished_by: None,
         entries: reversed(&original.entries),
     };
-    submit(state, Op::Start { transfer }).await
+    submit(state, Op::Start { transfer: Box::new(transfer) }).await
 }
 
 /// Whether the holder accepts each incoming payment before it completes.
@@ -471,6 +471,9 @@ pub async fn set_confirm_incoming(state: &AppState, ctx: &Ctx, id: &str, confirm
     Ok(())
 }
 
+/// A point of the balance chart: when, and the balance after it.
+pub type BalancePoint = (chrono::DateTime<chrono::Utc>, i64);
+
 /// An account's statement, newest first, and whose it is.
 pub struct Statement {
     pub account: Account,
@@ -480,11 +483,12 @@ pub struct Statement {
     /// The line number to ask for the next page with.
     pub next: Option<i64>,
     /// On the first page: the balance before the chart's window, and after each line in it.
-    pub chart: Option<(i64, Vec<(chrono::DateTime<chrono::Utc>, i64)>)>,
+    pub chart: Option<(i64, Vec<BalancePoint>)>,
 }
 
-/// How far back the balance chart looks.
+/// How far back the balance chart looks, and how many points it draws at most.
 pub const CHART_DAYS: i64 = 90;
+pub const CHART_POINTS: usize = 240;
 
 /// An account the member may read ("not found" otherwise), with its currency.
 async fn readable_account(state: &AppState, ctx: &Ctx, id: &str) -> AppResult<(Account, Currency)> {
@@ -508,7 +512,9 @@ pub async fn statement(state: &AppState, ctx: &Ctx, id: &str, before: Option<i64
     let next = (lines.len() as u64 == STATEMENT_PAGE).then(|| lines.last().map(|l| l.seq)).flatten();
     let name = statement::account_names(state.db(), &[id]).await?.remove(&id).unwrap_or_default();
     let chart = match before {
-        None => Some(statement::balances_since(state.db(), id, state.now() - Duration::days(CHART_DAYS)).await?),
+        None => Some(
+            statement::balances_since(state.db(), id, state.now() - Duration::days(CHART_DAYS), CHART_POINTS).await?,
+        ),
         Some(_) => None,
     };
     Ok(Statement { account, currency, name, lines, next, chart })
@@ -885,7 +891,7 @@ pub async fn propose_correction(state: &AppState, ctx: &Ctx, form: &CorrectionFo
         finished_by: None,
         entries: entries(TransferKind::Adjustment, from.id, to.id, amount, None, 0),
     };
-    let applied = submit(state, Op::Start { transfer }).await?;
+    let applied = submit(state, Op::Start { transfer: Box::new(transfer) }).await?;
     planet_store::queries::audit::record(
         state.db(),
         Some(me),

@@ -70,10 +70,8 @@ async fn write(state: &AppState, jobs: Vec<Job>) {
     match write_batch(state, ops).await {
         Ok(results) => {
             let mut told: Vec<MemberId> = Vec::new();
-            for result in &results {
-                if let Ok(applied) = result {
-                    told.extend(&applied.told);
-                }
+            for applied in results.iter().flatten() {
+                told.extend(&applied.told);
             }
             for (reply, result) in replies.into_iter().zip(results) {
                 let _ = reply.send(result);

@@ -132,6 +132,8 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
+        // The chart finds where its window starts by time.
+        manager.create_index(index("ledger_postings", &["account_id", "at"], false)).await?;
         manager
             .create_table(
                 table("ledger_chain")

@@ -320,11 +320,15 @@ pub async fn token_member(
     else {
         return Ok(None);
     };
-    api_token::Entity::update_many()
-        .col_expr(api_token::Column::LastUsedAt, Expr::value(now))
-        .filter(api_token::Column::Id.eq(row.id))
-        .exec(db)
-        .await?;
+    // "Last used" to the minute: a program making many requests does not write (and wait for
+    // the disk) on each one.
+    if row.last_used_at.is_none_or(|at| now - at >= chrono::Duration::minutes(1)) {
+        api_token::Entity::update_many()
+            .col_expr(api_token::Column::LastUsedAt, Expr::value(now))
+            .filter(api_token::Column::Id.eq(row.id))
+            .exec(db)
+            .await?;
+    }
     member(db, MemberId::from_uuid(row.member_id)).await
 }
 

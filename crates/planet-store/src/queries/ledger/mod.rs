@@ -238,7 +238,8 @@ pub async fn accounts_of(db: &impl ConnectionTrait, owners: &[Uuid]) -> StoreRes
     accounts_of_rows(db, rows).await
 }
 
-/// An owner's account in a currency, opened when it has none yet.
+/// An owner's account in a currency, opened when it has none yet (only then is anything
+/// written, so finding an account never waits for the ledger's writer).
 pub async fn open_account(
     db: &impl ConnectionTrait,
     currency: CurrencyId,
@@ -246,6 +247,9 @@ pub async fn open_account(
     owner: Uuid,
     now: DateTime<Utc>,
 ) -> StoreResult<Account> {
+    if let Some(found) = find_account(db, currency, kind, owner).await? {
+        return Ok(found);
+    }
     ledger_account::Entity::insert(ledger_account::ActiveModel {
         id: Set(Uuid::now_v7()),
         currency_id: Set(currency.uuid()),

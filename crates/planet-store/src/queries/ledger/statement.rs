@@ -90,33 +90,60 @@ pub async fn lines(
     Ok(lines)
 }
 
-/// The balance after each line since `since`, oldest first, with the balance before the first
-/// (for a chart of the balance over time).
+/// At most `most` points of the balance since `since` (time, balance after the line), oldest
+/// first, with the balance before the first: every line when there are few, else lines spread
+/// evenly through the period and the last one (a chart cannot show more, and reading a busy
+/// account's every line would be slow).
 pub async fn balances_since(
     db: &impl ConnectionTrait,
     account: AccountId,
     since: DateTime<Utc>,
+    most: usize,
 ) -> StoreResult<(i64, Vec<(DateTime<Utc>, i64)>)> {
-    let points: Vec<(DateTime<Utc>, i64)> = ledger_posting::Entity::find()
+    let before: Option<(i64, i64)> = ledger_posting::Entity::find()
         .select_only()
-        .columns([ledger_posting::Column::At, ledger_posting::Column::Balance])
-        .filter(ledger_posting::Column::AccountId.eq(account.uuid()))
-        .filter(ledger_posting::Column::At.gte(since))
-        .order_by_asc(ledger_posting::Column::Seq)
-        .into_tuple()
-        .all(db)
-        .await?;
-    let before: Option<i64> = ledger_posting::Entity::find()
-        .select_only()
-        .column(ledger_posting::Column::Balance)
+        .columns([ledger_posting::Column::Seq, ledger_posting::Column::Balance])
         .filter(ledger_posting::Column::AccountId.eq(account.uuid()))
         .filter(ledger_posting::Column::At.lt(since))
+        .order_by_desc(ledger_posting::Column::At)
+        .limit(1)
+        .into_tuple()
+        .one(db)
+        .await?;
+    let last: Option<i64> = ledger_posting::Entity::find()
+        .select_only()
+        .column(ledger_posting::Column::Seq)
+        .filter(ledger_posting::Column::AccountId.eq(account.uuid()))
         .order_by_desc(ledger_posting::Column::Seq)
         .limit(1)
         .into_tuple()
         .one(db)
         .await?;
-    Ok((before.unwrap_or(0), points))
+    let (first, start) = match before {
+        Some((seq, balance)) => (seq + 1, balance),
+        None => (1, 0),
+    };
+    let Some(last) = last.filter(|last| *last >= first) else {
+        return Ok((start, Vec::new()));
+    };
+    let count = last - first + 1;
+    let most = i64::try_from(most.max(2)).unwrap_or(2);
+    let mut seqs: Vec<i64> = if count <= most {
+        (first..=last).collect()
+    } else {
+        (0..most).map(|i| first + i * (count - 1) / (most - 1)).collect()
+    };
+    seqs.dedup();
+    let points: Vec<(DateTime<Utc>, i64)> = ledger_posting::Entity::find()
+        .select_only()
+        .columns([ledger_posting::Column::At, ledger_posting::Column::Balance])
+        .filter(ledger_posting::Column::AccountId.eq(account.uuid()))
+        .filter(ledger_posting::Column::Seq.is_in(seqs))
+        .order_by_asc(ledger_posting::Column::Seq)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok((start, points))
 }
 
 /// Whose these accounts are, in words: the entry's or group's name, or the fund.
