@@ -30,6 +30,7 @@ pub(crate) struct Inner {
     hub: Arc<crate::talk::live::Hub>,
     bells: Arc<crate::notify::bell::Bells>,
     ledger: crate::ledger::writer::Writer,
+    ledger_cache: crate::ledger::cache::LedgerCache,
 }
 
 /// The trust network in memory (see `planet_domain::trust::graph`). Statements made or
@@ -72,6 +73,7 @@ impl AppState {
             hub: Arc::default(),
             bells: Arc::default(),
             ledger: crate::ledger::writer::Writer::default(),
+            ledger_cache: crate::ledger::cache::LedgerCache::default(),
         }))
     }
 
@@ -141,6 +143,11 @@ impl AppState {
 
     pub(crate) fn upgrade(weak: &std::sync::Weak<Inner>) -> Option<Self> {
         weak.upgrade().map(Self)
+    }
+
+    /// The accounts' read cache.
+    pub(crate) fn ledger_cache(&self) -> &crate::ledger::cache::LedgerCache {
+        &self.0.ledger_cache
     }
 
     /// The ledger's writer (group commit).

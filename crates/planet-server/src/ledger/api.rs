@@ -75,9 +75,7 @@ pub struct TransferDto {
 }
 
 async fn dto(state: &AppState, t: &Transfer) -> Result<TransferDto, crate::error::AppError> {
-    let currency = planet_store::queries::ledger::currency(state.db(), t.currency)
-        .await?
-        .ok_or_else(crate::error::AppError::not_found)?;
+    let currency = service::currency_by_id(state, t.currency).await?.ok_or_else(crate::error::AppError::not_found)?;
     let plain = |minor: i64| format_minor_plain(minor, currency.decimals);
     Ok(TransferDto {
         id: t.id,

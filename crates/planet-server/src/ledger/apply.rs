@@ -297,7 +297,7 @@ async fn tell(
         Some(by) => members::members_by_ids(db, &[by]).await?.pop(),
         None => None,
     };
-    let currency = ledger::currency(db, t.currency).await?;
+    let currency = super::service::currency_by_id(state, t.currency).await?;
     let what = match currency {
         Some(c) => format!("{} {}: {}", format_minor(t.amount, c.decimals), c.name, t.description),
         None => t.description.clone(),

@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod apply;
+pub mod cache;
 pub mod chart;
 pub(crate) mod holders;
 pub mod pages;

@@ -30,14 +30,28 @@ fn currency_not_found() -> AppError {
     AppError::invalid("currency", "unknown_currency", "Choose one of the community's currencies.")
 }
 
+/// Every currency, retired ones too (cached; see `ledger::cache`).
+async fn all_currencies(state: &AppState) -> AppResult<std::sync::Arc<Vec<Currency>>> {
+    if let Some(found) = state.ledger_cache().currencies() {
+        return Ok(found);
+    }
+    let found = std::sync::Arc::new(ledger::currencies(state.db()).await?);
+    state.ledger_cache().remember_currencies(found.clone());
+    Ok(found)
+}
+
+pub(crate) async fn currency_by_id(state: &AppState, id: CurrencyId) -> AppResult<Option<Currency>> {
+    Ok(all_currencies(state).await?.iter().find(|c| c.id == id).cloned())
+}
+
 /// The currencies members use now (not retired).
 pub async fn live_currencies(state: &AppState) -> AppResult<Vec<Currency>> {
-    Ok(ledger::currencies(state.db()).await?.into_iter().filter(|c| !c.retired).collect())
+    Ok(all_currencies(state).await?.iter().filter(|c| !c.retired).cloned().collect())
 }
 
 async fn live_currency(state: &AppState, id: &str) -> AppResult<Currency> {
     let id: CurrencyId = id.trim().parse().map_err(|_| currency_not_found())?;
-    match ledger::currency(state.db(), id).await? {
+    match currency_by_id(state, id).await? {
         Some(c) if !c.retired => Ok(c),
         _ => Err(currency_not_found()),
     }
@@ -385,7 +399,7 @@ async fn transfer_for(state: &AppState, ctx: &Ctx, id: &str, action: Action) -> 
 
 pub async fn view(state: &AppState, ctx: &Ctx, id: &str) -> AppResult<TransferView> {
     let (transfer, roles) = transfer_for(state, ctx, id, Action::ReadTransfer).await?;
-    let currency = ledger::currency(state.db(), transfer.currency).await?.ok_or_else(AppError::not_found)?;
+    let currency = currency_by_id(state, transfer.currency).await?.ok_or_else(AppError::not_found)?;
     let mut ids: Vec<AccountId> = transfer.entries.iter().flat_map(|e| [e.from, e.to]).collect();
     ids.dedup();
     let names = statement::account_names(state.db(), &ids).await?;
@@ -429,7 +443,7 @@ pub async fn reverse(state: &AppState, ctx: &Ctx, id: &str, request_id: &str, wh
         return same_request(existing, ctx.member()?.id, &hash);
     }
     let why = parse_description(why).map_err(|e| AppError::Invalid(vec![FieldError::from_input("for", e)]))?;
-    let currency = ledger::currency(state.db(), original.currency).await?.ok_or_else(AppError::not_found)?;
+    let currency = currency_by_id(state, original.currency).await?.ok_or_else(AppError::not_found)?;
     let now = state.now();
     let me = ctx.member()?.id;
     let transfer = Transfer {
@@ -501,23 +515,50 @@ async fn readable_account(state: &AppState, ctx: &Ctx, id: &str) -> AppResult<(A
         system: account.kind == AccountKind::System,
     };
     ctx.require_on(Action::ReadAccount, Resource::Account(facts)).map_err(|_| AppError::not_found())?;
-    let currency = ledger::currency(state.db(), account.currency).await?.ok_or_else(AppError::not_found)?;
+    let currency = currency_by_id(state, account.currency).await?.ok_or_else(AppError::not_found)?;
     Ok((account, currency))
 }
 
 pub async fn statement(state: &AppState, ctx: &Ctx, id: &str, before: Option<i64>) -> AppResult<Statement> {
     let (account, currency) = readable_account(state, ctx, id).await?;
     let id = account.id;
+    if before.is_none() {
+        let page = first_page(state, &account).await?;
+        return Ok(Statement {
+            account,
+            currency,
+            name: page.name.clone(),
+            lines: page.lines.clone(),
+            next: page.next,
+            chart: Some(page.chart.clone()),
+        });
+    }
     let lines = statement::lines(state.db(), id, before, STATEMENT_PAGE).await?;
     let next = (lines.len() as u64 == STATEMENT_PAGE).then(|| lines.last().map(|l| l.seq)).flatten();
     let name = statement::account_names(state.db(), &[id]).await?.remove(&id).unwrap_or_default();
-    let chart = match before {
-        None => Some(
-            statement::balances_since(state.db(), id, state.now() - Duration::days(CHART_DAYS), CHART_POINTS).await?,
-        ),
-        Some(_) => None,
-    };
-    Ok(Statement { account, currency, name, lines, next, chart })
+    Ok(Statement { account, currency, name, lines, next, chart: None })
+}
+
+/// The first page of a statement and its chart: from memory while the account has as many
+/// lines as when it was read, on the same day.
+async fn first_page(state: &AppState, account: &Account) -> AppResult<std::sync::Arc<super::cache::FirstPage>> {
+    let now = state.now();
+    let day = now.date_naive();
+    if let Some(page) = state.ledger_cache().first_page(account.id, account.postings, day) {
+        return Ok(page);
+    }
+    let id = account.id;
+    let lines = statement::lines(state.db(), id, None, STATEMENT_PAGE).await?;
+    let next = (lines.len() as u64 == STATEMENT_PAGE).then(|| lines.last().map(|l| l.seq)).flatten();
+    let name = statement::account_names(state.db(), &[id]).await?.remove(&id).unwrap_or_default();
+    let chart = statement::balances_since(state.db(), id, now - Duration::days(CHART_DAYS), CHART_POINTS).await?;
+    // Lines written after the account was read are left for the next view (its count moved).
+    let page =
+        std::sync::Arc::new(super::cache::FirstPage { postings: account.postings, day, name, lines, next, chart });
+    if page.lines.first().is_none_or(|l| l.seq == account.postings) {
+        state.ledger_cache().remember_first_page(id, page.clone());
+    }
+    Ok(page)
 }
 
 /// The whole statement as CSV (oldest first), for a spreadsheet: the file name and its text.
@@ -708,6 +749,7 @@ pub async fn create_currency(state: &AppState, ctx: &Ctx, form: &CurrencyForm) -
     planet_store::queries::audit::record(&txn, Some(ctx.member()?.id), "currencies.created", &name, &symbol, now)
         .await?;
     state.commit(txn).await?;
+    state.ledger_cache().forget_currencies();
     Ok(id)
 }
 
@@ -759,6 +801,7 @@ pub async fn change_currency(state: &AppState, ctx: &Ctx, id: &str, form: &Curre
     planet_store::queries::audit::record(&txn, Some(ctx.member()?.id), "currencies.changed", &name, &symbol, now)
         .await?;
     state.commit(txn).await?;
+    state.ledger_cache().forget_currencies();
     Ok(())
 }
 
@@ -959,7 +1002,7 @@ pub async fn paid_for_deal(state: &AppState, deal: DealId) -> AppResult<Vec<(Tra
     let found = transfers::of_deal(state.db(), deal).await?;
     let mut out = Vec::new();
     for t in found.iter().filter(|t| matches!(t.state, TransferState::Completed | TransferState::Pending)) {
-        let Some(currency) = ledger::currency(state.db(), t.currency).await? else { continue };
+        let Some(currency) = currency_by_id(state, t.currency).await? else { continue };
         let amount = planet_domain::ledger::format_minor(t.amount, currency.decimals);
         out.push((t.id, format!("{amount} {}, {}", currency.name, t.state.label().to_lowercase())));
     }
