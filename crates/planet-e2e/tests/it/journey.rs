@@ -10,6 +10,17 @@ use thirtyfour::prelude::*;
 
 pub(crate) const PASSWORD: &str = "correct horse battery";
 
+/// Choose a radio button or checkbox by clicking its label, as a person would.
+pub(crate) async fn pick(j: &Journey, id: &str) -> WebDriverResult<()> {
+    j.browser.find(By::Css(format!("label[for='{id}']"))).await?.click().await
+}
+
+/// Follow a link in the page's main part by its words, and check the page it leads to.
+pub(crate) async fn click_link(j: &mut Journey, text: &str) -> WebDriverResult<()> {
+    j.browser.find(By::XPath(format!("//main//a[normalize-space()=\"{text}\"]"))).await?.click().await?;
+    j.check().await
+}
+
 pub(crate) struct Journey {
     pub(crate) name: &'static str,
     pub(crate) state: planet_server::state::AppState,

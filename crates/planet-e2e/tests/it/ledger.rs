@@ -3,20 +3,11 @@
 //! the deal ("Pay now", filled in) after a confirmation in plain words; Ann is told, sees it on
 //! her accounts, her statement and its chart; the stewards' totals add up to zero.
 
-use crate::journey::{Journey, in_two_browsers};
+use crate::journey::{Journey, click_link, in_two_browsers, pick};
 use crate::trust::add_member;
 use std::future::Future;
 use std::pin::Pin;
 use thirtyfour::prelude::*;
-
-async fn pick(j: &Journey, id: &str) -> WebDriverResult<()> {
-    j.browser.find(By::Css(format!("label[for='{id}']"))).await?.click().await
-}
-
-async fn click_link(j: &mut Journey, text: &str) -> WebDriverResult<()> {
-    j.browser.find(By::XPath(format!("//main//a[normalize-space()=\"{text}\"]"))).await?.click().await?;
-    j.check().await
-}
 
 async fn walk(a: &mut Journey, b: &mut Journey) -> WebDriverResult<()> {
     a.visit("/setup").await?;

@@ -2,7 +2,7 @@
 //! the match; he says he is interested; Ann promises them to him and marks them taken; both
 //! leave feedback, which shows once the second has written.
 
-use crate::journey::{Journey, in_two_browsers};
+use crate::journey::{Journey, click_link, in_two_browsers, pick};
 use crate::talk::PLUMS_PNG;
 use crate::trust::add_member;
 use std::future::Future;
@@ -15,15 +15,6 @@ async fn choose(j: &Journey, select: &str, option: &str) -> WebDriverResult<()> 
         .await?
         .click()
         .await
-}
-
-async fn pick(j: &Journey, id: &str) -> WebDriverResult<()> {
-    j.browser.find(By::Css(format!("label[for='{id}']"))).await?.click().await
-}
-
-async fn click_link(j: &mut Journey, text: &str) -> WebDriverResult<()> {
-    j.browser.find(By::XPath(format!("//main//a[normalize-space()=\"{text}\"]"))).await?.click().await?;
-    j.check().await
 }
 
 async fn walk(a: &mut Journey, b: &mut Journey) -> WebDriverResult<()> {

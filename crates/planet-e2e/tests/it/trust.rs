@@ -1,6 +1,6 @@
 //! Who We Are in the browser: admission by vouching and trust paths.
 
-use crate::journey::{Journey, PASSWORD};
+use crate::journey::{Journey, PASSWORD, click_link};
 use planet_domain::MemberId;
 use planet_domain::space::{AccountStatus, Role};
 use planet_domain::text::NewPassword;
@@ -20,11 +20,6 @@ pub(crate) async fn add_member(j: &Journey, name: &str, email: &str) -> MemberId
     spaces::add_member(state.db(), root, id, Role::Member, now).await.unwrap();
     state.changed();
     id
-}
-
-async fn click_link(j: &mut Journey, text: &str) -> WebDriverResult<()> {
-    j.browser.find(By::XPath(format!("//main//a[normalize-space()=\"{text}\"]"))).await?.click().await?;
-    j.check().await
 }
 
 /// On someone's profile: say something about them.

@@ -132,6 +132,40 @@ pub async fn tell_listing(
     kind: NotificationKind,
     actor: Option<&Member>,
 ) -> AppResult<Vec<MemberId>> {
+    let headline = listing_headline(kind, actor.map(|a| a.name.as_str()).unwrap_or_default(), title);
+    let about = notifications::About { listing: Some(listing), transfer: None };
+    tell_each(state, db, members, kind, actor, about, &headline, &format!("/synergy/listings/{listing}")).await
+}
+
+/// Tell members about a transfer, inside its transaction (never whoever did it, never from
+/// someone they blocked). Returns whom to ring.
+pub async fn tell_transfer(
+    state: &AppState,
+    db: &impl ConnectionTrait,
+    members: &[MemberId],
+    transfer: TransferId,
+    what: &str,
+    kind: NotificationKind,
+    actor: Option<&Member>,
+) -> AppResult<Vec<MemberId>> {
+    let headline = transfer_headline(kind, actor.map(|a| a.name.as_str()).unwrap_or_default(), what);
+    let about = notifications::About { listing: None, transfer: Some(transfer) };
+    tell_each(state, db, members, kind, actor, about, &headline, &format!("/accounts/transfers/{transfer}")).await
+}
+
+/// Write a notification about something for each member in good standing (each once; never
+/// the actor, never someone who blocked them), and an email at once for those who chose it.
+#[allow(clippy::too_many_arguments)]
+async fn tell_each(
+    state: &AppState,
+    db: &impl ConnectionTrait,
+    members: &[MemberId],
+    kind: NotificationKind,
+    actor: Option<&Member>,
+    about: notifications::About,
+    headline: &str,
+    path: &str,
+) -> AppResult<Vec<MemberId>> {
     let blocked = match actor {
         Some(actor) => blocks::who_blocked(db, actor.id, members).await?,
         None => HashSet::new(),
@@ -143,22 +177,21 @@ pub async fn tell_listing(
         if member.status != AccountStatus::Member
             || blocked.contains(&member.id)
             || Some(member.id) == actor.map(|a| a.id)
+            || told.contains(&member.id)
         {
             continue;
         }
-        let new =
-            notifications::ListingNotification { member: member.id, kind, listing, actor: actor.map(|a| a.id), now };
-        let id = notifications::notify_listing(db, new).await?;
+        let new = notifications::Notice { member: member.id, kind, about, actor: actor.map(|a| a.id), now };
+        let id = notifications::notify_about(db, new).await?;
         told.push(member.id);
         if frequencies.get(&member.id) == Some(&EmailFrequency::AtOnce) {
-            let headline = listing_headline(kind, actor.map(|a| a.name.as_str()).unwrap_or_default(), title);
             let body = format!(
-                "Hello {name},\n\n{headline}.\n\nSee it here:\n{base}/synergy/listings/{listing}\n\n\
+                "Hello {name},\n\n{headline}.\n\nSee it here:\n{base}{path}\n\n\
                  You get an email for each notification. To change that:\n{base}/notifications/settings\n",
                 name = member.name,
                 base = state.public_base(),
             );
-            mail::queue(db, &member.email, &headline, &body, now).await?;
+            mail::queue(db, &member.email, headline, &body, now).await?;
             notifications::mark_emailed(db, &[id], now).await?;
         }
     }
@@ -207,51 +240,6 @@ fn email_at_once(
         base = state.public_base(),
     );
     (headline, body)
-}
-
-/// Tell members about a transfer, inside its transaction (never whoever did it, never from
-/// someone they blocked). Returns whom to ring.
-pub async fn tell_transfer(
-    state: &AppState,
-    db: &impl ConnectionTrait,
-    members: &[MemberId],
-    transfer: TransferId,
-    what: &str,
-    kind: NotificationKind,
-    actor: Option<&Member>,
-) -> AppResult<Vec<MemberId>> {
-    let blocked = match actor {
-        Some(actor) => blocks::who_blocked(db, actor.id, members).await?,
-        None => HashSet::new(),
-    };
-    let frequencies = notifications::email_frequencies(db, members).await?;
-    let now = state.now();
-    let mut told = Vec::new();
-    for member in accounts::members_by_ids(db, members).await? {
-        if member.status != AccountStatus::Member
-            || blocked.contains(&member.id)
-            || Some(member.id) == actor.map(|a| a.id)
-            || told.contains(&member.id)
-        {
-            continue;
-        }
-        let new =
-            notifications::TransferNotification { member: member.id, kind, transfer, actor: actor.map(|a| a.id), now };
-        let id = notifications::notify_transfer(db, new).await?;
-        told.push(member.id);
-        if frequencies.get(&member.id) == Some(&EmailFrequency::AtOnce) {
-            let headline = transfer_headline(kind, actor.map(|a| a.name.as_str()).unwrap_or_default(), what);
-            let body = format!(
-                "Hello {name},\n\n{headline}.\n\nSee it here:\n{base}/accounts/transfers/{transfer}\n\n\
-                 You get an email for each notification. To change that:\n{base}/notifications/settings\n",
-                name = member.name,
-                base = state.public_base(),
-            );
-            mail::queue(db, &member.email, &headline, &body, now).await?;
-            notifications::mark_emailed(db, &[id], now).await?;
-        }
-    }
-    Ok(told)
 }
 
 /// The words a list shows for one notification.

@@ -178,17 +178,25 @@ pub async fn unread_count(db: &impl ConnectionTrait, member: MemberId) -> StoreR
         .await?)
 }
 
-/// Something to tell a member about a listing (a match, a promise, a deal, feedback, expiry).
-pub struct ListingNotification {
+/// What a notification outside talk is about: a listing (a match, a promise, a deal, feedback,
+/// expiry) or a transfer (paid, asked, accepted, declined, expired).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct About {
+    pub listing: Option<ListingId>,
+    pub transfer: Option<TransferId>,
+}
+
+/// Something to tell a member about a listing or a transfer.
+pub struct Notice {
     pub member: MemberId,
     pub kind: NotificationKind,
-    pub listing: ListingId,
-    /// Who did it (None: nobody; the listing's time ran out).
+    pub about: About,
+    /// Who did it (None: nobody; its time ran out).
     pub actor: Option<MemberId>,
     pub now: DateTime<Utc>,
 }
 
-pub async fn notify_listing(db: &impl ConnectionTrait, new: ListingNotification) -> StoreResult<NotificationId> {
+pub async fn notify_about(db: &impl ConnectionTrait, new: Notice) -> StoreResult<NotificationId> {
     let id = NotificationId::new_v7();
     notification::Entity::insert(notification::ActiveModel {
         id: Set(id.uuid()),
@@ -201,38 +209,8 @@ pub async fn notify_listing(db: &impl ConnectionTrait, new: ListingNotification)
         created_at: Set(new.now),
         read_at: Set(None),
         emailed_at: Set(None),
-        listing_id: Set(Some(new.listing.uuid())),
-        transfer_id: Set(None),
-    })
-    .exec_without_returning(db)
-    .await?;
-    Ok(id)
-}
-
-/// Something to tell a member about a transfer (paid, asked, accepted, declined, expired).
-pub struct TransferNotification {
-    pub member: MemberId,
-    pub kind: NotificationKind,
-    pub transfer: TransferId,
-    pub actor: Option<MemberId>,
-    pub now: DateTime<Utc>,
-}
-
-pub async fn notify_transfer(db: &impl ConnectionTrait, new: TransferNotification) -> StoreResult<NotificationId> {
-    let id = NotificationId::new_v7();
-    notification::Entity::insert(notification::ActiveModel {
-        id: Set(id.uuid()),
-        member_id: Set(new.member.uuid()),
-        kind: Set(new.kind.as_str().to_owned()),
-        topic_id: Set(None),
-        message_id: Set(None),
-        actor_id: Set(new.actor.map(MemberId::uuid)),
-        count: Set(1),
-        created_at: Set(new.now),
-        read_at: Set(None),
-        emailed_at: Set(None),
-        listing_id: Set(None),
-        transfer_id: Set(Some(new.transfer.uuid())),
+        listing_id: Set(new.about.listing.map(ListingId::uuid)),
+        transfer_id: Set(new.about.transfer.map(TransferId::uuid)),
     })
     .exec_without_returning(db)
     .await?;
