@@ -174,12 +174,13 @@ string_enum!(
 
 impl AccountKind {
     /// The default floor and ceiling of each kind, in whole units, before stewards set their
-    /// own: members may go 100 below zero, businesses and organisations 500; groups and the
-    /// fund spend only what they hold; the system account has no limits.
+    /// own: members may go 100 below zero; businesses, organisations, groups and the fund spend
+    /// only what they hold until stewards give them more; the system account has no limits.
     pub fn default_limits(self) -> (Option<i64>, Option<i64>) {
         match self {
             AccountKind::Person => (Some(-100), None),
-            AccountKind::Business | AccountKind::Organisation => (Some(-500), None),
+            // Anyone may list an organisation: it may go below zero only once stewards say so.
+            AccountKind::Business | AccountKind::Organisation => (Some(0), None),
             AccountKind::Group | AccountKind::Fund => (Some(0), None),
             AccountKind::System => (None, None),
         }
@@ -350,6 +351,10 @@ pub struct TransferRoles {
     pub steward: bool,
     /// The system itself (only it expires transfers).
     pub system: bool,
+    /// Whoever started it holds the account that pays (for a reversal: whose side asked).
+    pub starter_pays: bool,
+    /// Whoever started it holds the account that receives.
+    pub starter_receives: bool,
 }
 
 /// Why a transfer cannot move as asked.
@@ -409,9 +414,14 @@ pub fn may_decide(kind: TransferKind, roles: TransferRoles) -> bool {
     match kind {
         TransferKind::Payment => roles.receives,
         TransferKind::Request => roles.pays,
-        TransferKind::Adjustment => roles.steward,
-        // A reversal started by one party waits for the other.
-        TransferKind::Reversal => roles.pays || roles.receives,
+        // A second steward, and not one whose account it touches.
+        TransferKind::Adjustment => roles.steward && !roles.pays && !roles.receives,
+        // A reversal asked by one side waits for the other: someone who holds that side and not
+        // the side that asked (two people running one business are one side).
+        TransferKind::Reversal => {
+            (roles.receives && !roles.pays && roles.starter_pays && !roles.starter_receives)
+                || (roles.pays && !roles.receives && roles.starter_receives && !roles.starter_pays)
+        }
     }
 }
 

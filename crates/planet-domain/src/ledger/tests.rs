@@ -83,7 +83,16 @@ fn who_each_workflow_waits_for() {
     assert_eq!(next_state(Adjustment, Pending, Accept, steward), Ok(Completed));
     let same_steward = TransferRoles { steward: true, started: true, ..Default::default() };
     assert_eq!(next_state(Adjustment, Pending, Accept, same_steward), Err(TransferRefusal::NotYours));
-    assert_eq!(next_state(Reversal, Pending, Accept, payer), Ok(Completed));
+    // A reversal asked by the side that received waits for the side that paid.
+    let asked_by_payee = TransferRoles { starter_receives: true, ..payer };
+    assert_eq!(next_state(Reversal, Pending, Accept, asked_by_payee), Ok(Completed));
+    assert_eq!(next_state(Reversal, Pending, Accept, payer), Err(TransferRefusal::NotYours));
+    // Someone else running the business that asked is the same side.
+    let same_side = TransferRoles { receives: true, starter_receives: true, ..Default::default() };
+    assert_eq!(next_state(Reversal, Pending, Accept, same_side), Err(TransferRefusal::NotYours));
+    // A steward whose own account a correction touches does not agree to it.
+    let touched = TransferRoles { steward: true, receives: true, ..Default::default() };
+    assert_eq!(next_state(Adjustment, Pending, Accept, touched), Err(TransferRefusal::NotYours));
     assert_eq!(next_state(Payment, Pending, Expire, system), Ok(Expired));
     assert_eq!(next_state(Payment, Pending, Expire, payee), Err(TransferRefusal::NotYours));
     assert_eq!(next_state(Payment, Completed, Accept, payee), Err(TransferRefusal::Finished(Completed)));
@@ -101,8 +110,16 @@ fn events() -> impl Strategy<Value = TransferEvent> {
     )
 }
 fn roles() -> impl Strategy<Value = TransferRoles> {
-    (any::<bool>(), any::<bool>(), any::<bool>(), any::<bool>(), any::<bool>()).prop_map(
-        |(pays, receives, started, steward, system)| TransferRoles { pays, receives, started, steward, system },
+    (any::<bool>(), any::<bool>(), any::<bool>(), any::<bool>(), any::<bool>(), any::<bool>(), any::<bool>()).prop_map(
+        |(pays, receives, started, steward, system, starter_pays, starter_receives)| TransferRoles {
+            pays,
+            receives,
+            started,
+            steward,
+            system,
+            starter_pays,
+            starter_receives,
+        },
     )
 }
 

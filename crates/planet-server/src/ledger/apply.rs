@@ -66,7 +66,9 @@ async fn start(
     }
     if let Some(original) = t.reversal_of {
         let original = transfers::transfer(db, original).await?.ok_or_else(AppError::not_found)?;
-        if original.state != TransferState::Completed || original.kind == TransferKind::Reversal {
+        // Corrections are stewards' to put right (with another correction), not their sides'.
+        let reversible = matches!(original.kind, TransferKind::Payment | TransferKind::Request);
+        if original.state != TransferState::Completed || !reversible {
             return Err(AppError::refused("not_reversible", "Only a completed payment can be put right."));
         }
         if !transfers::reversals_of(db, original.id).await?.is_empty() {
@@ -97,6 +99,9 @@ async fn start(
     transfers::insert(db, &t).await?;
     save(db, &t, &accounts, &positions, now).await?;
     chain::append(db, head, &t, Some(t.started_by), now).await?;
+    if t.kind == TransferKind::Adjustment {
+        audit(db, &t, "ledger.correction_proposed", t.started_by, now).await?;
+    }
     let (told_account, kind) = match (t.kind, first_state) {
         (TransferKind::Payment, TransferState::Completed) => (Some(t.payee), NotificationKind::Paid),
         (TransferKind::Payment, _) => (Some(t.payee), NotificationKind::PaymentWaiting),
@@ -173,6 +178,14 @@ async fn decide(
     t.finished_by = by;
     save(db, &t, &accounts, &positions, now).await?;
     chain::append(db, head, &t, by, now).await?;
+    if let (TransferKind::Adjustment, Some(by)) = (t.kind, by) {
+        let what = match next {
+            TransferState::Completed => "ledger.correction_agreed",
+            TransferState::Cancelled => "ledger.correction_cancelled",
+            _ => "ledger.correction_declined",
+        };
+        audit(db, &t, what, by, now).await?;
+    }
     let (whom, kind): (Vec<AccountId>, NotificationKind) = match (t.kind, next) {
         (TransferKind::Payment, TransferState::Completed) => (vec![t.payer], NotificationKind::TransferAccepted),
         (TransferKind::Request, TransferState::Completed) => (vec![t.payee], NotificationKind::Paid),
@@ -185,6 +198,12 @@ async fn decide(
     };
     let told = tell(state, db, &accounts, &whom, &t, kind, by).await?;
     Ok(Applied { transfer: t, repeated: false, told })
+}
+
+/// Stewards' corrections are in the audit log, written with the change itself.
+async fn audit(db: &impl ConnectionTrait, t: &Transfer, what: &str, by: MemberId, now: DateTime<Utc>) -> AppResult<()> {
+    planet_store::queries::audit::record(db, Some(by), what, &t.id.to_string(), &t.description, now).await?;
+    Ok(())
 }
 
 /// The state an event leads to (to recognise a repeated request).
@@ -297,7 +316,9 @@ async fn tell(
         Some(by) => members::members_by_ids(db, &[by]).await?.pop(),
         None => None,
     };
-    let currency = super::service::currency_by_id(state, t.currency).await?;
+    // Read in the batch's own transaction: no second connection is taken while the writer
+    // holds the lock.
+    let currency = ledger::currency(db, t.currency).await?;
     let what = match currency {
         Some(c) => format!("{} {}: {}", format_minor(t.amount, c.decimals), c.name, t.description),
         None => t.description.clone(),

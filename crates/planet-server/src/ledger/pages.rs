@@ -115,10 +115,15 @@ pub async fn overview(State(state): State<AppState>, ctx: Ctx, Query(q): Query<F
         .map(|t| {
             let name = |id: &AccountId| names.get(id).cloned().unwrap_or_default();
             let amount = currencies.get(&t.currency).map(|c| money(t.amount, c)).unwrap_or_default();
+            let (pays, receives) = (held.contains(&t.payer), held.contains(&t.payee));
+            // Shown as "for you to answer" only: the transfer's page asks `authorize` and the
+            // writer decides. Whoever started it is taken to hold the other side.
             let roles = planet_domain::ledger::TransferRoles {
-                pays: held.contains(&t.payer),
-                receives: held.contains(&t.payee),
+                pays,
+                receives,
                 started: t.started_by == ctx.member.as_ref().map(|m| m.id).unwrap_or(t.started_by),
+                starter_pays: !pays,
+                starter_receives: !receives,
                 ..Default::default()
             };
             let headline = match t.kind {
@@ -180,6 +185,8 @@ struct TransferFormPage {
     to_name: String,
     /// Found by the name typed.
     name: String,
+    /// What was filled in so far, as a query string for the links that choose someone.
+    keep: String,
     choices: Vec<Choice>,
     searched: bool,
     /// (id, name, symbol)
@@ -244,7 +251,14 @@ async fn transfer_form(
     let from =
         people::names(state.db(), &managed).await?.into_iter().map(|(id, (name, _))| (id.to_string(), name)).collect();
     let request = kind == TransferKind::Request;
+    let keep = query_string(&[
+        ("currency", &form.currency),
+        ("amount", &form.amount),
+        ("for", &form.what),
+        ("deal", &form.deal),
+    ]);
     Ok(TransferFormPage {
+        keep,
         layout: ctx.layout(if request { "Ask to be paid" } else { "Pay someone" }),
         request,
         action: if request { "/accounts/request" } else { "/pay" },
@@ -467,7 +481,7 @@ fn transfer_page(ctx: &Ctx, view: TransferView, flash: Option<&'static str>) -> 
         may_decide: pending && may_decide(t.kind, roles),
         may_cancel: pending && roles.started,
         may_reverse: t.state == TransferState::Completed
-            && t.kind != TransferKind::Reversal
+            && matches!(t.kind, TransferKind::Payment | TransferKind::Request)
             && reversed_by.is_none()
             && (roles.pays || roles.receives),
         reversal_id: service::new_request_id(),

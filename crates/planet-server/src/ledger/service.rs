@@ -213,7 +213,7 @@ pub async fn check(state: &AppState, ctx: &Ctx, kind: TransferKind, form: &Trans
     if !errors.is_empty() {
         return Err(AppError::Invalid(errors));
     }
-    let deal = form.deal.trim().parse::<DealId>().ok();
+    let deal = deal_of(state, form, me.id).await?;
     let now = state.now();
     let mine_kind = if from_owner == me.id.uuid() {
         AccountKind::Person
@@ -263,6 +263,14 @@ pub async fn check(state: &AppState, ctx: &Ctx, kind: TransferKind, form: &Trans
     })
 }
 
+/// The deal a payment settles: only one the member took part in (anything else is left out,
+/// so nobody marks someone else's deal as paid).
+async fn deal_of(state: &AppState, form: &TransferForm, me: MemberId) -> AppResult<Option<DealId>> {
+    let Ok(id) = form.deal.trim().parse::<DealId>() else { return Ok(None) };
+    let deal = planet_store::queries::synergy::deals::get(state.db(), id).await?;
+    Ok(deal.filter(|d| d.poster == me || d.other == me).map(|d| d.id))
+}
+
 fn kind_of(kind: ProfileKind) -> AccountKind {
     match kind {
         ProfileKind::Person => AccountKind::Person,
@@ -295,16 +303,15 @@ pub async fn start(state: &AppState, ctx: &Ctx, kind: TransferKind, form: &Trans
     let me = ctx.member()?.id;
     // What was sent, as sent: the same id with this very body is the same request, answered as
     // before whatever has changed since (a balance, a limit); with another body it is refused.
-    let hash = token_hash(&format!(
-        "{}|{}|{}|{}|{}|{}|{}",
+    let hash = request_hash(&[
         kind.as_str(),
         form.to.trim(),
         form.currency.trim(),
         form.amount.trim(),
         form.what.trim(),
         form.from.trim(),
-        form.deal.trim()
-    ));
+        form.deal.trim(),
+    ]);
     if let Ok(id) = parse_request_id(&form.id)
         && let Some(existing) = transfers::transfer(state.db(), id).await?
     {
@@ -340,6 +347,13 @@ pub async fn start(state: &AppState, ctx: &Ctx, kind: TransferKind, form: &Trans
     submit(state, Op::Start { transfer: Box::new(transfer) }).await
 }
 
+/// What was sent, as one hash: each field with its length before it, so no two different
+/// requests run together into the same text.
+fn request_hash(fields: &[&str]) -> String {
+    let text: String = fields.iter().map(|f| format!("{}:{f};", f.len())).collect();
+    token_hash(&text)
+}
+
 /// A request whose id is already used: the same answer when it is the same member's same
 /// request; refused otherwise (and nothing is said about the transfer that has the id).
 pub(crate) fn same_request(existing: Transfer, me: MemberId, hash: &str) -> AppResult<Applied> {
@@ -367,21 +381,23 @@ pub struct TransferView {
 async fn roles_of(state: &AppState, ctx: &Ctx, t: &Transfer) -> AppResult<TransferRoles> {
     let me = ctx.member()?.id;
     let accounts = ledger::accounts(state.db(), &[t.payer, t.payee]).await?;
-    let holds_it = |id: AccountId| {
+    let holds_it = |who: MemberId, id: AccountId| {
         let account = accounts.get(&id).copied();
         async move {
             match account {
-                Some(a) => holds(state.db(), me, &a).await,
+                Some(a) => holds(state.db(), who, &a).await,
                 None => Ok(false),
             }
         }
     };
     Ok(TransferRoles {
-        pays: holds_it(t.payer).await?,
-        receives: holds_it(t.payee).await?,
+        pays: holds_it(me, t.payer).await?,
+        receives: holds_it(me, t.payee).await?,
         started: t.started_by == me,
         steward: false,
         system: false,
+        starter_pays: holds_it(t.started_by, t.payer).await?,
+        starter_receives: holds_it(t.started_by, t.payee).await?,
     })
 }
 
@@ -438,7 +454,7 @@ pub async fn reverse(state: &AppState, ctx: &Ctx, id: &str, request_id: &str, wh
         return Err(AppError::Denied(planet_domain::policy::Denial::Forbidden));
     }
     let request = parse_request_id(request_id).map_err(|e| AppError::Invalid(vec![e]))?;
-    let hash = token_hash(&format!("reversal|{}|{}", original.id, why.trim()));
+    let hash = request_hash(&["reversal", &original.id.to_string(), why.trim()]);
     if let Some(existing) = transfers::transfer(state.db(), request).await? {
         return same_request(existing, ctx.member()?.id, &hash);
     }
@@ -504,8 +520,10 @@ pub struct Statement {
 pub const CHART_DAYS: i64 = 90;
 pub const CHART_POINTS: usize = 240;
 
-/// An account the member may read ("not found" otherwise), with its currency.
-async fn readable_account(state: &AppState, ctx: &Ctx, id: &str) -> AppResult<(Account, Currency)> {
+/// An account the member may read ("not found" otherwise), with its currency, and whether
+/// they hold it (or are a steward): others reading the fund see the levies it received but
+/// not whose payments they came from.
+async fn readable_account(state: &AppState, ctx: &Ctx, id: &str) -> AppResult<(Account, Currency, bool)> {
     ctx.require(Action::UseAccounts)?;
     let id: AccountId = id.parse().map_err(|_| AppError::not_found())?;
     let account = ledger::account(state.db(), id).await?.ok_or_else(AppError::not_found)?;
@@ -516,11 +534,24 @@ async fn readable_account(state: &AppState, ctx: &Ctx, id: &str) -> AppResult<(A
     };
     ctx.require_on(Action::ReadAccount, Resource::Account(facts)).map_err(|_| AppError::not_found())?;
     let currency = currency_by_id(state, account.currency).await?.ok_or_else(AppError::not_found)?;
-    Ok((account, currency))
+    let insider = facts.actor_holds || ctx.actor.is_steward();
+    Ok((account, currency, insider))
+}
+
+/// A levy's line, as someone outside the payment sees it: that a levy came in, not from whom
+/// or for what.
+fn masked(mut lines: Vec<Line>, insider: bool) -> Vec<Line> {
+    if !insider {
+        for line in lines.iter_mut().filter(|l| l.purpose == planet_domain::ledger::EntryPurpose::Levy) {
+            line.description = "Levy on a payment".to_owned();
+            line.other_name = String::new();
+        }
+    }
+    lines
 }
 
 pub async fn statement(state: &AppState, ctx: &Ctx, id: &str, before: Option<i64>) -> AppResult<Statement> {
-    let (account, currency) = readable_account(state, ctx, id).await?;
+    let (account, currency, insider) = readable_account(state, ctx, id).await?;
     let id = account.id;
     if before.is_none() {
         let page = first_page(state, &account).await?;
@@ -528,12 +559,12 @@ pub async fn statement(state: &AppState, ctx: &Ctx, id: &str, before: Option<i64
             account,
             currency,
             name: page.name.clone(),
-            lines: page.lines.clone(),
+            lines: masked(page.lines.clone(), insider),
             next: page.next,
             chart: Some(page.chart.clone()),
         });
     }
-    let lines = statement::lines(state.db(), id, before, STATEMENT_PAGE).await?;
+    let lines = masked(statement::lines(state.db(), id, before, STATEMENT_PAGE).await?, insider);
     let next = (lines.len() as u64 == STATEMENT_PAGE).then(|| lines.last().map(|l| l.seq)).flatten();
     let name = statement::account_names(state.db(), &[id]).await?.remove(&id).unwrap_or_default();
     Ok(Statement { account, currency, name, lines, next, chart: None })
@@ -563,7 +594,7 @@ async fn first_page(state: &AppState, account: &Account) -> AppResult<std::sync:
 
 /// The whole statement as CSV (oldest first), for a spreadsheet: the file name and its text.
 pub async fn statement_csv(state: &AppState, ctx: &Ctx, id: &str) -> AppResult<(String, String)> {
-    let (account, currency) = readable_account(state, ctx, id).await?;
+    let (account, currency, insider) = readable_account(state, ctx, id).await?;
     let mut lines = Vec::new();
     let mut before = None;
     loop {
@@ -577,6 +608,7 @@ pub async fn statement_csv(state: &AppState, ctx: &Ctx, id: &str) -> AppResult<(
         }
     }
     lines.reverse();
+    let lines = masked(lines, insider);
     let plain = |minor: i64| planet_domain::ledger::format_minor_plain(minor, currency.decimals);
     let mut csv = String::from("date,what for,with,in or out,balance,transfer\r\n");
     for l in &lines {
@@ -590,7 +622,8 @@ pub async fn statement_csv(state: &AppState, ctx: &Ctx, id: &str) -> AppResult<(
             l.transfer
         ));
     }
-    let name = format!("statement-{}-{}.csv", currency.symbol.to_lowercase(), state.now().format("%Y-%m-%d"));
+    let symbol: String = currency.symbol.chars().filter(char::is_ascii_alphanumeric).collect();
+    let name = format!("statement-{}-{}.csv", symbol.to_lowercase(), state.now().format("%Y-%m-%d"));
     Ok((name, csv))
 }
 
@@ -683,7 +716,7 @@ fn parse_levy(text: &str) -> Result<u16, FieldError> {
 fn parse_floor(text: &str, decimals: Decimals, field: &'static str) -> Result<Option<i64>, FieldError> {
     let text = text.trim().replace('\u{2212}', "-");
     if text.is_empty() {
-        return Ok(None);
+        return Err(FieldError::new(field, "floor_required", "Enter the lowest balance allowed, like -100, or 0."));
     }
     let (negative, digits) = match text.strip_prefix('-') {
         Some(rest) => (true, rest.to_owned()),
@@ -874,19 +907,28 @@ pub struct CorrectionForm {
     pub what: String,
 }
 
+/// A problem with what was typed, kept to show with the others; any other failure, at once.
+fn field_or_fail<T>(result: AppResult<T>) -> AppResult<Result<T, Vec<FieldError>>> {
+    match result {
+        Ok(value) => Ok(Ok(value)),
+        Err(AppError::Invalid(fields)) => Ok(Err(fields)),
+        Err(other) => Err(other),
+    }
+}
+
 /// A steward proposes a correction (or a payment from the fund); it waits, holding its amount,
 /// until a second steward agrees.
 pub async fn propose_correction(state: &AppState, ctx: &Ctx, form: &CorrectionForm) -> AppResult<Applied> {
     ctx.require(Action::KeepAccounts)?;
     let me = ctx.member()?.id;
-    let hash = token_hash(&format!(
-        "adjustment|{}|{}|{}|{}|{}",
+    let hash = request_hash(&[
+        "adjustment",
         form.currency.trim(),
         form.from.trim(),
         form.to.trim(),
         form.amount.trim(),
-        form.what.trim()
-    ));
+        form.what.trim(),
+    ]);
     if let Ok(id) = parse_request_id(&form.id)
         && let Some(existing) = transfers::transfer(state.db(), id).await?
     {
@@ -897,15 +939,13 @@ pub async fn propose_correction(state: &AppState, ctx: &Ctx, form: &CorrectionFo
     let amount = Amount::parse(&form.amount, currency.decimals).map_err(|e| FieldError::from_input("amount", e));
     let what = parse_description(&form.what).map_err(|e| FieldError::from_input("for", e));
     let id = parse_request_id(&form.id);
-    let from = correction_account(state, &currency, &form.from, "from").await;
-    let to = correction_account(state, &currency, &form.to, "to").await;
+    let from = field_or_fail(correction_account(state, &currency, &form.from, "from").await)?;
+    let to = field_or_fail(correction_account(state, &currency, &form.to, "to").await)?;
     for e in [amount.as_ref().err(), what.as_ref().err(), id.as_ref().err()].into_iter().flatten() {
         errors.push(e.clone());
     }
     for e in [from.as_ref().err(), to.as_ref().err()].into_iter().flatten() {
-        if let AppError::Invalid(fields) = e {
-            errors.extend(fields.iter().cloned());
-        }
+        errors.extend(e.iter().cloned());
     }
     let (Ok(amount), Ok(what), Ok(id), Ok(from), Ok(to)) = (amount, what, id, from, to) else {
         return Err(AppError::Invalid(errors));
@@ -934,17 +974,7 @@ pub async fn propose_correction(state: &AppState, ctx: &Ctx, form: &CorrectionFo
         finished_by: None,
         entries: entries(TransferKind::Adjustment, from.id, to.id, amount, None, 0),
     };
-    let applied = submit(state, Op::Start { transfer: Box::new(transfer) }).await?;
-    planet_store::queries::audit::record(
-        state.db(),
-        Some(me),
-        "ledger.correction_proposed",
-        &applied.transfer.id.to_string(),
-        &applied.transfer.description,
-        now,
-    )
-    .await?;
-    Ok(applied)
+    submit(state, Op::Start { transfer: Box::new(transfer) }).await
 }
 
 /// The stewards' page: corrections waiting for a second steward, and the recent ones.

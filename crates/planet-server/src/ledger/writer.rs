@@ -51,9 +51,9 @@ pub(crate) async fn submit(state: &AppState, op: Op) -> AppResult<Applied> {
     answer.await.map_err(|_| AppError::Internal("the ledger writer dropped a request".to_owned()))?
 }
 
-async fn run(state: std::sync::Weak<crate::state::Inner>, mut receiver: mpsc::Receiver<Job>) {
+async fn run(server: std::sync::Weak<crate::state::Inner>, mut receiver: mpsc::Receiver<Job>) {
     while let Some(first) = receiver.recv().await {
-        let Some(state) = AppState::upgrade(&state) else { return };
+        let Some(state) = AppState::upgrade(&server) else { return };
         let mut jobs = vec![first];
         while jobs.len() < MAX_BATCH {
             match receiver.try_recv() {
@@ -61,7 +61,12 @@ async fn run(state: std::sync::Weak<crate::state::Inner>, mut receiver: mpsc::Re
                 Err(_) => break,
             }
         }
-        write(&state, jobs).await;
+        // Each batch in a task of its own: should one panic, its requests are answered with
+        // an error (their replies are dropped) and the writer goes on with the next batch.
+        let batch = tokio::spawn(async move { write(&state, jobs).await });
+        if batch.await.is_err() {
+            tracing::error!("a ledger batch panicked; its requests were refused, nothing in it was written");
+        }
     }
 }
 
@@ -80,8 +85,10 @@ async fn write(state: &AppState, jobs: Vec<Job>) {
                 told.sort();
                 told.dedup();
                 state.told();
-                state.ring(told).await;
                 state.wake_mailer();
+                // Ringing bells is not the ledger's work: the next batch does not wait for it.
+                let ringer = state.clone();
+                tokio::spawn(async move { ringer.ring(told).await });
             }
         }
         Err(err) => {

@@ -417,6 +417,25 @@ async fn two_stewards_pay_from_the_fund_and_anyone_can_check_the_books() {
     let (_, fund) = ann.1.get_text("/fund").await;
     assert!(fund.contains("Diss Hours: 0.50 Diss Hours"), "{fund}");
     assert!(fund.contains("Levy on a payment") && fund.contains("Margaret Thompson and Sam Steward"), "{fund}");
+    // Members who read the fund's own statement see that levies came in, not whose payments
+    // they came from or what for.
+    let fund_account = ledger::fund(t.app.db(), t.hours.parse().unwrap()).await.unwrap().unwrap();
+    let (_, lines) = cat.1.get_text(&format!("/accounts/{}", fund_account.id)).await;
+    assert!(
+        lines.contains("Levy on a payment") && !lines.contains("Bob Smith") && !lines.contains("HYPERLINK"),
+        "{lines}"
+    );
+    let csv = cat.1.get(&format!("/accounts/{}/statement.csv", fund_account.id)).await.text().await.unwrap();
+    assert!(!csv.contains("Bob Smith") && !csv.contains("HYPERLINK"), "{csv}");
+    // A correction is not for its sides to undo between themselves.
+    let response = cat
+        .1
+        .post(
+            &format!("/accounts/transfers/{id}/reverse"),
+            &[("id", &TransferId::new_v7().to_string()), ("for", "mine")],
+        )
+        .await;
+    assert_eq!(response.status().as_u16(), 409);
     // Too much from the fund is refused when proposed.
     let id = TransferId::new_v7().to_string();
     let fields = [
@@ -458,4 +477,9 @@ async fn two_stewards_pay_from_the_fund_and_anyone_can_check_the_books() {
     let head = chain::head(t.app.db()).await.unwrap();
     assert!(books.contains(&head.hash), "{books}");
     books_balance(&t.app).await;
+    // Rewriting history behind the server's back is found: here the correction made "declined".
+    use planet_store::ConnectionTrait;
+    t.app.db().execute_unprepared("UPDATE transfers SET state = 'declined' WHERE kind = 'adjustment'").await.unwrap();
+    let (_, books) = cat.1.get_text("/accounts/chain").await;
+    assert!(books.contains("The books do not check out"), "{books}");
 }

@@ -138,10 +138,15 @@ pub async fn day_heads(db: &impl ConnectionTrait, days: usize) -> StoreResult<Ve
 }
 
 /// Check the whole chain from the first link: each link's hash follows from its transfer as
-/// stored now and the link before. Returns how many links were checked and the head.
+/// stored now and the link before; each transfer's row agrees with its entries and with its
+/// links (its first link is by whoever started it, its state is its last link's). Returns how
+/// many links were checked and the head, or the first link found wrong.
 pub async fn verify(db: &impl ConnectionTrait) -> StoreResult<Result<(i64, String), Broken>> {
     let mut verifier = Verifier::default();
     let mut after = 0_i64;
+    // Each transfer's state as its last link says, and the link that said it.
+    let mut latest: HashMap<TransferId, (TransferState, i64)> = HashMap::new();
+    let mut stored: HashMap<TransferId, TransferState> = HashMap::new();
     loop {
         let rows = ledger_link::Entity::find()
             .filter(ledger_link::Column::Seq.gt(after))
@@ -158,6 +163,14 @@ pub async fn verify(db: &impl ConnectionTrait) -> StoreResult<Result<(i64, Strin
                 return Ok(Err(Broken { seq: row.seq }));
             };
             let state = TransferState::parse(&row.state).ok_or_else(|| corrupt("link state", &row.state))?;
+            let agrees =
+                t.entries.first().is_some_and(|e| e.from == t.payer && e.to == t.payee && e.amount == t.amount);
+            let first = !latest.contains_key(&t.id);
+            if !agrees || (first && row.by_id != Some(t.started_by.uuid())) {
+                return Ok(Err(Broken { seq: row.seq }));
+            }
+            latest.insert(t.id, (state, row.seq));
+            stored.insert(t.id, t.state);
             let entries = uuid_entries(t);
             let link = Link {
                 seq: row.seq,
@@ -174,6 +187,11 @@ pub async fn verify(db: &impl ConnectionTrait) -> StoreResult<Result<(i64, Strin
                 return Ok(Err(broken));
             }
         }
+    }
+    if let Some(seq) =
+        latest.iter().filter(|(id, (state, _))| stored.get(*id) != Some(state)).map(|(_, (_, seq))| *seq).min()
+    {
+        return Ok(Err(Broken { seq }));
     }
     let stored = head(db).await?;
     if stored.seq != verifier.checked() || stored.hash != verifier.head() {
