@@ -3,6 +3,7 @@
 //! with the same body answers the same; the same id with another body is 409.
 
 use super::service::{self, TransferForm};
+use super::statements;
 use crate::error::{ApiResult, ErrorBody};
 use crate::identity::session::{ApiCtx, Ctx};
 use crate::state::AppState;
@@ -186,7 +187,7 @@ pub async fn statement(
     Path(id): Path<String>,
     Query(params): Query<StatementParams>,
 ) -> ApiResult<Vec<LineDto>> {
-    let s = service::statement(&state, &ctx, &id, params.before).await?;
+    let s = statements::statement(&state, &ctx, &id, params.before).await?;
     let d = s.currency.decimals;
     Ok(Json(
         s.lines

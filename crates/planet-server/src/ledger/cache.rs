@@ -3,7 +3,7 @@
 //! against the account's number of lines (read with the account on every view, so a payment made
 //! through any process shows at once) and the day (the chart's window moves).
 
-use super::service::BalancePoint;
+use super::statements::BalancePoint;
 use crate::cache::TTL;
 use chrono::NaiveDate;
 use planet_domain::AccountId;
@@ -26,10 +26,19 @@ pub struct FirstPage {
     pub chart: (i64, Vec<BalancePoint>),
 }
 
+/// The outcome of checking the whole chain, for the head it was checked up to.
+pub type ChainCheck = ((i64, String), Result<(i64, String), i64>);
+
+/// The whole chain is read at most once a minute while its head stands still (a rewrite behind
+/// the server's back that leaves the head alone shows within the minute).
+const CHAIN_CHECK_TTL: std::time::Duration = std::time::Duration::from_secs(60);
+
 #[derive(Default)]
 pub struct LedgerCache {
     currencies: RwLock<Option<(Instant, Arc<Vec<Currency>>)>>,
     pages: RwLock<HashMap<AccountId, Arc<FirstPage>>>,
+    /// The last check of the chain, and when it was made.
+    chain: RwLock<Option<(Instant, ChainCheck)>>,
 }
 
 impl LedgerCache {
@@ -49,6 +58,18 @@ impl LedgerCache {
     pub fn forget_currencies(&self) {
         if let Ok(mut slot) = self.currencies.write() {
             *slot = None;
+        }
+    }
+
+    pub fn chain_check(&self, head: &(i64, String)) -> Option<Result<(i64, String), i64>> {
+        let slot = self.chain.read().ok()?;
+        let (checked, (at, outcome)) = slot.as_ref()?;
+        (at == head && checked.elapsed() < CHAIN_CHECK_TTL).then(|| outcome.clone())
+    }
+
+    pub fn remember_chain_check(&self, check: ChainCheck) {
+        if let Ok(mut slot) = self.chain.write() {
+            *slot = Some((Instant::now(), check));
         }
     }
 

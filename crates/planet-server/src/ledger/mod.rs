@@ -10,4 +10,6 @@ pub(crate) mod holders;
 pub mod pages;
 
 pub mod service;
+pub mod statements;
+pub mod stewards;
 pub(crate) mod writer;

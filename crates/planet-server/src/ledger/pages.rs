@@ -2,7 +2,9 @@
 //! confirmation in plain words), a transfer and what can be done with it, statements, and the
 //! stewards' currencies.
 
-use super::service::{self, Checked, CurrencyForm, Overview, TransferForm, TransferView};
+use super::service::{self, Checked, Overview, TransferForm, TransferView};
+use super::statements;
+use super::stewards::{self, CurrencyForm};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::identity::session::Ctx;
 use crate::state::AppState;
@@ -564,7 +566,7 @@ pub async fn statement(
     Path(id): Path<String>,
     Query(q): Query<StatementQuery>,
 ) -> AppResult<Response> {
-    let s = service::statement(&state, &ctx, &id, q.before).await?;
+    let s = statements::statement(&state, &ctx, &id, q.before).await?;
     let c = &s.currency;
     let lines = s
         .lines
@@ -591,13 +593,13 @@ pub async fn statement(
     let now = state.now();
     let (chart, chart_words) = match &s.chart {
         Some((start, points)) => {
-            let from = now - chrono::Duration::days(service::CHART_DAYS);
+            let from = now - chrono::Duration::days(statements::CHART_DAYS);
             let values: Vec<i64> = std::iter::once(*start).chain(points.iter().map(|p| p.1)).collect();
             let low = values.iter().copied().min().unwrap_or(0);
             let high = values.iter().copied().max().unwrap_or(0);
             let words = format!(
                 "Over the last {} days the balance went from {} to {}. Lowest: {}. Highest: {}.",
-                service::CHART_DAYS,
+                statements::CHART_DAYS,
                 money(*start, c),
                 money(s.account.standing.balance, c),
                 money(low, c),
@@ -642,7 +644,7 @@ pub async fn settings(
 }
 
 pub async fn statement_csv(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> AppResult<Response> {
-    let (name, csv) = service::statement_csv(&state, &ctx, &id).await?;
+    let (name, csv) = statements::statement_csv(&state, &ctx, &id).await?;
     Ok((
         [
             (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
@@ -693,7 +695,7 @@ async fn currencies_page(
     errors: FormErrors,
     form: CurrencyForm,
 ) -> AppResult<CurrenciesPage> {
-    let found = service::currencies_to_keep(state, ctx).await?;
+    let found = stewards::currencies_to_keep(state, ctx).await?;
     let currencies = found
         .into_iter()
         .map(|(c, t)| CurrencyRow {
@@ -729,7 +731,7 @@ pub async fn create_currency(
     ctx: Ctx,
     Form(form): Form<CurrencyForm>,
 ) -> AppResult<Response> {
-    match service::create_currency(&state, &ctx, &form).await {
+    match stewards::create_currency(&state, &ctx, &form).await {
         Ok(_) => Ok(Redirect::to("/admin/currencies?done=saved").into_response()),
         Err(err) => {
             let page = currencies_page(&state, &ctx, FormErrors::none(), form).await?;
@@ -744,7 +746,7 @@ pub async fn change_currency(
     Path(id): Path<String>,
     Form(form): Form<CurrencyForm>,
 ) -> AppResult<Response> {
-    match service::change_currency(&state, &ctx, &id, &form).await {
+    match stewards::change_currency(&state, &ctx, &id, &form).await {
         Ok(()) => Ok(Redirect::to("/admin/currencies?done=saved").into_response()),
         Err(err) => {
             let page = currencies_page(&state, &ctx, FormErrors::none(), CurrencyForm::default()).await?;
@@ -779,7 +781,7 @@ struct FundPage {
 }
 
 pub async fn fund(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
-    let view = service::fund(&state, &ctx).await?;
+    let view = statements::fund(&state, &ctx).await?;
     let person = |id: Option<planet_domain::MemberId>| id.and_then(|id| view.names.get(&id).cloned());
     let funds = view
         .funds
@@ -830,16 +832,16 @@ struct CorrectionsPage {
     currencies: Vec<(String, String)>,
     entries: Vec<(String, String)>,
     errors: FormErrors,
-    form: service::CorrectionForm,
+    form: stewards::CorrectionForm,
 }
 
 async fn corrections_page(
     state: &AppState,
     ctx: &Ctx,
     errors: FormErrors,
-    mut form: service::CorrectionForm,
+    mut form: stewards::CorrectionForm,
 ) -> AppResult<CorrectionsPage> {
-    let found = service::corrections(state, ctx).await?;
+    let found = stewards::corrections(state, ctx).await?;
     let me = ctx.member()?.id;
     if form.id.is_empty() {
         form.id = service::new_request_id();
@@ -875,15 +877,15 @@ async fn corrections_page(
 }
 
 pub async fn corrections(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
-    Ok(corrections_page(&state, &ctx, FormErrors::none(), service::CorrectionForm::default()).await?.into_response())
+    Ok(corrections_page(&state, &ctx, FormErrors::none(), stewards::CorrectionForm::default()).await?.into_response())
 }
 
 pub async fn propose_correction(
     State(state): State<AppState>,
     ctx: Ctx,
-    Form(form): Form<service::CorrectionForm>,
+    Form(form): Form<stewards::CorrectionForm>,
 ) -> AppResult<Response> {
-    match service::propose_correction(&state, &ctx, &form).await.map_err(about_the_amount) {
+    match stewards::propose_correction(&state, &ctx, &form).await.map_err(about_the_amount) {
         Ok(applied) => {
             Ok(Redirect::to(&format!("/accounts/transfers/{}?done=proposed", applied.transfer.id)).into_response())
         }
@@ -906,7 +908,7 @@ struct ChainPage {
 }
 
 pub async fn chain(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
-    let view = service::chain(&state, &ctx).await?;
+    let view = statements::chain(&state, &ctx).await?;
     let (verified, checked, broken_at) = match &view.verified {
         Ok((checked, _)) => (true, *checked, 0),
         Err(seq) => (false, 0, *seq),

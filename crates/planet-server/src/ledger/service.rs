@@ -10,15 +10,15 @@ use crate::identity::session::Ctx;
 use crate::state::AppState;
 use chrono::Duration;
 use planet_domain::ledger::{
-    AccountKind, Amount, Decimals, Entry, Limits, TransferEvent, TransferKind, TransferRoles, TransferState,
-    check_parties, entries, parse_currency_name, parse_description, parse_minor, reversed,
+    AccountKind, Amount, Entry, TransferEvent, TransferKind, TransferRoles, TransferState, check_parties, entries,
+    parse_description, reversed,
 };
 use planet_domain::policy::{AccountFacts, Action, Resource, TransferFacts};
 use planet_domain::profile::ProfileKind;
 use planet_domain::{AccountId, CurrencyId, DealId, MemberId, ProfileId, TransferId};
-use planet_store::queries::ledger::statement::{self, Line};
+use planet_store::queries::ledger::statement::{self};
 use planet_store::queries::ledger::transfers::{self, Transfer};
-use planet_store::queries::ledger::{self, Account, Currency, NewCurrency, Totals};
+use planet_store::queries::ledger::{self, Account, Currency};
 use planet_store::queries::people;
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -49,7 +49,7 @@ pub async fn live_currencies(state: &AppState) -> AppResult<Vec<Currency>> {
     Ok(all_currencies(state).await?.iter().filter(|c| !c.retired).cloned().collect())
 }
 
-async fn live_currency(state: &AppState, id: &str) -> AppResult<Currency> {
+pub(crate) async fn live_currency(state: &AppState, id: &str) -> AppResult<Currency> {
     let id: CurrencyId = id.trim().parse().map_err(|_| currency_not_found())?;
     match currency_by_id(state, id).await? {
         Some(c) if !c.retired => Ok(c),
@@ -271,7 +271,7 @@ async fn deal_of(state: &AppState, form: &TransferForm, me: MemberId) -> AppResu
     Ok(deal.filter(|d| d.poster == me || d.other == me).map(|d| d.id))
 }
 
-fn kind_of(kind: ProfileKind) -> AccountKind {
+pub(crate) fn kind_of(kind: ProfileKind) -> AccountKind {
     match kind {
         ProfileKind::Person => AccountKind::Person,
         ProfileKind::Business => AccountKind::Business,
@@ -279,7 +279,7 @@ fn kind_of(kind: ProfileKind) -> AccountKind {
     }
 }
 
-fn parse_request_id(text: &str) -> Result<TransferId, FieldError> {
+pub(crate) fn parse_request_id(text: &str) -> Result<TransferId, FieldError> {
     match text.trim().parse::<Uuid>() {
         Ok(id) if id.get_version_num() == 7 => Ok(TransferId::from_uuid(id)),
         _ => Err(FieldError::new(
@@ -349,7 +349,7 @@ pub async fn start(state: &AppState, ctx: &Ctx, kind: TransferKind, form: &Trans
 
 /// What was sent, as one hash: each field with its length before it, so no two different
 /// requests run together into the same text.
-fn request_hash(fields: &[&str]) -> String {
+pub(crate) fn request_hash(fields: &[&str]) -> String {
     let text: String = fields.iter().map(|f| format!("{}:{f};", f.len())).collect();
     token_hash(&text)
 }
@@ -501,138 +501,6 @@ pub async fn set_confirm_incoming(state: &AppState, ctx: &Ctx, id: &str, confirm
     Ok(())
 }
 
-/// A point of the balance chart: when, and the balance after it.
-pub type BalancePoint = (chrono::DateTime<chrono::Utc>, i64);
-
-/// An account's statement, newest first, and whose it is.
-pub struct Statement {
-    pub account: Account,
-    pub currency: Currency,
-    pub name: String,
-    pub lines: Vec<Line>,
-    /// The line number to ask for the next page with.
-    pub next: Option<i64>,
-    /// On the first page: the balance before the chart's window, and after each line in it.
-    pub chart: Option<(i64, Vec<BalancePoint>)>,
-}
-
-/// How far back the balance chart looks, and how many points it draws at most.
-pub const CHART_DAYS: i64 = 90;
-pub const CHART_POINTS: usize = 240;
-
-/// An account the member may read ("not found" otherwise), with its currency, and whether
-/// they hold it (or are a steward): others reading the fund see the levies it received but
-/// not whose payments they came from.
-async fn readable_account(state: &AppState, ctx: &Ctx, id: &str) -> AppResult<(Account, Currency, bool)> {
-    ctx.require(Action::UseAccounts)?;
-    let id: AccountId = id.parse().map_err(|_| AppError::not_found())?;
-    let account = ledger::account(state.db(), id).await?.ok_or_else(AppError::not_found)?;
-    let facts = AccountFacts {
-        actor_holds: holds(state.db(), ctx.member()?.id, &account).await?,
-        fund: account.kind == AccountKind::Fund,
-        system: account.kind == AccountKind::System,
-    };
-    ctx.require_on(Action::ReadAccount, Resource::Account(facts)).map_err(|_| AppError::not_found())?;
-    let currency = currency_by_id(state, account.currency).await?.ok_or_else(AppError::not_found)?;
-    let insider = facts.actor_holds || ctx.actor.is_steward();
-    Ok((account, currency, insider))
-}
-
-/// A levy's line, as someone outside the payment sees it: that a levy came in, not from whom
-/// or for what.
-fn masked(mut lines: Vec<Line>, insider: bool) -> Vec<Line> {
-    if !insider {
-        for line in lines.iter_mut().filter(|l| l.purpose == planet_domain::ledger::EntryPurpose::Levy) {
-            line.description = "Levy on a payment".to_owned();
-            line.other_name = String::new();
-        }
-    }
-    lines
-}
-
-pub async fn statement(state: &AppState, ctx: &Ctx, id: &str, before: Option<i64>) -> AppResult<Statement> {
-    let (account, currency, insider) = readable_account(state, ctx, id).await?;
-    let id = account.id;
-    if before.is_none() {
-        let page = first_page(state, &account).await?;
-        return Ok(Statement {
-            account,
-            currency,
-            name: page.name.clone(),
-            lines: masked(page.lines.clone(), insider),
-            next: page.next,
-            chart: Some(page.chart.clone()),
-        });
-    }
-    let lines = masked(statement::lines(state.db(), id, before, STATEMENT_PAGE).await?, insider);
-    let next = (lines.len() as u64 == STATEMENT_PAGE).then(|| lines.last().map(|l| l.seq)).flatten();
-    let name = statement::account_names(state.db(), &[id]).await?.remove(&id).unwrap_or_default();
-    Ok(Statement { account, currency, name, lines, next, chart: None })
-}
-
-/// The first page of a statement and its chart: from memory while the account has as many
-/// lines as when it was read, on the same day.
-async fn first_page(state: &AppState, account: &Account) -> AppResult<std::sync::Arc<super::cache::FirstPage>> {
-    let now = state.now();
-    let day = now.date_naive();
-    if let Some(page) = state.ledger_cache().first_page(account.id, account.postings, day) {
-        return Ok(page);
-    }
-    let id = account.id;
-    let lines = statement::lines(state.db(), id, None, STATEMENT_PAGE).await?;
-    let next = (lines.len() as u64 == STATEMENT_PAGE).then(|| lines.last().map(|l| l.seq)).flatten();
-    let name = statement::account_names(state.db(), &[id]).await?.remove(&id).unwrap_or_default();
-    let chart = statement::balances_since(state.db(), id, now - Duration::days(CHART_DAYS), CHART_POINTS).await?;
-    // Lines written after the account was read are left for the next view (its count moved).
-    let page =
-        std::sync::Arc::new(super::cache::FirstPage { postings: account.postings, day, name, lines, next, chart });
-    if page.lines.first().is_none_or(|l| l.seq == account.postings) {
-        state.ledger_cache().remember_first_page(id, page.clone());
-    }
-    Ok(page)
-}
-
-/// The whole statement as CSV (oldest first), for a spreadsheet: the file name and its text.
-pub async fn statement_csv(state: &AppState, ctx: &Ctx, id: &str) -> AppResult<(String, String)> {
-    let (account, currency, insider) = readable_account(state, ctx, id).await?;
-    let mut lines = Vec::new();
-    let mut before = None;
-    loop {
-        let page = statement::lines(state.db(), account.id, before, 1000).await?;
-        let Some(last) = page.last() else { break };
-        before = Some(last.seq);
-        let full = page.len() == 1000;
-        lines.extend(page);
-        if !full {
-            break;
-        }
-    }
-    lines.reverse();
-    let lines = masked(lines, insider);
-    let plain = |minor: i64| planet_domain::ledger::format_minor_plain(minor, currency.decimals);
-    let mut csv = String::from("date,what for,with,in or out,balance,transfer\r\n");
-    for l in &lines {
-        csv.push_str(&format!(
-            "{},{},{},{},{},{}\r\n",
-            l.at.format("%Y-%m-%d %H:%M"),
-            csv_text(&l.description),
-            csv_text(&l.other_name),
-            plain(l.amount),
-            plain(l.balance),
-            l.transfer
-        ));
-    }
-    let symbol: String = currency.symbol.chars().filter(char::is_ascii_alphanumeric).collect();
-    let name = format!("statement-{}-{}.csv", symbol.to_lowercase(), state.now().format("%Y-%m-%d"));
-    Ok((name, csv))
-}
-
-/// A text cell: quoted, and never read by a spreadsheet as a formula.
-fn csv_text(text: &str) -> String {
-    let guarded = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{text}") } else { text.to_owned() };
-    format!("\"{}\"", guarded.replace('"', "\"\""))
-}
-
 /// Expire what waited too long (every minute; through the writer, so each once).
 pub async fn run_expiry(state: AppState) {
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
@@ -656,375 +524,6 @@ pub async fn expire_due(state: &AppState) -> AppResult<usize> {
         }
     }
     Ok(expired)
-}
-
-// Stewards.
-
-/// Every currency with its totals (which must add up to zero).
-pub async fn currencies_to_keep(state: &AppState, ctx: &Ctx) -> AppResult<Vec<(Currency, Totals)>> {
-    ctx.require(Action::KeepAccounts)?;
-    let totals = ledger::totals(state.db()).await?;
-    Ok(ledger::currencies(state.db())
-        .await?
-        .into_iter()
-        .map(|c| {
-            let t = totals.get(&c.id).copied().unwrap_or_default();
-            (c, t)
-        })
-        .collect())
-}
-
-/// What stewards fill in for a currency.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
-pub struct CurrencyForm {
-    #[serde(default)]
-    pub name: String,
-    #[serde(default)]
-    pub symbol: String,
-    #[serde(default)]
-    pub decimals: String,
-    /// The levy on payments to the community fund, in per cent ("2.5").
-    #[serde(default)]
-    pub levy: String,
-    #[serde(default)]
-    pub pending_days: String,
-    /// Each kind's lowest balance, in whole units ("-100"; empty: no limit).
-    #[serde(default)]
-    pub floor_person: String,
-    #[serde(default)]
-    pub floor_business: String,
-    #[serde(default)]
-    pub floor_organisation: String,
-    #[serde(default)]
-    pub floor_group: String,
-    #[serde(default)]
-    pub retired: Option<String>,
-}
-
-fn parse_levy(text: &str) -> Result<u16, FieldError> {
-    let text = text.trim().trim_end_matches('%').trim();
-    if text.is_empty() {
-        return Ok(0);
-    }
-    let refused = || FieldError::new("levy", "levy", "Enter the levy as a per cent from 0 to 20, like 2.5.");
-    // A per cent with two decimals is a number of basis points.
-    let hundredths = Decimals::new(2).ok_or_else(refused)?;
-    let bp = parse_minor(text, hundredths).map_err(|_| refused())?;
-    u16::try_from(bp).ok().filter(|bp| *bp <= planet_domain::ledger::MAX_LEVY_BASIS_POINTS).ok_or_else(refused)
-}
-
-fn parse_floor(text: &str, decimals: Decimals, field: &'static str) -> Result<Option<i64>, FieldError> {
-    let text = text.trim().replace('\u{2212}', "-");
-    if text.is_empty() {
-        return Err(FieldError::new(field, "floor_required", "Enter the lowest balance allowed, like -100, or 0."));
-    }
-    let (negative, digits) = match text.strip_prefix('-') {
-        Some(rest) => (true, rest.to_owned()),
-        None => (false, text.clone()),
-    };
-    let minor = parse_minor(&digits, decimals).map_err(|e| FieldError::from_input(field, e))?;
-    let floor = if negative { -minor } else { minor };
-    Limits::new(Some(floor), None).map_err(|e| FieldError::from_input(field, e))?;
-    Ok(Some(floor))
-}
-
-fn parse_days(text: &str) -> Result<i64, FieldError> {
-    let text = text.trim();
-    if text.is_empty() {
-        return Ok(planet_domain::ledger::DEFAULT_PENDING_DAYS);
-    }
-    text.parse::<i64>()
-        .ok()
-        .filter(|d| (1..=90).contains(d))
-        .ok_or_else(|| FieldError::new("pending_days", "pending_days", "Enter a number of days from 1 to 90."))
-}
-
-/// Stewards create a currency.
-pub async fn create_currency(state: &AppState, ctx: &Ctx, form: &CurrencyForm) -> AppResult<CurrencyId> {
-    ctx.require(Action::KeepAccounts)?;
-    let mut errors = Vec::new();
-    let names = parse_currency_name(&form.name, &form.symbol).map_err(|e| FieldError::from_input("name", e));
-    let decimals =
-        form.decimals.trim().parse::<u8>().ok().and_then(Decimals::new).ok_or_else(|| {
-            FieldError::new("decimals", "decimals", "Choose how many decimals it counts in: 0, 1, 2 or 3.")
-        });
-    let levy = parse_levy(&form.levy);
-    let days = parse_days(&form.pending_days);
-    for e in
-        [names.as_ref().err(), decimals.as_ref().err(), levy.as_ref().err(), days.as_ref().err()].into_iter().flatten()
-    {
-        errors.push(e.clone());
-    }
-    let (Ok((name, symbol)), Ok(decimals), Ok(levy), Ok(days)) = (names, decimals, levy, days) else {
-        return Err(AppError::Invalid(errors));
-    };
-    if ledger::currencies(state.db()).await?.iter().any(|c| c.name.eq_ignore_ascii_case(&name)) {
-        return Err(AppError::invalid(
-            "name",
-            "currency_exists",
-            format!("There is already a currency called {name}."),
-        ));
-    }
-    let id = CurrencyId::new_v7();
-    let now = state.now();
-    let txn = state.store().begin().await?;
-    let new = NewCurrency { id, name: &name, symbol: &symbol, decimals, levy_bp: levy, pending_days: days, now };
-    match ledger::create_currency(&txn, new).await {
-        Err(planet_store::StoreError::Conflict(_)) => {
-            return Err(AppError::invalid(
-                "name",
-                "currency_exists",
-                format!("There is already a currency called {name}."),
-            ));
-        }
-        other => other?,
-    }
-    planet_store::queries::audit::record(&txn, Some(ctx.member()?.id), "currencies.created", &name, &symbol, now)
-        .await?;
-    state.commit(txn).await?;
-    state.ledger_cache().forget_currencies();
-    Ok(id)
-}
-
-/// Stewards change a currency: name, symbol, levy, waiting time, each kind's lowest balance,
-/// whether it is retired. Its decimals never change (amounts are stored in its units).
-pub async fn change_currency(state: &AppState, ctx: &Ctx, id: &str, form: &CurrencyForm) -> AppResult<()> {
-    ctx.require(Action::KeepAccounts)?;
-    let id: CurrencyId = id.parse().map_err(|_| AppError::not_found())?;
-    let currency = ledger::currency(state.db(), id).await?.ok_or_else(AppError::not_found)?;
-    let mut errors = Vec::new();
-    let names = parse_currency_name(&form.name, &form.symbol).map_err(|e| FieldError::from_input("name", e));
-    let levy = parse_levy(&form.levy);
-    let days = parse_days(&form.pending_days);
-    let floors: Vec<(AccountKind, Result<Option<i64>, FieldError>)> = vec![
-        (AccountKind::Person, parse_floor(&form.floor_person, currency.decimals, "floor_person")),
-        (AccountKind::Business, parse_floor(&form.floor_business, currency.decimals, "floor_business")),
-        (AccountKind::Organisation, parse_floor(&form.floor_organisation, currency.decimals, "floor_organisation")),
-        (AccountKind::Group, parse_floor(&form.floor_group, currency.decimals, "floor_group")),
-    ];
-    for e in [names.as_ref().err(), levy.as_ref().err(), days.as_ref().err()].into_iter().flatten() {
-        errors.push(e.clone());
-    }
-    for (_, floor) in &floors {
-        if let Err(e) = floor {
-            errors.push(e.clone());
-        }
-    }
-    let (Ok((name, symbol)), Ok(levy), Ok(days)) = (names, levy, days) else {
-        return Err(AppError::Invalid(errors));
-    };
-    if !errors.is_empty() {
-        return Err(AppError::Invalid(errors));
-    }
-    if ledger::currencies(state.db()).await?.iter().any(|c| c.id != id && c.name.eq_ignore_ascii_case(&name)) {
-        return Err(AppError::invalid(
-            "name",
-            "currency_exists",
-            format!("There is already a currency called {name}."),
-        ));
-    }
-    let now = state.now();
-    let txn = state.store().begin().await?;
-    ledger::update_currency(&txn, id, &name, &symbol, levy, days, form.retired.is_some()).await?;
-    for (kind, floor) in floors {
-        let floor = floor.unwrap_or(None);
-        let ceiling = currency.kind_limits(kind).ceiling;
-        ledger::set_kind_limits(&txn, id, kind, Limits { floor, ceiling }).await?;
-    }
-    planet_store::queries::audit::record(&txn, Some(ctx.member()?.id), "currencies.changed", &name, &symbol, now)
-        .await?;
-    state.commit(txn).await?;
-    state.ledger_cache().forget_currencies();
-    Ok(())
-}
-
-// The community fund, corrections and the chain.
-
-/// Each live currency's fund: its account and latest lines, with who decided each.
-pub struct FundView {
-    pub funds: Vec<(Currency, Account, Vec<Line>)>,
-    pub names: HashMap<MemberId, String>,
-}
-
-pub async fn fund(state: &AppState, ctx: &Ctx) -> AppResult<FundView> {
-    ctx.require(Action::UseAccounts)?;
-    let mut funds = Vec::new();
-    let mut people = Vec::new();
-    for currency in live_currencies(state).await? {
-        let Some(account) = ledger::fund(state.db(), currency.id).await? else { continue };
-        let facts = AccountFacts { actor_holds: false, fund: true, system: false };
-        ctx.require_on(Action::ReadAccount, Resource::Account(facts))?;
-        let lines = statement::lines(state.db(), account.id, None, STATEMENT_PAGE).await?;
-        people.extend(lines.iter().flat_map(|l| [Some(l.started_by), l.finished_by]).flatten());
-        funds.push((currency, account, lines));
-    }
-    people.sort();
-    people.dedup();
-    let names = planet_store::queries::accounts::members_by_ids(state.db(), &people)
-        .await?
-        .into_iter()
-        .map(|m| (m.id, m.name))
-        .collect();
-    Ok(FundView { funds, names })
-}
-
-/// Where a correction takes from or gives to: "fund", "system", or a directory entry's id.
-async fn correction_account(
-    state: &AppState,
-    currency: &Currency,
-    which: &str,
-    field: &'static str,
-) -> AppResult<Account> {
-    let now = state.now();
-    let unknown = || AppError::invalid(field, "unknown_account", "Choose an account from the list.");
-    match which.trim() {
-        "fund" => ledger::fund(state.db(), currency.id).await?.ok_or_else(unknown),
-        "system" => {
-            Ok(ledger::open_account(state.db(), currency.id, AccountKind::System, currency.id.uuid(), now).await?)
-        }
-        other => {
-            let id: ProfileId = other.parse().map_err(|_| unknown())?;
-            let entry = people::profile(state.db(), id).await?.ok_or_else(unknown)?;
-            Ok(ledger::open_account(state.db(), currency.id, kind_of(entry.kind), entry.id.uuid(), now).await?)
-        }
-    }
-}
-
-/// What a steward fills in to propose a correction or a payment from the fund.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
-pub struct CorrectionForm {
-    #[serde(default)]
-    pub id: String,
-    #[serde(default)]
-    pub currency: String,
-    #[serde(default)]
-    pub from: String,
-    #[serde(default)]
-    pub to: String,
-    #[serde(default)]
-    pub amount: String,
-    #[serde(default, rename = "for")]
-    pub what: String,
-}
-
-/// A problem with what was typed, kept to show with the others; any other failure, at once.
-fn field_or_fail<T>(result: AppResult<T>) -> AppResult<Result<T, Vec<FieldError>>> {
-    match result {
-        Ok(value) => Ok(Ok(value)),
-        Err(AppError::Invalid(fields)) => Ok(Err(fields)),
-        Err(other) => Err(other),
-    }
-}
-
-/// A steward proposes a correction (or a payment from the fund); it waits, holding its amount,
-/// until a second steward agrees.
-pub async fn propose_correction(state: &AppState, ctx: &Ctx, form: &CorrectionForm) -> AppResult<Applied> {
-    ctx.require(Action::KeepAccounts)?;
-    let me = ctx.member()?.id;
-    let hash = request_hash(&[
-        "adjustment",
-        form.currency.trim(),
-        form.from.trim(),
-        form.to.trim(),
-        form.amount.trim(),
-        form.what.trim(),
-    ]);
-    if let Ok(id) = parse_request_id(&form.id)
-        && let Some(existing) = transfers::transfer(state.db(), id).await?
-    {
-        return same_request(existing, me, &hash);
-    }
-    let currency = live_currency(state, &form.currency).await?;
-    let mut errors = Vec::new();
-    let amount = Amount::parse(&form.amount, currency.decimals).map_err(|e| FieldError::from_input("amount", e));
-    let what = parse_description(&form.what).map_err(|e| FieldError::from_input("for", e));
-    let id = parse_request_id(&form.id);
-    let from = field_or_fail(correction_account(state, &currency, &form.from, "from").await)?;
-    let to = field_or_fail(correction_account(state, &currency, &form.to, "to").await)?;
-    for e in [amount.as_ref().err(), what.as_ref().err(), id.as_ref().err()].into_iter().flatten() {
-        errors.push(e.clone());
-    }
-    for e in [from.as_ref().err(), to.as_ref().err()].into_iter().flatten() {
-        errors.extend(e.iter().cloned());
-    }
-    let (Ok(amount), Ok(what), Ok(id), Ok(from), Ok(to)) = (amount, what, id, from, to) else {
-        return Err(AppError::Invalid(errors));
-    };
-    if from.id == to.id {
-        return Err(AppError::invalid("to", "same_account", "Choose two different accounts."));
-    }
-    let now = state.now();
-    let transfer = Transfer {
-        id,
-        kind: TransferKind::Adjustment,
-        state: TransferState::Pending,
-        currency: currency.id,
-        payer: from.id,
-        payee: to.id,
-        amount: amount.minor(),
-        description: what,
-        listing: None,
-        deal: None,
-        reversal_of: None,
-        started_by: me,
-        request_hash: hash,
-        created_at: now,
-        expires_at: Some(now + Duration::days(currency.pending_days)),
-        finished_at: None,
-        finished_by: None,
-        entries: entries(TransferKind::Adjustment, from.id, to.id, amount, None, 0),
-    };
-    submit(state, Op::Start { transfer: Box::new(transfer) }).await
-}
-
-/// The stewards' page: corrections waiting for a second steward, and the recent ones.
-pub struct Corrections {
-    pub currencies: Vec<Currency>,
-    pub waiting: Vec<Transfer>,
-    pub names: HashMap<AccountId, String>,
-    pub people: HashMap<MemberId, String>,
-    /// Directory entries to choose from: (id, name).
-    pub entries: Vec<(ProfileId, String)>,
-}
-
-pub async fn corrections(state: &AppState, ctx: &Ctx) -> AppResult<Corrections> {
-    ctx.require(Action::KeepAccounts)?;
-    let waiting = transfers::pending_of_kind(state.db(), TransferKind::Adjustment).await?;
-    let mut ids: Vec<AccountId> = waiting.iter().flat_map(|t| [t.payer, t.payee]).collect();
-    ids.sort();
-    ids.dedup();
-    let names = statement::account_names(state.db(), &ids).await?;
-    let starters: Vec<MemberId> = waiting.iter().map(|t| t.started_by).collect();
-    let people = planet_store::queries::accounts::members_by_ids(state.db(), &starters)
-        .await?
-        .into_iter()
-        .map(|m| (m.id, m.name))
-        .collect();
-    let query = people::DirectoryQuery {
-        terms: None,
-        kind: None,
-        tag: None,
-        area: None,
-        value: None,
-        order: people::DirectoryOrder::Name,
-        limit: 2000,
-        offset: 0,
-    };
-    let entries = people::directory(state.db(), &query).await?.0.into_iter().map(|p| (p.id, p.name)).collect();
-    Ok(Corrections { currencies: live_currencies(state).await?, waiting, names, people, entries })
-}
-
-/// The chain: each day's head, and whether the whole history verifies.
-pub struct ChainView {
-    pub heads: Vec<ledger::chain::DayHead>,
-    pub verified: Result<(i64, String), i64>,
-}
-
-pub async fn chain(state: &AppState, ctx: &Ctx) -> AppResult<ChainView> {
-    ctx.require(Action::UseAccounts)?;
-    let heads = ledger::chain::day_heads(state.db(), 30).await?;
-    let verified = ledger::chain::verify(state.db()).await?.map_err(|broken| broken.seq);
-    Ok(ChainView { heads, verified })
 }
 
 /// Payments made for a deal on the offers page, in words ("3 Diss Hours, done"), newest first.
