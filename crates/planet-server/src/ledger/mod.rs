@@ -10,6 +10,8 @@ pub(crate) mod holders;
 pub mod pages;
 
 pub mod service;
+pub mod statement_pages;
 pub mod statements;
+pub mod steward_pages;
 pub mod stewards;
 pub(crate) mod writer;

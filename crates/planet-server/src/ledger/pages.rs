@@ -3,8 +3,6 @@
 //! stewards' currencies.
 
 use super::service::{self, Checked, Overview, TransferForm, TransferView};
-use super::statements;
-use super::stewards::{self, CurrencyForm};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::identity::session::Ctx;
 use crate::state::AppState;
@@ -17,7 +15,7 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use planet_domain::ledger::{
-    AccountKind, Decimals, TransferEvent, TransferKind, TransferState, format_minor, may_decide, waits_for,
+    Decimals, TransferEvent, TransferKind, TransferState, format_minor, may_decide, waits_for,
 };
 use planet_domain::profile::ProfileKind;
 use planet_domain::{AccountId, ProfileId};
@@ -32,7 +30,7 @@ pub fn money(minor: i64, currency: &Currency) -> String {
     format!("{} {}", format_minor(minor, currency.decimals), currency.name)
 }
 
-fn money_in(minor: i64, decimals: Decimals, name: &str) -> String {
+pub(crate) fn money_in(minor: i64, decimals: Decimals, name: &str) -> String {
     format!("{} {}", format_minor(minor, decimals), name)
 }
 
@@ -72,10 +70,10 @@ struct OverviewPage {
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct FlashQuery {
-    done: String,
+    pub(crate) done: String,
 }
 
-fn flash_of(code: &str) -> Option<&'static str> {
+pub(crate) fn flash_of(code: &str) -> Option<&'static str> {
     Some(match code {
         "paid" => "Done. The payment has been made.",
         "sent" => "Done. The payment is waiting for them to accept it.",
@@ -351,7 +349,7 @@ fn confirm_page(ctx: &Ctx, kind: TransferKind, checked: &Checked, form: Transfer
 }
 
 /// Over a limit is about the amount: shown next to it.
-fn about_the_amount(err: AppError) -> AppError {
+pub(crate) fn about_the_amount(err: AppError) -> AppError {
     match err {
         AppError::Refused { code: code @ ("over_limit" | "over_ceiling"), message, .. } => {
             AppError::Invalid(vec![FieldError::new("amount", code, message)])
@@ -527,106 +525,6 @@ pub async fn reverse(
     Ok(Redirect::to(&format!("/accounts/transfers/{}?done=reversal", applied.transfer.id)).into_response())
 }
 
-// Statements.
-
-struct LineView {
-    date: String,
-    what: String,
-    other: String,
-    amount: String,
-    incoming: bool,
-    balance: String,
-    link: String,
-}
-
-#[derive(Template, WebTemplate)]
-#[template(path = "ledger/statement.html")]
-struct StatementPage {
-    layout: Layout,
-    whose: String,
-    currency: String,
-    balance: String,
-    lines: Vec<LineView>,
-    next: String,
-    first_page: bool,
-    csv: String,
-    chart: String,
-    chart_words: String,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub struct StatementQuery {
-    before: Option<i64>,
-}
-
-pub async fn statement(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<String>,
-    Query(q): Query<StatementQuery>,
-) -> AppResult<Response> {
-    let s = statements::statement(&state, &ctx, &id, q.before).await?;
-    let c = &s.currency;
-    let lines = s
-        .lines
-        .iter()
-        .map(|l| LineView {
-            date: l.at.format("%-d %b %Y").to_string(),
-            what: if l.purpose == planet_domain::ledger::EntryPurpose::Levy {
-                format!("{} ({})", l.purpose.label(), l.description)
-            } else {
-                l.description.clone()
-            },
-            other: l.other_name.clone(),
-            amount: money_in(l.amount, c.decimals, ""),
-            incoming: l.amount > 0,
-            balance: format_minor(l.balance, c.decimals),
-            link: format!("/accounts/transfers/{}", l.transfer),
-        })
-        .collect();
-    let whose = if s.account.kind == AccountKind::Person && s.account.owner == ctx.member()?.id.uuid() {
-        "Your account".to_owned()
-    } else {
-        s.name.clone()
-    };
-    let now = state.now();
-    let (chart, chart_words) = match &s.chart {
-        Some((start, points)) => {
-            let from = now - chrono::Duration::days(statements::CHART_DAYS);
-            let values: Vec<i64> = std::iter::once(*start).chain(points.iter().map(|p| p.1)).collect();
-            let low = values.iter().copied().min().unwrap_or(0);
-            let high = values.iter().copied().max().unwrap_or(0);
-            let words = format!(
-                "Over the last {} days the balance went from {} to {}. Lowest: {}. Highest: {}.",
-                statements::CHART_DAYS,
-                money(*start, c),
-                money(s.account.standing.balance, c),
-                money(low, c),
-                money(high, c)
-            );
-            let (high, low) = (format_minor(high, c.decimals), format_minor(low, c.decimals));
-            let since = from.format("%-d %b").to_string();
-            let labels = super::chart::Labels { high: &high, low: &low, from: &since, to: "Today" };
-            (super::chart::balance_svg(*start, points, from, now, &labels), words)
-        }
-        None => (String::new(), String::new()),
-    };
-    let page = StatementPage {
-        csv: format!("/accounts/{}/statement.csv", s.account.id),
-        chart,
-        chart_words,
-        layout: ctx.layout(format!("{whose} in {}", c.name)),
-        whose,
-        currency: c.name.clone(),
-        balance: money(s.account.standing.balance, c),
-        lines,
-        next: s.next.map(|n| format!("/accounts/{}?before={n}", s.account.id)).unwrap_or_default(),
-        first_page: q.before.is_none(),
-    };
-    Ok(page.into_response())
-}
-
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct SettingsForm {
@@ -641,278 +539,4 @@ pub async fn settings(
 ) -> AppResult<Response> {
     service::set_confirm_incoming(&state, &ctx, &id, form.confirm_incoming.is_some()).await?;
     Ok(Redirect::to("/accounts?done=saved").into_response())
-}
-
-pub async fn statement_csv(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> AppResult<Response> {
-    let (name, csv) = statements::statement_csv(&state, &ctx, &id).await?;
-    Ok((
-        [
-            (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (axum::http::header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
-        ],
-        csv,
-    )
-        .into_response())
-}
-
-// Stewards.
-
-struct CurrencyRow {
-    id: String,
-    name: String,
-    symbol: String,
-    decimals: u8,
-    levy: String,
-    pending_days: i64,
-    retired: bool,
-    floor_person: String,
-    floor_business: String,
-    floor_organisation: String,
-    floor_group: String,
-    balances: String,
-    pending: String,
-    in_credit: String,
-    accounts: i64,
-    adds_up: bool,
-}
-
-#[derive(Template, WebTemplate)]
-#[template(path = "ledger/currencies.html")]
-struct CurrenciesPage {
-    layout: Layout,
-    currencies: Vec<CurrencyRow>,
-    errors: FormErrors,
-    form: CurrencyForm,
-}
-
-fn floor_text(c: &Currency, kind: AccountKind) -> String {
-    c.kind_limits(kind).floor.map(|f| planet_domain::ledger::format_minor_plain(f, c.decimals)).unwrap_or_default()
-}
-
-async fn currencies_page(
-    state: &AppState,
-    ctx: &Ctx,
-    errors: FormErrors,
-    form: CurrencyForm,
-) -> AppResult<CurrenciesPage> {
-    let found = stewards::currencies_to_keep(state, ctx).await?;
-    let currencies = found
-        .into_iter()
-        .map(|(c, t)| CurrencyRow {
-            id: c.id.to_string(),
-            symbol: c.symbol.clone(),
-            decimals: c.decimals.get(),
-            levy: format_minor(i64::from(c.levy_bp), Decimals::new(2).unwrap_or(c.decimals)),
-            pending_days: c.pending_days,
-            retired: c.retired,
-            floor_person: floor_text(&c, AccountKind::Person),
-            floor_business: floor_text(&c, AccountKind::Business),
-            floor_organisation: floor_text(&c, AccountKind::Organisation),
-            floor_group: floor_text(&c, AccountKind::Group),
-            balances: money(t.balances, &c),
-            pending: format!("{} out, {} in", money(t.pending_out, &c), money(t.pending_in, &c)),
-            in_credit: money(t.in_credit, &c),
-            accounts: t.accounts,
-            adds_up: t.balances == 0 && t.pending_out == t.pending_in,
-            name: c.name,
-        })
-        .collect();
-    Ok(CurrenciesPage { layout: ctx.layout("Currencies"), currencies, errors, form })
-}
-
-pub async fn currencies(State(state): State<AppState>, ctx: Ctx, Query(q): Query<FlashQuery>) -> AppResult<Response> {
-    let mut page = currencies_page(&state, &ctx, FormErrors::none(), CurrencyForm::default()).await?;
-    page.layout = page.layout.with_flash(flash_of(&q.done));
-    Ok(page.into_response())
-}
-
-pub async fn create_currency(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Form(form): Form<CurrencyForm>,
-) -> AppResult<Response> {
-    match stewards::create_currency(&state, &ctx, &form).await {
-        Ok(_) => Ok(Redirect::to("/admin/currencies?done=saved").into_response()),
-        Err(err) => {
-            let page = currencies_page(&state, &ctx, FormErrors::none(), form).await?;
-            form_again(err, |errors| CurrenciesPage { errors, ..page })
-        }
-    }
-}
-
-pub async fn change_currency(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<String>,
-    Form(form): Form<CurrencyForm>,
-) -> AppResult<Response> {
-    match stewards::change_currency(&state, &ctx, &id, &form).await {
-        Ok(()) => Ok(Redirect::to("/admin/currencies?done=saved").into_response()),
-        Err(err) => {
-            let page = currencies_page(&state, &ctx, FormErrors::none(), CurrencyForm::default()).await?;
-            form_again(err, |errors| CurrenciesPage { errors, ..page })
-        }
-    }
-}
-
-// The fund, corrections and the chain.
-
-struct FundLine {
-    date: String,
-    what: String,
-    other: String,
-    amount: String,
-    incoming: bool,
-    decided: String,
-    link: String,
-}
-
-struct FundCard {
-    currency: String,
-    balance: String,
-    lines: Vec<FundLine>,
-}
-
-#[derive(Template, WebTemplate)]
-#[template(path = "ledger/fund.html")]
-struct FundPage {
-    layout: Layout,
-    funds: Vec<FundCard>,
-}
-
-pub async fn fund(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
-    let view = statements::fund(&state, &ctx).await?;
-    let person = |id: Option<planet_domain::MemberId>| id.and_then(|id| view.names.get(&id).cloned());
-    let funds = view
-        .funds
-        .iter()
-        .map(|(c, account, lines)| FundCard {
-            currency: c.name.clone(),
-            balance: money(account.standing.balance, c),
-            lines: lines
-                .iter()
-                .map(|l| FundLine {
-                    date: l.at.format("%-d %b %Y").to_string(),
-                    what: if l.purpose == planet_domain::ledger::EntryPurpose::Levy {
-                        "Levy on a payment".to_owned()
-                    } else {
-                        l.description.clone()
-                    },
-                    other: if l.purpose == planet_domain::ledger::EntryPurpose::Levy {
-                        String::new()
-                    } else {
-                        l.other_name.clone()
-                    },
-                    amount: format_minor(l.amount, c.decimals),
-                    incoming: l.amount > 0,
-                    decided: match (l.kind, person(Some(l.started_by)), person(l.finished_by)) {
-                        (TransferKind::Adjustment, Some(first), Some(second)) => format!("{first} and {second}"),
-                        _ => String::new(),
-                    },
-                    link: format!("/accounts/transfers/{}", l.transfer),
-                })
-                .collect(),
-        })
-        .collect();
-    Ok(FundPage { layout: ctx.layout("The community fund"), funds }.into_response())
-}
-
-struct WaitingCorrection {
-    id: String,
-    headline: String,
-    proposed_by: String,
-    mine: bool,
-}
-
-#[derive(Template, WebTemplate)]
-#[template(path = "ledger/corrections.html")]
-struct CorrectionsPage {
-    layout: Layout,
-    waiting: Vec<WaitingCorrection>,
-    currencies: Vec<(String, String)>,
-    entries: Vec<(String, String)>,
-    errors: FormErrors,
-    form: stewards::CorrectionForm,
-}
-
-async fn corrections_page(
-    state: &AppState,
-    ctx: &Ctx,
-    errors: FormErrors,
-    mut form: stewards::CorrectionForm,
-) -> AppResult<CorrectionsPage> {
-    let found = stewards::corrections(state, ctx).await?;
-    let me = ctx.member()?.id;
-    if form.id.is_empty() {
-        form.id = service::new_request_id();
-    }
-    if form.currency.is_empty()
-        && let [only] = found.currencies.as_slice()
-    {
-        form.currency = only.id.to_string();
-    }
-    let waiting = found
-        .waiting
-        .iter()
-        .map(|t| {
-            let name = |id: &AccountId| found.names.get(id).cloned().unwrap_or_default();
-            let amount =
-                found.currencies.iter().find(|c| c.id == t.currency).map(|c| money(t.amount, c)).unwrap_or_default();
-            WaitingCorrection {
-                id: t.id.to_string(),
-                headline: format!("{amount} from {} to {}: “{}”", name(&t.payer), name(&t.payee), t.description),
-                proposed_by: found.people.get(&t.started_by).cloned().unwrap_or_default(),
-                mine: t.started_by == me,
-            }
-        })
-        .collect();
-    Ok(CorrectionsPage {
-        layout: ctx.layout("Corrections and the fund"),
-        waiting,
-        currencies: found.currencies.iter().map(|c| (c.id.to_string(), c.name.clone())).collect(),
-        entries: found.entries.into_iter().map(|(id, name)| (id.to_string(), name)).collect(),
-        errors,
-        form,
-    })
-}
-
-pub async fn corrections(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
-    Ok(corrections_page(&state, &ctx, FormErrors::none(), stewards::CorrectionForm::default()).await?.into_response())
-}
-
-pub async fn propose_correction(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Form(form): Form<stewards::CorrectionForm>,
-) -> AppResult<Response> {
-    match stewards::propose_correction(&state, &ctx, &form).await.map_err(about_the_amount) {
-        Ok(applied) => {
-            Ok(Redirect::to(&format!("/accounts/transfers/{}?done=proposed", applied.transfer.id)).into_response())
-        }
-        Err(err) => {
-            let page = corrections_page(&state, &ctx, FormErrors::none(), form).await?;
-            form_again(err, |errors| CorrectionsPage { errors, ..page })
-        }
-    }
-}
-
-#[derive(Template, WebTemplate)]
-#[template(path = "ledger/chain.html")]
-struct ChainPage {
-    layout: Layout,
-    /// (day, changes, hash)
-    heads: Vec<(String, i64, String)>,
-    verified: bool,
-    checked: i64,
-    broken_at: i64,
-}
-
-pub async fn chain(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
-    let view = statements::chain(&state, &ctx).await?;
-    let (verified, checked, broken_at) = match &view.verified {
-        Ok((checked, _)) => (true, *checked, 0),
-        Err(seq) => (false, 0, *seq),
-    };
-    let heads = view.heads.iter().map(|h| (h.day.format("%-d %B %Y").to_string(), h.changes, h.hash.clone())).collect();
-    Ok(ChainPage { layout: ctx.layout("Checking the books"), heads, verified, checked, broken_at }.into_response())
 }
