@@ -485,8 +485,8 @@ pub async fn reverse(state: &AppState, ctx: &Ctx, id: &str, request_id: &str, wh
     submit(state, Op::Start { transfer: Box::new(transfer) }).await
 }
 
-/// Whether the holder accepts each incoming payment before it completes.
-pub async fn set_confirm_incoming(state: &AppState, ctx: &Ctx, id: &str, confirm: bool) -> AppResult<()> {
+/// An account the member may read ("not found" otherwise), with how they stand to it.
+pub(crate) async fn readable_account(state: &AppState, ctx: &Ctx, id: &str) -> AppResult<(Account, AccountFacts)> {
     ctx.require(Action::UseAccounts)?;
     let id: AccountId = id.parse().map_err(|_| AppError::not_found())?;
     let account = ledger::account(state.db(), id).await?.ok_or_else(AppError::not_found)?;
@@ -496,8 +496,14 @@ pub async fn set_confirm_incoming(state: &AppState, ctx: &Ctx, id: &str, confirm
         system: account.kind == AccountKind::System,
     };
     ctx.require_on(Action::ReadAccount, Resource::Account(facts)).map_err(|_| AppError::not_found())?;
+    Ok((account, facts))
+}
+
+/// Whether the holder accepts each incoming payment before it completes.
+pub async fn set_confirm_incoming(state: &AppState, ctx: &Ctx, id: &str, confirm: bool) -> AppResult<()> {
+    let (account, facts) = readable_account(state, ctx, id).await?;
     ctx.require_on(Action::HoldAccount, Resource::Account(facts))?;
-    ledger::set_confirm_incoming(state.db(), id, confirm).await?;
+    ledger::set_confirm_incoming(state.db(), account.id, confirm).await?;
     Ok(())
 }
 

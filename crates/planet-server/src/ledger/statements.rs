@@ -1,15 +1,13 @@
 //! Reading the books: statements (a page, the chart's points, the whole as CSV), the
 //! community fund, and the chain's daily fingerprints with the check of the whole history.
 
-use super::holders::holds;
 use super::service::{STATEMENT_PAGE, currency_by_id, live_currencies};
 use crate::error::{AppError, AppResult};
 use crate::identity::session::Ctx;
 use crate::state::AppState;
 use chrono::Duration;
-use planet_domain::ledger::AccountKind;
+use planet_domain::MemberId;
 use planet_domain::policy::{AccountFacts, Action, Resource};
-use planet_domain::{AccountId, MemberId};
 use planet_store::queries::ledger::statement::{self, Line};
 use planet_store::queries::ledger::{self, Account, Currency};
 use std::collections::HashMap;
@@ -37,15 +35,7 @@ pub const CHART_POINTS: usize = 240;
 /// they hold it (or are a steward): others reading the fund see the levies it received but
 /// not whose payments they came from.
 async fn readable_account(state: &AppState, ctx: &Ctx, id: &str) -> AppResult<(Account, Currency, bool)> {
-    ctx.require(Action::UseAccounts)?;
-    let id: AccountId = id.parse().map_err(|_| AppError::not_found())?;
-    let account = ledger::account(state.db(), id).await?.ok_or_else(AppError::not_found)?;
-    let facts = AccountFacts {
-        actor_holds: holds(state.db(), ctx.member()?.id, &account).await?,
-        fund: account.kind == AccountKind::Fund,
-        system: account.kind == AccountKind::System,
-    };
-    ctx.require_on(Action::ReadAccount, Resource::Account(facts)).map_err(|_| AppError::not_found())?;
+    let (account, facts) = super::service::readable_account(state, ctx, id).await?;
     let currency = currency_by_id(state, account.currency).await?.ok_or_else(AppError::not_found)?;
     let insider = facts.actor_holds || ctx.actor.is_steward();
     Ok((account, currency, insider))
