@@ -120,6 +120,10 @@ id_type!(
     AccountId
 );
 id_type!(
+    /// A poll or proposal in a space.
+    PollId
+);
+id_type!(
     /// A transfer between accounts; chosen by the client, so a repeated request is recognised.
     TransferId
 );

@@ -35,6 +35,7 @@ pub mod ids;
 pub mod ledger;
 pub mod notification;
 pub mod policy;
+pub mod poll;
 pub mod profile;
 pub mod space;
 pub mod synergy;
@@ -45,5 +46,5 @@ pub mod trust;
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use ids::{
     AccountId, ApplicationId, BadgeId, CategoryId, CurrencyId, DealId, InvitationId, ListingId, MemberId, MessageId,
-    NotificationId, ProfileId, ReportId, SpaceId, StatementId, TokenId, TopicId, TransferId, ValueId,
+    NotificationId, PollId, ProfileId, ReportId, SpaceId, StatementId, TokenId, TopicId, TransferId, ValueId,
 };

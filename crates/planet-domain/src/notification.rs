@@ -30,6 +30,10 @@ string_enum!(
         TransferExpired => "transfer_expired", "waited too long";
         ReversalAsked => "reversal_asked", "asked to put a payment right";
         CorrectionWaiting => "correction_waiting", "proposed a correction for a second steward";
+        PollOpened => "poll_opened", "opened a poll you can vote in";
+        PollClosing => "poll_closing", "a poll you have not voted in closes soon";
+        PollClosed => "poll_closed", "a poll you could vote in has closed";
+        PollOutcome => "poll_outcome", "wrote the outcome of a poll";
     }
 );
 

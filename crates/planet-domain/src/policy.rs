@@ -8,7 +8,9 @@ use crate::ids::MemberId;
 use crate::space::{JoinPolicy, Role, Visibility};
 
 mod ledger;
+mod poll;
 pub use ledger::{AccountFacts, TransferFacts};
+pub use poll::PollFacts;
 
 /// Who is asking.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -141,6 +143,18 @@ pub enum Action {
     ReadTransfer,
     /// Accept, decline or cancel a pending transfer, or start its reversal (`Resource::Transfer`).
     DecideTransfer,
+    // Commons: polls (`policy::poll`).
+    /// Open a poll in a space (asked with `Resource::Space`): its members.
+    StartPoll,
+    /// See a poll, who may vote and who has voted (`Resource::Poll`, as are the rest).
+    ReadPoll,
+    /// Vote, or change one's vote.
+    VoteInPoll,
+    /// See the results, when the poll's setting shows them.
+    ReadPollResults,
+    /// Close early, extend, reopen and write the outcome: who opened it, the space's
+    /// coordinators and stewards.
+    ManagePoll,
 }
 
 impl Action {
@@ -198,6 +212,11 @@ impl Action {
         Action::HoldAccount,
         Action::ReadTransfer,
         Action::DecideTransfer,
+        Action::StartPoll,
+        Action::ReadPoll,
+        Action::VoteInPoll,
+        Action::ReadPollResults,
+        Action::ManagePoll,
     ];
 
     /// Actions that a space's coordinators (and stewards) may take.
@@ -260,6 +279,11 @@ impl Action {
     }
 
     /// Actions on an account or a transfer, asked with `Resource::Account` or `Resource::Transfer`.
+    /// Actions on a poll, asked with `Resource::Poll`.
+    pub fn is_poll(self) -> bool {
+        matches!(self, Action::ReadPoll | Action::VoteInPoll | Action::ReadPollResults | Action::ManagePoll)
+    }
+
     pub fn is_ledger(self) -> bool {
         matches!(self, Action::ReadAccount | Action::HoldAccount | Action::ReadTransfer | Action::DecideTransfer)
     }
@@ -341,6 +365,7 @@ pub enum Resource<'a> {
     Listing(ListingFacts<'a>),
     Account(AccountFacts),
     Transfer(TransferFacts),
+    Poll(PollFacts<'a>),
 }
 
 /// Why not.
@@ -397,7 +422,7 @@ pub fn authorize(actor: Actor, action: Action, resource: Resource<'_>) -> Decisi
         Resource::Community => community_action(steward, action),
         // Talk is asked about with its own facts; asked about a bare space, it is refused in
         // the words viewing the space would get (so a secret space stays unknown).
-        Resource::Space(facts) if action.is_talk() || action.is_listing() => {
+        Resource::Space(facts) if action.is_talk() || action.is_listing() || action.is_poll() => {
             match space_action(steward, Action::ViewSpaceContent, facts) {
                 Decision::Allow => Decision::Deny(Denial::Forbidden),
                 denied => denied,
@@ -408,6 +433,7 @@ pub fn authorize(actor: Actor, action: Action, resource: Resource<'_>) -> Decisi
         Resource::Listing(listing) => listing_action(steward, action, &listing),
         Resource::Account(account) => ledger::account_action(steward, action, account),
         Resource::Transfer(transfer) => ledger::transfer_action(steward, action, transfer),
+        Resource::Poll(poll) => poll::poll_action(steward, action, &poll),
         // Stewards may correct any entry (moderation); otherwise only its own people.
         Resource::Profile { actor_manages } => {
             allow_if(action == Action::EditProfile && (actor_manages || steward), Denial::Forbidden)
@@ -460,7 +486,7 @@ fn space_action(steward: bool, action: Action, facts: &SpaceFacts) -> Decision {
             allow_if(!is_member && this.join_policy == JoinPolicy::ByRequest, Denial::Forbidden)
         }
         Action::LeaveSpace => allow_if(is_member && !facts.is_root(), Denial::Forbidden),
-        Action::PostListing => allow_if(is_member, Denial::Forbidden),
+        Action::PostListing | Action::StartPoll => allow_if(is_member, Denial::Forbidden),
         a if a.is_coordination() => allow_if(steward || is_coordinator, Denial::Forbidden),
         // Community actions asked about a space make no sense.
         _ => Decision::Deny(Denial::Forbidden),

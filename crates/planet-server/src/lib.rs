@@ -9,6 +9,7 @@ pub mod admission;
 pub mod cache;
 pub mod conduct;
 pub mod config;
+pub mod decide;
 pub mod error;
 pub mod home;
 pub mod identity;
@@ -110,6 +111,7 @@ impl Application {
         let digests = tokio::spawn(notify::service::run_digests(self.state.clone()));
         let expiry = tokio::spawn(synergy::expiry::run_expiry(self.state.clone()));
         let transfers = tokio::spawn(ledger::service::run_expiry(self.state.clone()));
+        let polls = tokio::spawn(decide::manage::run_clock(self.state.clone()));
         let router = app(self.state);
         let result = axum::serve(self.listener, router.into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(shutdown)
@@ -120,6 +122,7 @@ impl Application {
         digests.abort();
         expiry.abort();
         transfers.abort();
+        polls.abort();
         result
     }
 }

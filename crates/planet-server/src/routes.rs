@@ -3,7 +3,7 @@
 
 use crate::state::AppState;
 use crate::{
-    admission, conduct, home, identity, ledger, notify, openapi, ops, people, spaces, synergy, talk, trust, web,
+    admission, conduct, decide, home, identity, ledger, notify, openapi, ops, people, spaces, synergy, talk, trust, web,
 };
 use axum::Router;
 use axum::handler::Handler;
@@ -191,6 +191,19 @@ fn book() -> RouteBook {
         .get("/photos/{id}/{size}", people::pages::photo)
         .post("/people/{id}/badges", people::pages::award_badge)
         .post("/people/{id}/badges/{badge}/withdraw", people::pages::withdraw_badge)
+        .get("/commons", decide::pages::commons)
+        .get("/spaces/{id}/polls", decide::pages::space_polls)
+        .post("/spaces/{id}/polls", decide::pages::create)
+        .get("/spaces/{id}/polls/new", decide::pages::new_poll)
+        .get("/polls/{id}", decide::pages::poll)
+        .post("/polls/{id}/vote", decide::pages::vote)
+        .post("/polls/{id}/close", decide::pages::close)
+        .post("/polls/{id}/extend", decide::pages::extend)
+        .post("/polls/{id}/reopen", decide::pages::reopen)
+        .post("/polls/{id}/outcome", decide::pages::outcome)
+        .get("/polls/{id}/results.csv", decide::pages::results_csv)
+        .get("/polls/{id}/votes.csv", decide::pages::votes_csv)
+        .get("/polls/{id}/meeting.ics", decide::pages::meeting_ics)
         .get("/accounts", ledger::pages::overview)
         .get("/accounts/{id}", ledger::statement_pages::statement)
         .get("/accounts/chain", ledger::statement_pages::chain)
@@ -290,6 +303,14 @@ fn book() -> RouteBook {
         .post("/api/v1/listings/{id}/repost", synergy::api::repost)
         .post("/api/v1/listings/{id}/report", synergy::api::report)
         .post("/api/v1/deals/{id}/feedback", synergy::api::feedback)
+        .get("/api/v1/spaces/{id}/polls", decide::api::list)
+        .post("/api/v1/spaces/{id}/polls", decide::api::create)
+        .get("/api/v1/polls/{id}", decide::api::get)
+        .post("/api/v1/polls/{id}/vote", decide::api::vote)
+        .post("/api/v1/polls/{id}/close", decide::api::close)
+        .post("/api/v1/polls/{id}/extend", decide::api::extend)
+        .post("/api/v1/polls/{id}/reopen", decide::api::reopen)
+        .post("/api/v1/polls/{id}/outcome", decide::api::outcome)
         .get("/api/v1/currencies", ledger::api::currencies)
         .get("/api/v1/accounts", ledger::api::accounts)
         .get("/api/v1/accounts/{id}/statement", ledger::api::statement)

@@ -18,6 +18,7 @@ mod m20261128_000011_topic_version;
 mod m20261128_000012_synergy;
 mod m20261128_000013_synergy_alerts;
 mod m20261129_000014_ledger;
+mod m20261129_000015_polls;
 
 pub struct Migrator;
 
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000012_synergy::Migration),
             Box::new(m20261128_000013_synergy_alerts::Migration),
             Box::new(m20261129_000014_ledger::Migration),
+            Box::new(m20261129_000015_polls::Migration),
         ]
     }
 }

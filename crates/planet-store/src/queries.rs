@@ -12,6 +12,7 @@ pub mod ledger;
 pub mod notifications;
 pub mod outbox;
 pub mod people;
+pub mod polls;
 pub mod spaces;
 pub mod synergy;
 pub mod talk;

@@ -102,8 +102,8 @@ proptest! {
             Action::LeaveSpace => this.actor_role.is_none() || facts.chain.len() == 1,
             Action::JoinSpace => this.actor_role.is_some() || (facts.chain.len() == 1 && this.join_policy != JoinPolicy::Open && !this.actor_invited),
             Action::RequestToJoinSpace => this.actor_role.is_some() || this.join_policy != JoinPolicy::ByRequest,
-            Action::PostListing => this.actor_role.is_none(),
-            a => a.is_talk() || a.is_listing() || (!matches!(a, Action::SeeSpace | Action::ViewSpaceContent) && !a.is_coordination()),
+            Action::PostListing | Action::StartPoll => this.actor_role.is_none(),
+            a => a.is_talk() || a.is_listing() || a.is_poll() || (!matches!(a, Action::SeeSpace | Action::ViewSpaceContent) && !a.is_coordination()),
         };
         prop_assert_eq!(decision.is_allowed(), !expected_denied, "{:?}", action);
     }
@@ -234,6 +234,58 @@ mod ledger {
                 if outsider {
                     prop_assert!(!allowed);
                 }
+            }
+        }
+    }
+}
+
+use crate::poll::{Audience, ResultsShown};
+
+proptest! {
+    /// Polls: whoever may not see inside the space sees nothing of a poll kept to the space,
+    /// and a secret space stays "not found"; results hidden until closing are shown to nobody —
+    /// proposer, coordinator or steward — while the poll is open, and results shown after voting
+    /// only to those who voted; only those on the roll vote, unless the poll lets late
+    /// eligible members in; managing needs the proposer, a coordinator there, or a steward.
+    #[test]
+    fn polls_follow_their_settings(
+        actor in any_actor(),
+        facts in any_facts(),
+        action in prop::sample::select(Action::ALL),
+        seen_by in prop::sample::select(Audience::ALL),
+        voted_by in prop::sample::select(Audience::ALL),
+        results in prop::sample::select(ResultsShown::ALL),
+        flags in any::<[bool; 5]>(),
+    ) {
+        let [late_voters, open, actor_on_roll, actor_voted, actor_started] = flags;
+        let poll = PollFacts {
+            space: &facts, seen_by, voted_by, late_voters, results, open, actor_on_roll, actor_voted, actor_started,
+        };
+        let decision = authorize(actor, action, Resource::Poll(poll));
+        let sees_inside = authorize(actor, Action::ViewSpaceContent, Resource::Space(&facts));
+        let member = Actor::Member { id: MemberId::from_uuid(uuid::Uuid::nil()), steward: false };
+        if actor == member && hidden_from(&facts) {
+            prop_assert_eq!(decision, Decision::Deny(Denial::NotFound));
+        }
+        if seen_by == Audience::Space && !sees_inside.is_allowed() {
+            prop_assert!(!decision.is_allowed());
+        }
+        if decision.is_allowed() {
+            prop_assert!(action.is_poll());
+            let this = facts.chain.last().unwrap();
+            match action {
+                Action::ReadPollResults => match results {
+                    ResultsShown::AfterClosing => prop_assert!(!open),
+                    ResultsShown::AfterVoting => prop_assert!(!open || actor_voted),
+                    ResultsShown::Live => {}
+                },
+                Action::VoteInPoll => prop_assert!(
+                    actor_on_roll || (late_voters && (voted_by == Audience::Community || this.actor_role.is_some()))
+                ),
+                Action::ManagePoll => {
+                    prop_assert!(actor_started || actor.is_steward() || this.actor_role == Some(Role::Coordinator))
+                }
+                _ => {}
             }
         }
     }

@@ -97,16 +97,6 @@ struct Area {
 
 const AREAS: &[Area] = &[
     Area {
-        path: "/commons",
-        name: "Commons",
-        summary: "How we govern ourselves: our values, rules and money, decided together.",
-        coming: &[
-            "Proposals and polls for the community and each group",
-            "Documents written together",
-            "The community fund and deciding together how to spend it",
-        ],
-    },
-    Area {
         path: "/direction",
         name: "Direction",
         summary: "Looking ahead together: plans, events and talks with organisations outside the community.",
@@ -131,4 +121,4 @@ pub async fn area(ctx: Ctx, uri: Uri) -> AppResult<Response> {
         .into_response())
 }
 
-pub const AREA_PATHS: [&str; 3] = ["/commons", "/direction", "/peacemaking"];
+pub const AREA_PATHS: [&str; 2] = ["/direction", "/peacemaking"];

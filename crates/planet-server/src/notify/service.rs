@@ -13,7 +13,7 @@ use chrono::Duration;
 use planet_domain::notification::{EmailFrequency, NewMessageFacts, NotificationKind, recipients};
 use planet_domain::policy::{Action, Resource, authorize};
 use planet_domain::space::AccountStatus;
-use planet_domain::{ListingId, MemberId, MessageId, NotificationId, TopicId, TransferId};
+use planet_domain::{ListingId, MemberId, MessageId, NotificationId, PollId, TopicId, TransferId};
 use planet_store::ConnectionTrait;
 use planet_store::queries::accounts::{self, Member};
 use planet_store::queries::notifications::{self, NewNotification, Notification};
@@ -133,7 +133,7 @@ pub async fn tell_listing(
     actor: Option<&Member>,
 ) -> AppResult<Vec<MemberId>> {
     let headline = listing_headline(kind, actor.map(|a| a.name.as_str()).unwrap_or_default(), title);
-    let about = notifications::About { listing: Some(listing), transfer: None };
+    let about = notifications::About { listing: Some(listing), ..Default::default() };
     tell_each(state, db, members, kind, actor, about, &headline, &format!("/synergy/listings/{listing}")).await
 }
 
@@ -149,8 +149,23 @@ pub async fn tell_transfer(
     actor: Option<&Member>,
 ) -> AppResult<Vec<MemberId>> {
     let headline = transfer_headline(kind, actor.map(|a| a.name.as_str()).unwrap_or_default(), what);
-    let about = notifications::About { listing: None, transfer: Some(transfer) };
+    let about = notifications::About { transfer: Some(transfer), ..Default::default() };
     tell_each(state, db, members, kind, actor, about, &headline, &format!("/accounts/transfers/{transfer}")).await
+}
+
+/// Tell members about a poll, inside the transaction that changed it. Returns whom to ring.
+pub async fn tell_poll(
+    state: &AppState,
+    db: &impl ConnectionTrait,
+    members: &[MemberId],
+    poll: PollId,
+    title: &str,
+    kind: NotificationKind,
+    actor: Option<&Member>,
+) -> AppResult<Vec<MemberId>> {
+    let headline = poll_headline(kind, actor.map(|a| a.name.as_str()).unwrap_or_default(), title);
+    let about = notifications::About { poll: Some(poll), ..Default::default() };
+    tell_each(state, db, members, kind, actor, about, &headline, &format!("/polls/{poll}")).await
 }
 
 /// Write a notification about something for each member in good standing (each once; never
@@ -247,6 +262,9 @@ pub fn describe(notification: &Notification) -> String {
     if notification.transfer.is_some() {
         return transfer_headline(notification.kind, &notification.actor_name, &notification.topic_title);
     }
+    if notification.poll.is_some() {
+        return poll_headline(notification.kind, &notification.actor_name, &notification.topic_title);
+    }
     if notification.listing.is_some() {
         return listing_headline(notification.kind, &notification.actor_name, &notification.topic_title);
     }
@@ -278,6 +296,19 @@ fn listing_headline(kind: NotificationKind, actor: &str, title: &str) -> String 
     }
 }
 
+/// "Ann Baker opened a poll: “Solar panels on the hall”". Never a result: a poll's results
+/// are seen on its page, where `authorize` decides.
+fn poll_headline(kind: NotificationKind, actor: &str, title: &str) -> String {
+    let actor = if actor.is_empty() { "Someone" } else { actor };
+    match kind {
+        NotificationKind::PollOpened => format!("{actor} opened a poll you can vote in: “{title}”"),
+        NotificationKind::PollClosing => format!("“{title}” closes within a day, and you have not voted yet"),
+        NotificationKind::PollClosed => format!("The poll “{title}” has closed"),
+        NotificationKind::PollOutcome => format!("{actor} wrote what was decided: “{title}”"),
+        _ => format!("{actor} {} “{title}”", kind.label()),
+    }
+}
+
 /// "Ann Baker paid you, for “gardening”".
 pub(crate) fn transfer_headline(kind: NotificationKind, actor: &str, what: &str) -> String {
     let actor = if actor.is_empty() { "Someone" } else { actor };
@@ -301,13 +332,14 @@ fn forget_unseen(items: &mut [Notification], sight: &Sight) {
     // A transfer is the member's own business, in no space.
     let unseen = |n: &Notification| {
         n.transfer.is_none()
-            && ((n.topic.is_none() && n.listing.is_none())
+            && ((n.topic.is_none() && n.listing.is_none() && n.poll.is_none())
                 || n.space.is_none_or(|s| !sight.spaces.contains(&s))
                 || (n.private && n.topic.is_none_or(|t| !sight.conversations.contains(&t))))
     };
     for item in items.iter_mut().filter(|n| unseen(n)) {
         item.topic = None;
         item.listing = None;
+        item.poll = None;
         item.space = None;
         item.number = None;
         item.topic_title.clear();
@@ -323,6 +355,9 @@ pub fn link(notification: &Notification) -> String {
     }
     if let Some(listing) = notification.listing {
         return format!("/synergy/listings/{listing}");
+    }
+    if let Some(poll) = notification.poll {
+        return format!("/polls/{poll}");
     }
     match (notification.topic, notification.number) {
         (Some(topic), Some(number)) => format!("/topics/{topic}?upto={number}#m{number}"),

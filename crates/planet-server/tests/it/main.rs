@@ -14,6 +14,7 @@ mod mail;
 mod matrix;
 mod notifications;
 mod pictures;
+mod polls;
 mod search;
 mod synergy;
 mod talk;

@@ -7,8 +7,8 @@ use planet_domain::space::{AccountStatus, JoinPolicy, Role, Visibility};
 use planet_domain::synergy::{ListingKind, ListingStatus, Price, Side};
 use planet_domain::trust::{StatementKind, TrustVisibility};
 use planet_domain::{
-    AccountId, ApplicationId, CurrencyId, DealId, InvitationId, ListingId, MemberId, MessageId, ProfileId, SpaceId,
-    StatementId, TokenId, TopicId, TransferId,
+    AccountId, ApplicationId, CurrencyId, DealId, InvitationId, ListingId, MemberId, MessageId, PollId, ProfileId,
+    SpaceId, StatementId, TokenId, TopicId, TransferId,
 };
 use planet_server::identity::crypto::token_hash;
 use planet_server::routes::{RouteEntry, route_table};
@@ -218,6 +218,24 @@ fn expected(method: &str, path: &str) -> Option<[Outcome; 7]> {
         ("GET", "/admin/corrections") | ("POST", "/admin/corrections") => STEWARDS,
         ("GET", "/fund") | ("GET", "/accounts/chain") => MEMBERS,
         ("GET", "/api/v1/currencies") | ("GET", "/api/v1/accounts") | ("POST", "/api/v1/transfers") => MEMBERS,
+        // Commons. A poll the member opened in the secret group, its results hidden until it
+        // closes: its members vote (stewards see it but are not on its roll); the member (who
+        // opened it), the coordinator and stewards manage it; nobody sees its results early, by
+        // any route.
+        ("GET", "/commons") => MEMBERS,
+        ("GET", "/spaces/{id}/polls") | ("GET", "/api/v1/spaces/{id}/polls") => SPACE_VIEW,
+        ("GET", "/spaces/{id}/polls/new") | ("POST", "/spaces/{id}/polls") | ("POST", "/api/v1/spaces/{id}/polls") => {
+            [L, A, F, N, P, P, F]
+        }
+        ("GET", "/polls/{id}") | ("GET", "/api/v1/polls/{id}") => SPACE_VIEW,
+        ("POST", "/polls/{id}/vote") | ("POST", "/api/v1/polls/{id}/vote") => [L, A, F, N, P, P, F],
+        ("POST", "/polls/{id}/close") | ("POST", "/polls/{id}/extend") | ("POST", "/polls/{id}/reopen") => SPACE_VIEW,
+        ("POST", "/polls/{id}/outcome") => SPACE_VIEW,
+        ("POST", "/api/v1/polls/{id}/close") | ("POST", "/api/v1/polls/{id}/extend") => SPACE_VIEW,
+        ("POST", "/api/v1/polls/{id}/reopen") | ("POST", "/api/v1/polls/{id}/outcome") => SPACE_VIEW,
+        ("GET", "/polls/{id}/results.csv") | ("GET", "/polls/{id}/votes.csv") | ("GET", "/polls/{id}/meeting.ics") => {
+            [L, A, F, N, F, F, F]
+        }
         // Nobody has a notification with that id.
         ("POST", "/notifications/{id}/read") | ("POST", "/api/v1/notifications/{id}/read") => [L, A, F, N, N, N, N],
         _ => return None,
@@ -256,6 +274,7 @@ struct Fixture {
     currency: CurrencyId,
     account: AccountId,
     transfer: TransferId,
+    poll: PollId,
 }
 
 async fn fixture() -> Fixture {
@@ -335,6 +354,7 @@ async fn fixture() -> Fixture {
     talk::post_message(app.db(), private).await.unwrap();
     let (listing, deal) = listing_fixture(&app, secret, member, coordinator, conversation).await;
     let (currency, account, transfer) = ledger_fixture(&app, member, coordinator).await;
+    let poll = poll_fixture(&app, secret, member).await;
     // The suspended member's old session outlives the suspension (as a stolen cookie would).
     let suspended_browser = app.session_for(suspended).await;
     accounts::set_status(app.db(), suspended, AccountStatus::Suspended, now).await.unwrap();
@@ -369,7 +389,44 @@ async fn fixture() -> Fixture {
         currency,
         account,
         transfer,
+        poll,
     }
+}
+
+/// A proposal the member opened in the secret group, its results hidden until it closes.
+async fn poll_fixture(app: &TestApp, secret: SpaceId, member: MemberId) -> PollId {
+    use planet_domain::poll::count::Rules;
+    use planet_domain::poll::{Audience, PollKind, ResultsShown, Settings, Shape};
+    use planet_store::queries::polls::{self, NewPoll, PollOption};
+    let now = app.clock_now();
+    let id = PollId::new_v7();
+    let options: Vec<PollOption> = planet_domain::poll::STANCES
+        .iter()
+        .map(|s| PollOption { label: s.label().to_owned(), starts_at: None, minutes: 0 })
+        .collect();
+    let new = NewPoll {
+        id,
+        space: secret,
+        topic: None,
+        author: member,
+        title: "Buy a freezer",
+        details: "",
+        details_html: "",
+        shape: Shape::simple(PollKind::Proposal, 4),
+        settings: Settings {
+            seen_by: Audience::Space,
+            voted_by: Audience::Space,
+            late_voters: false,
+            secret: false,
+            results: ResultsShown::AfterClosing,
+        },
+        rules: Rules::default(),
+        options: &options,
+        now,
+        closes_at: now + chrono::Duration::days(7),
+    };
+    polls::open(app.db(), new, secret).await.unwrap();
+    id
 }
 
 /// A currency; the member's account; the coordinator asks the member to pay.
@@ -501,6 +558,8 @@ impl Fixture {
             self.transfer.to_string()
         } else if path.starts_with("/accounts/") || path.starts_with("/api/v1/accounts/") {
             self.account.to_string()
+        } else if path.starts_with("/polls/") || path.starts_with("/api/v1/polls/") {
+            self.poll.to_string()
         } else if path.starts_with("/admin/currencies/") {
             self.currency.to_string()
         } else if path.starts_with("/synergy/photos/") {

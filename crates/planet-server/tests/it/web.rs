@@ -64,10 +64,13 @@ async fn home_shows_the_social_model_and_the_areas() {
     // The only script is the bell's (the page works without it).
     assert_eq!(home.matches("<script").count(), 1, "{home}");
     assert!(home.contains("<script src=\"/assets/bell.js\" defer></script>"));
-    let (status, area) = steward.get_text("/commons").await;
+    let (status, area) = steward.get_text("/direction").await;
     assert_eq!(status, 200);
     assert!(area.contains("Coming soon"));
-    assert_eq!(location(&app.browser().get("/commons").await), "/login");
+    assert_eq!(location(&app.browser().get("/direction").await), "/login");
+    let (status, commons) = steward.get_text("/commons").await;
+    assert_eq!(status, 200);
+    assert!(commons.contains("There are no open polls"), "{commons}");
 }
 
 /// Pages are sent compressed to browsers that ask.

@@ -18,6 +18,7 @@ pub struct Model {
     pub emailed_at: Option<DateTimeUtc>,
     pub listing_id: Option<Uuid>,
     pub transfer_id: Option<Uuid>,
+    pub poll_id: Option<Uuid>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -3,11 +3,11 @@
 use super::corrupt;
 use crate::StoreResult;
 use crate::entities::{
-    listing, member, message, notification, notification_setting, space_follow, topic, topic_read, transfer,
+    listing, member, message, notification, notification_setting, poll, space_follow, topic, topic_read, transfer,
 };
 use chrono::{DateTime, Utc};
 use planet_domain::notification::{EmailFrequency, Follow, NotificationKind};
-use planet_domain::{ListingId, MemberId, MessageId, NotificationId, SpaceId, TopicId, TransferId};
+use planet_domain::{ListingId, MemberId, MessageId, NotificationId, PollId, SpaceId, TopicId, TransferId};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
@@ -164,6 +164,7 @@ pub async fn notify(db: &impl ConnectionTrait, new: NewNotification) -> StoreRes
         emailed_at: Set(None),
         listing_id: Set(None),
         transfer_id: Set(None),
+        poll_id: Set(None),
     })
     .exec_without_returning(db)
     .await?;
@@ -179,11 +180,13 @@ pub async fn unread_count(db: &impl ConnectionTrait, member: MemberId) -> StoreR
 }
 
 /// What a notification outside talk is about: a listing (a match, a promise, a deal, feedback,
-/// expiry) or a transfer (paid, asked, accepted, declined, expired).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// expiry), a transfer (paid, asked, accepted, declined, expired) or a poll (opened, closing,
+/// closed, its outcome).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct About {
     pub listing: Option<ListingId>,
     pub transfer: Option<TransferId>,
+    pub poll: Option<PollId>,
 }
 
 /// Something to tell a member about a listing or a transfer.
@@ -211,6 +214,7 @@ pub async fn notify_about(db: &impl ConnectionTrait, new: Notice) -> StoreResult
         emailed_at: Set(None),
         listing_id: Set(new.about.listing.map(ListingId::uuid)),
         transfer_id: Set(new.about.transfer.map(TransferId::uuid)),
+        poll_id: Set(new.about.poll.map(PollId::uuid)),
     })
     .exec_without_returning(db)
     .await?;
@@ -240,6 +244,8 @@ pub struct Notification {
     pub listing: Option<ListingId>,
     /// The transfer it is about (then `topic_title` is what it is for).
     pub transfer: Option<TransferId>,
+    /// The poll it is about (then `topic_title` is the poll's title, `space` its space).
+    pub poll: Option<PollId>,
 }
 
 const EXCERPT_CHARS: usize = 200;
@@ -309,11 +315,24 @@ async fn complete(db: &impl ConnectionTrait, rows: Vec<notification::Model>) -> 
         .await?
         .into_iter()
         .collect();
+    let polls: HashMap<Uuid, (String, Uuid)> = poll::Entity::find()
+        .select_only()
+        .column(poll::Column::Id)
+        .column(poll::Column::Title)
+        .column(poll::Column::SpaceId)
+        .filter(poll::Column::Id.is_in(rows.iter().filter_map(|r| r.poll_id)))
+        .into_tuple::<(Uuid, String, Uuid)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|(id, title, space)| (id, (title, space)))
+        .collect();
     rows.into_iter()
         .map(|row| {
             let message = row.message_id.and_then(|id| messages.get(&id));
             let paid = row.transfer_id.and_then(|id| transfers.get(&id));
-            let about = row.listing_id.and_then(|id| listings.get(&id));
+            let voted = row.poll_id.and_then(|id| polls.get(&id));
+            let about = row.listing_id.and_then(|id| listings.get(&id)).or(voted);
             Ok(Notification {
                 id: NotificationId::from_uuid(row.id),
                 kind: NotificationKind::parse(&row.kind).ok_or_else(|| corrupt("notification kind", &row.kind))?,
@@ -337,8 +356,9 @@ async fn complete(db: &impl ConnectionTrait, rows: Vec<notification::Model>) -> 
                 count: row.count,
                 created_at: row.created_at,
                 read_at: row.read_at,
-                listing: about.and(row.listing_id).map(ListingId::from_uuid),
+                listing: row.listing_id.and_then(|id| listings.get(&id)).and(row.listing_id).map(ListingId::from_uuid),
                 transfer: paid.and(row.transfer_id).map(TransferId::from_uuid),
+                poll: voted.and(row.poll_id).map(PollId::from_uuid),
             })
         })
         .collect()

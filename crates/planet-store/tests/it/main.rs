@@ -106,6 +106,11 @@ async fn an_empty_database_gets_the_whole_schema() {
         "ledger_postings",
         "ledger_chain",
         "ledger_head",
+        "polls",
+        "poll_options",
+        "poll_roll",
+        "poll_ballots",
+        "poll_marks",
     ] {
         assert!(tables.iter().any(|t| t == table), "missing table {table} in {tables:?}");
     }
@@ -125,7 +130,8 @@ async fn an_empty_database_gets_the_whole_schema() {
             "m20261128_000011_topic_version",
             "m20261128_000012_synergy",
             "m20261128_000013_synergy_alerts",
-            "m20261129_000014_ledger"
+            "m20261129_000014_ledger",
+            "m20261129_000015_polls"
         ]
     );
     // Migrating again changes nothing.

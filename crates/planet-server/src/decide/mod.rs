@@ -1,0 +1,10 @@
+//! Commons: polls and proposals (`service.rs`: seeing a poll, voting, the count; `manage.rs`:
+//! opening, closing, extending, reopening, the outcome, and the polls' clock; `export.rs`: CSV
+//! and calendar files; `chart.rs`: results as SVG bars; `pages.rs`, `api.rs`).
+
+pub mod api;
+pub mod chart;
+pub mod export;
+pub mod manage;
+pub mod pages;
+pub mod service;
