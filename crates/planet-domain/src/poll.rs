@@ -394,6 +394,17 @@ impl Settings {
     }
 }
 
+/// The closing time `days` from now, on the next full hour (people read "at 18:00" more easily
+/// than "at 17:35").
+pub fn closing_after(now: DateTime<Utc>, days: u32) -> DateTime<Utc> {
+    let at = now + Duration::days(i64::from(days));
+    let past_the_hour = at.timestamp().rem_euclid(3600);
+    if past_the_hour == 0 && at.timestamp_subsec_nanos() == 0 {
+        return at;
+    }
+    DateTime::from_timestamp(at.timestamp() - past_the_hour + 3600, 0).unwrap_or(at)
+}
+
 /// When a poll should close: in the future, and not more than a year away.
 pub fn check_closing(closes_at: DateTime<Utc>, now: DateTime<Utc>) -> Result<DateTime<Utc>, InputError> {
     if closes_at <= now + Duration::minutes(5) {

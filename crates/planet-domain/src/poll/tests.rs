@@ -109,6 +109,9 @@ fn closing_times_and_reasons_are_checked() {
     assert_eq!(check_closing(now - Duration::hours(1), now).unwrap_err().code, "poll_closes_in_past");
     assert_eq!(check_closing(now + Duration::days(400), now).unwrap_err().code, "poll_closes_too_late");
     assert!(check_closing(now + Duration::days(7), now).is_ok());
+    let odd = Utc.with_ymd_and_hms(2026, 11, 29, 9, 35, 12).unwrap();
+    assert_eq!(closing_after(odd, 7), Utc.with_ymd_and_hms(2026, 12, 6, 10, 0, 0).unwrap());
+    assert_eq!(closing_after(now, 1), now + Duration::days(1));
     assert!(reminder_due(now + Duration::hours(23), now));
     assert!(!reminder_due(now + Duration::hours(25), now));
     assert_eq!(check_reason("  ", true).unwrap_err().code, "reason_required");

@@ -5,6 +5,7 @@
 mod browser;
 mod journey;
 mod ledger;
+mod polls;
 mod synergy;
 mod talk;
 mod trust;

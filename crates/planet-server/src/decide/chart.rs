@@ -31,7 +31,8 @@ pub fn bars_svg(bars: &[Bar], scale: Option<u64>, title: &str) -> String {
         r#"<svg class="chart" viewBox="0 0 {WIDTH} {height}" role="img" aria-label="{}" xmlns="http://www.w3.org/2000/svg">"#,
         escaped(title)
     );
-    let track = WIDTH - PAD * 2.0 - 90.0;
+    // Room after the longest bar for its words ("12 votes (100%)").
+    let track = WIDTH - PAD * 2.0 - 200.0;
     for (i, bar) in bars.iter().enumerate() {
         let y = PAD + ROW * i as f64;
         let length = (bar.value as f64 / top * track).max(if bar.value > 0 { 2.0 } else { 0.0 });
@@ -71,8 +72,8 @@ mod tests {
         let svg = bars_svg(&bars, None, "Results");
         assert!(svg.contains("&lt;b&gt;Tea&lt;/b&gt;"));
         assert!(!svg.contains("<b>"));
-        assert!(svg.contains(r#"width="534.0""#), "{svg}");
-        assert!(svg.contains(r#"width="267.0""#), "{svg}");
+        assert!(svg.contains(r#"width="424.0""#), "{svg}");
+        assert!(svg.contains(r#"width="212.0""#), "{svg}");
         assert!(svg.contains("chart-bar--winner"));
     }
 }

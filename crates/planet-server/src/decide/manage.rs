@@ -18,6 +18,7 @@ use planet_domain::policy::Action;
 use planet_domain::poll::count::{PassRule, Rules, Tally};
 use planet_domain::poll::{
     Audience, PollKind, RankedMethod, ResultsShown, STANCES, Settings, Shape, YES_NO, check_closing, check_option,
+    closing_after,
 };
 use planet_domain::space::Visibility;
 use planet_domain::text::{Description, MessageText, TopicTitle};
@@ -239,7 +240,7 @@ pub async fn start(state: &AppState, ctx: &Ctx, space: &str, form: &NewPollForm)
         block_stops: ticked(&form.block_stops),
     };
     let days = number(&mut check, "days", &form.days, 7, "the number of days");
-    let closes_at = check.field("days", check_closing(now + Duration::days(i64::from(days)), now));
+    let closes_at = check.field("days", check_closing(closing_after(now, days), now));
     let topic = in_topic(state, &access, &form.topic).await?;
     check.finish()?;
     let (Some(title), Some(details), Some(closes_at)) = (title, details, closes_at) else {
@@ -385,7 +386,7 @@ pub async fn extend(state: &AppState, ctx: &Ctx, id: &str, days: &str, reopen: b
         return Err(AppError::invalid("days", "days_required", "Choose how many days."));
     }
     let from = if reopen { now } else { found.poll.closes_at };
-    let closes_at = check_closing(from + Duration::days(i64::from(days)), now)
+    let closes_at = check_closing(closing_after(from, days), now)
         .map_err(|e| AppError::Invalid(vec![FieldError::from_input("days", e)]))?;
     let txn = state.store().begin().await?;
     polls::set_closing(&txn, found.poll.id, closes_at).await?;
