@@ -83,14 +83,16 @@ pub mod uk {
 
     /// The time on a UK clock.
     pub fn local(at: DateTime<Utc>) -> NaiveDateTime {
-        at.naive_utc() + offset(at)
+        let utc = at.naive_utc();
+        utc.checked_add_signed(offset(at)).unwrap_or(utc)
     }
 
-    /// The moment a UK clock shows `local`. In the hour the clocks go back, the first of the two
-    /// moments; in the hour they skip, the moment an hour later.
-    pub fn from_local(local: NaiveDateTime) -> DateTime<Utc> {
-        let summer = Utc.from_utc_datetime(&(local - Duration::hours(1)));
-        if summer_time(summer) { summer } else { Utc.from_utc_datetime(&local) }
+    /// The moment a UK clock shows `local` (None at the very ends of the calendar). In the hour
+    /// the clocks go back, the first of the two moments; in the hour they skip, the moment an
+    /// hour later.
+    pub fn from_local(local: NaiveDateTime) -> Option<DateTime<Utc>> {
+        let summer = Utc.from_utc_datetime(&local.checked_sub_signed(Duration::hours(1))?);
+        Some(if summer_time(summer) { summer } else { Utc.from_utc_datetime(&local) })
     }
 
     /// "Thursday 3 December 2026 at 19:00".
@@ -114,7 +116,7 @@ pub mod uk {
             assert_eq!(offset(Utc.with_ymd_and_hms(2026, 10, 25, 0, 59, 0).unwrap()), Duration::hours(1));
             assert_eq!(offset(Utc.with_ymd_and_hms(2026, 10, 25, 1, 0, 0).unwrap()), Duration::zero());
             for at in [winter, summer] {
-                assert_eq!(from_local(local(at)), at);
+                assert_eq!(from_local(local(at)), Some(at));
             }
         }
     }

@@ -394,26 +394,28 @@ impl Settings {
     }
 }
 
-/// The closing time `days` from now, on the next full hour (people read "at 18:00" more easily
-/// than "at 17:35").
-pub fn closing_after(now: DateTime<Utc>, days: u32) -> DateTime<Utc> {
-    let at = now + Duration::days(i64::from(days));
-    let past_the_hour = at.timestamp().rem_euclid(3600);
-    if past_the_hour == 0 && at.timestamp_subsec_nanos() == 0 {
-        return at;
+/// The closing time `days` after `from` (now, or the present closing time when extending), on
+/// the next full hour (people read "at 18:00" more easily than "at 17:35"), checked against now:
+/// in the future, and not more than a year away.
+pub fn closing_in(from: DateTime<Utc>, days: u32, now: DateTime<Utc>) -> Result<DateTime<Utc>, InputError> {
+    let too_late = || refuse("poll_closes_too_late", "A poll can stay open for at most a year.");
+    if i64::from(days) > MAX_OPEN_DAYS {
+        return Err(too_late());
     }
-    DateTime::from_timestamp(at.timestamp() - past_the_hour + 3600, 0).unwrap_or(at)
-}
-
-/// When a poll should close: in the future, and not more than a year away.
-pub fn check_closing(closes_at: DateTime<Utc>, now: DateTime<Utc>) -> Result<DateTime<Utc>, InputError> {
-    if closes_at <= now + Duration::minutes(5) {
+    let at = from.checked_add_signed(Duration::days(i64::from(days))).ok_or_else(too_late)?;
+    let past_the_hour = at.timestamp().rem_euclid(3600);
+    let at = if past_the_hour == 0 && at.timestamp_subsec_nanos() == 0 {
+        at
+    } else {
+        DateTime::from_timestamp(at.timestamp() - past_the_hour + 3600, 0).unwrap_or(at)
+    };
+    if at <= now + Duration::minutes(5) {
         return Err(refuse("poll_closes_in_past", "Choose a closing time in the future."));
     }
-    if closes_at > now + Duration::days(MAX_OPEN_DAYS) {
-        return Err(refuse("poll_closes_too_late", "A poll can stay open for at most a year."));
+    if at > now + Duration::days(MAX_OPEN_DAYS) + Duration::hours(1) {
+        return Err(too_late());
     }
-    Ok(closes_at)
+    Ok(at)
 }
 
 /// Whether a poll is still taking votes.
@@ -439,6 +441,12 @@ pub fn reminder_due(closes_at: DateTime<Utc>, now: DateTime<Utc>) -> bool {
 /// Checks a reason given beside a vote; a disagreement or a block needs one.
 pub fn check_reason(reason: &str, needed: bool) -> Result<Option<String>, InputError> {
     let reason = reason.trim();
+    if reason.chars().any(|c| crate::text::is_disguising(c) && !matches!(c, '\n' | '\r' | '\t')) {
+        return Err(refuse(
+            "reason_invalid",
+            "The reason has characters in it that cannot be shown. Please type it again.",
+        ));
+    }
     if reason.chars().count() > MAX_REASON_CHARS {
         return Err(refuse("reason_too_long", format!("Keep the reason under {MAX_REASON_CHARS} characters.")));
     }
@@ -457,6 +465,12 @@ pub fn check_reason(reason: &str, needed: bool) -> Result<Option<String>, InputE
 /// Checks an option's label.
 pub fn check_option(label: &str) -> Result<String, InputError> {
     let label = label.trim();
+    if label.chars().any(crate::text::is_disguising) {
+        return Err(refuse(
+            "option_invalid",
+            "An option has characters in it that cannot be shown. Please type it again.",
+        ));
+    }
     if label.is_empty() {
         return Err(refuse("option_required", "Write each option, or leave out the empty ones."));
     }

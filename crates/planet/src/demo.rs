@@ -326,6 +326,12 @@ pub async fn seed(store: &Store, clock: &dyn Clock) -> anyhow::Result<String> {
         now,
     };
     planet_store::queries::ledger::create_currency(&txn, hours).await?;
+    if let Some((_, farm)) = group_ids.iter().find(|(n, _)| *n == "Community Farm") {
+        let poll = planet_domain::PollId::from_uuid(next_id(&mut rng, &mut counter));
+        let topic = planet_domain::TopicId::from_uuid(next_id(&mut rng, &mut counter));
+        let message = planet_domain::MessageId::from_uuid(next_id(&mut rng, &mut counter));
+        plant_proposal(&txn, *farm, poll, topic, message, now).await?;
+    }
     // A few people asking to join, and applications waiting for the stewards.
     if let Some((_, veg)) = group_ids.iter().find(|(n, _)| *n == "Veg-box rota") {
         for (member, _) in people.iter().rev().take(3) {
@@ -388,6 +394,82 @@ pub async fn seed(store: &Store, clock: &dyn Clock) -> anyhow::Result<String> {
         organisations.len(),
         GROUPS.len()
     ))
+}
+
+/// An open proposal in the Community Farm, a few votes in, its results shown as they come.
+async fn plant_proposal(
+    txn: &DatabaseTransaction,
+    farm: SpaceId,
+    poll: planet_domain::PollId,
+    topic: planet_domain::TopicId,
+    message: planet_domain::MessageId,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    use planet_domain::poll::count::Rules;
+    use planet_domain::poll::{Audience, Ballot, PollKind, ResultsShown, STANCES, Settings, Shape};
+    use planet_store::queries::{polls, talk};
+    let members = spaces::members_of(txn, farm).await?;
+    let Some(author) = members.first().map(|m| m.member.id) else { return Ok(()) };
+    let opened = now - Duration::days(2);
+    let title = "Plant a community orchard on the Roydon field";
+    let details = "The parish council offers us the corner of the Roydon field for ten years. We would plant \
+                   twenty fruit trees this winter and look after them together.";
+    let options: Vec<polls::PollOption> = STANCES
+        .iter()
+        .map(|s| polls::PollOption { label: s.label().to_owned(), starts_at: None, minutes: 0 })
+        .collect();
+    let new = polls::NewPoll {
+        id: poll,
+        space: farm,
+        topic: Some(topic),
+        author,
+        title,
+        details,
+        details_html: &planet_server::web::markdown::render(details),
+        shape: Shape::simple(PollKind::Proposal, STANCES.len()),
+        settings: Settings {
+            seen_by: Audience::Space,
+            voted_by: Audience::Space,
+            late_voters: false,
+            secret: false,
+            results: ResultsShown::Live,
+        },
+        rules: Rules::default(),
+        options: &options,
+        now: opened,
+        closes_at: now + Duration::days(5),
+    };
+    talk::create_topic(txn, topic, farm, title, author, false, opened).await?;
+    polls::open(txn, new, farm).await?;
+    let body = format!("**A poll: [{title}](/polls/{poll})**\n\n{details}");
+    let html = planet_server::web::markdown::render(&body);
+    let first = talk::NewMessage {
+        id: message,
+        topic,
+        author,
+        body: &body,
+        html: &html,
+        reply_to: None,
+        pending: false,
+        now: opened,
+    };
+    talk::post_message(txn, first).await?;
+    for (i, member) in members.iter().take(5).enumerate() {
+        let stance = if i == 3 { 1 } else { 0 };
+        let mut marks = vec![0; STANCES.len()];
+        marks[stance] = 1;
+        polls::mark_voted(txn, poll, member.member.id).await?;
+        let reason = (i == 1).then_some("We have the volunteers, and the trees would feed the food bank too.");
+        polls::cast(
+            txn,
+            poll,
+            Some((member.member.id, opened + Duration::hours(i as i64 + 1))),
+            &Ballot(marks),
+            reason,
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 fn people_list_pick(people: &[(MemberId, String)], rng: &mut StdRng) -> MemberId {

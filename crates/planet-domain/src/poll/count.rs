@@ -100,6 +100,17 @@ pub struct Results {
     pub verdict: Verdict,
 }
 
+impl Results {
+    /// What the poll chose, to announce and mark: nothing when nobody voted or the quorum was not
+    /// met, and nothing for proposals and yes/no polls, whose answer is the verdict.
+    pub fn chosen(&self, kind: PollKind) -> Vec<usize> {
+        if self.ballots == 0 || !self.verdict.quorum_met || matches!(kind, PollKind::Proposal | PollKind::YesNo) {
+            return Vec::new();
+        }
+        self.tally.winners()
+    }
+}
+
 /// Counts a poll. `eligible` is the size of the roll; `lot` settles ties no rule can
 /// (`poll::lot`).
 pub fn tally(shape: &Shape, rules: &Rules, ballots: &[Ballot], eligible: u64, lot: &[usize]) -> Results {

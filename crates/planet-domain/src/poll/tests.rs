@@ -106,12 +106,13 @@ fn results_follow_the_setting() {
 #[test]
 fn closing_times_and_reasons_are_checked() {
     let now = Utc.with_ymd_and_hms(2026, 11, 29, 9, 0, 0).unwrap();
-    assert_eq!(check_closing(now - Duration::hours(1), now).unwrap_err().code, "poll_closes_in_past");
-    assert_eq!(check_closing(now + Duration::days(400), now).unwrap_err().code, "poll_closes_too_late");
-    assert!(check_closing(now + Duration::days(7), now).is_ok());
+    assert_eq!(closing_in(now - Duration::days(3), 1, now).unwrap_err().code, "poll_closes_in_past");
+    assert_eq!(closing_in(now, 400, now).unwrap_err().code, "poll_closes_too_late");
+    assert_eq!(closing_in(now, u32::MAX, now).unwrap_err().code, "poll_closes_too_late");
+    assert_eq!(closing_in(now + Duration::days(300), 100, now).unwrap_err().code, "poll_closes_too_late");
+    assert_eq!(closing_in(now, 7, now).unwrap(), now + Duration::days(7));
     let odd = Utc.with_ymd_and_hms(2026, 11, 29, 9, 35, 12).unwrap();
-    assert_eq!(closing_after(odd, 7), Utc.with_ymd_and_hms(2026, 12, 6, 10, 0, 0).unwrap());
-    assert_eq!(closing_after(now, 1), now + Duration::days(1));
+    assert_eq!(closing_in(odd, 7, odd).unwrap(), Utc.with_ymd_and_hms(2026, 12, 6, 10, 0, 0).unwrap());
     assert!(reminder_due(now + Duration::hours(23), now));
     assert!(!reminder_due(now + Duration::hours(25), now));
     assert_eq!(check_reason("  ", true).unwrap_err().code, "reason_required");
@@ -119,6 +120,9 @@ fn closing_times_and_reasons_are_checked() {
     assert_eq!(check_reason(" Too soon ", true).unwrap().as_deref(), Some("Too soon"));
     assert_eq!(check_reason(&"x".repeat(1001), false).unwrap_err().code, "reason_too_long");
     assert_eq!(check_option(" ").unwrap_err().code, "option_required");
+    assert_eq!(check_option("Tea\u{202e}eoC").unwrap_err().code, "option_invalid");
+    assert_eq!(check_reason("No\u{0007}", false).unwrap_err().code, "reason_invalid");
+    assert_eq!(check_reason("Two\nlines", false).unwrap().as_deref(), Some("Two\nlines"));
 }
 
 #[test]
@@ -131,6 +135,7 @@ fn a_proposal_passes_by_its_rule() {
     let block = ballot(&[0, 0, 0, 1]);
     let passed = tally(&proposal, &rules, &[agree.clone(), agree.clone(), disagree.clone(), abstain.clone()], 6, &[]);
     assert_eq!(passed.verdict.passed, Some(true), "{}", passed.verdict.explanation);
+    assert!(passed.chosen(PollKind::Proposal).is_empty(), "a proposal's answer is its verdict");
     assert_eq!(
         passed.verdict.explanation,
         "Passed: 4 of 6 voted (67%); the quorum of 50% was met; 2 of 3 who took a side agreed (67%)."
@@ -156,12 +161,17 @@ fn totals_and_meetings_name_their_winners() {
     let dots = shape(PollKind::DotVote, 3);
     let results = tally(&dots, &Rules::default(), &[ballot(&[5, 5, 0]), ballot(&[0, 8, 2])], 3, &[]);
     assert_eq!(results.tally, Tally::Totals { totals: vec![5, 13, 2], winners: vec![1] });
+    assert_eq!(results.chosen(PollKind::DotVote), vec![1]);
+    let short = tally(&dots, &Rules { quorum_percent: 90, ..Rules::default() }, &[ballot(&[5, 5, 0])], 3, &[]);
+    assert!(short.chosen(PollKind::DotVote).is_empty(), "nothing is chosen without a quorum");
     let meeting = shape(PollKind::MeetingTime, 3);
     let results =
         tally(&meeting, &Rules::default(), &[ballot(&[2, 1, 0]), ballot(&[0, 2, 2]), ballot(&[2, 2, 0])], 3, &[]);
     assert_eq!(results.tally, Tally::Meeting { yes: vec![2, 2, 1], if_need_be: vec![0, 1, 0], winners: vec![1] });
     let nobody = tally(&shape(PollKind::SingleChoice, 2), &Rules::default(), &[], 3, &[]);
     assert_eq!(nobody.tally.winners(), Vec::<usize>::new());
+    let ranked = Shape { method: RankedMethod::SingleTransferableVote, seats: 1, ..shape(PollKind::Ranked, 3) };
+    assert!(tally(&ranked, &Rules::default(), &[], 3, &[0, 1, 2]).chosen(PollKind::Ranked).is_empty());
 }
 
 #[test]

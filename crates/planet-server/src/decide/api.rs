@@ -211,8 +211,11 @@ fn yes(value: bool) -> String {
 
 impl PollBody {
     fn form(self) -> Result<NewPollForm, AppError> {
+        if self.options.iter().any(|o| o.contains(['\n', '\r'])) {
+            return Err(AppError::invalid("options", "option_invalid", "Each option is one line of text."));
+        }
         if self.times.len() > MEETING_TIMES {
-            return Err(AppError::invalid("time1", "too_many_times", format!("Give at most {MEETING_TIMES} times.")));
+            return Err(AppError::invalid("times", "too_many_times", format!("Give at most {MEETING_TIMES} times.")));
         }
         let kind = planet_domain::poll::PollKind::parse(&self.kind).unwrap_or(planet_domain::poll::PollKind::Proposal);
         let defaults = NewPollForm::defaults(kind);

@@ -4,9 +4,10 @@
 
 use std::fmt::Write;
 
-const WIDTH: f64 = 640.0;
-const ROW: f64 = 44.0;
-const LABEL_ROW: f64 = 18.0;
+// Narrow, with large words, so a phone shows it as readably as a desktop (it is at most 36rem wide).
+const WIDTH: f64 = 480.0;
+const ROW: f64 = 52.0;
+const LABEL_ROW: f64 = 22.0;
 const PAD: f64 = 8.0;
 
 fn escaped(text: &str) -> String {
@@ -32,19 +33,19 @@ pub fn bars_svg(bars: &[Bar], scale: Option<u64>, title: &str) -> String {
         escaped(title)
     );
     // Room after the longest bar for its words ("12 votes (100%)").
-    let track = WIDTH - PAD * 2.0 - 200.0;
+    let track = WIDTH - PAD * 2.0 - 170.0;
     for (i, bar) in bars.iter().enumerate() {
         let y = PAD + ROW * i as f64;
         let length = (bar.value as f64 / top * track).max(if bar.value > 0 { 2.0 } else { 0.0 });
         let class = if bar.winner { "chart-bar chart-bar--winner" } else { "chart-bar" };
         let _ = write!(
             svg,
-            r#"<text class="chart-text" x="{PAD}" y="{:.1}" font-size="15">{}</text><rect class="{class}" x="{PAD}" y="{:.1}" width="{length:.1}" height="16" rx="3"/><text class="chart-text" x="{:.1}" y="{:.1}" font-size="15">{}</text>"#,
-            y + 14.0,
-            escaped(&truncate(&bar.label, 70)),
+            r#"<text class="chart-text" x="{PAD}" y="{:.1}" font-size="18">{}</text><rect class="{class}" x="{PAD}" y="{:.1}" width="{length:.1}" height="18" rx="3"/><text class="chart-text" x="{:.1}" y="{:.1}" font-size="18">{}</text>"#,
+            y + 17.0,
+            escaped(&truncate(&bar.label, 45)),
             y + LABEL_ROW + 2.0,
             PAD + length + 8.0,
-            y + LABEL_ROW + 16.0,
+            y + LABEL_ROW + 17.0,
             escaped(&bar.shown),
         );
     }
@@ -72,8 +73,8 @@ mod tests {
         let svg = bars_svg(&bars, None, "Results");
         assert!(svg.contains("&lt;b&gt;Tea&lt;/b&gt;"));
         assert!(!svg.contains("<b>"));
-        assert!(svg.contains(r#"width="424.0""#), "{svg}");
-        assert!(svg.contains(r#"width="212.0""#), "{svg}");
+        assert!(svg.contains(r#"width="294.0""#), "{svg}");
+        assert!(svg.contains(r#"width="147.0""#), "{svg}");
         assert!(svg.contains("chart-bar--winner"));
     }
 }

@@ -29,16 +29,17 @@ pub async fn results_csv(state: &AppState, ctx: &Ctx, id: &str) -> AppResult<(St
     let poll = &found.poll;
     let results = count(state, poll).await?;
     let labels: Vec<&str> = found.options.iter().map(|o| o.label.as_str()).collect();
+    let winners = results.chosen(poll.shape.kind);
     let mut out = String::new();
     match &results.tally {
-        Tally::Totals { totals, winners } => {
+        Tally::Totals { totals, .. } => {
             out.push_str(&line(&[field("option"), field("total"), field("chosen")]));
             for (i, total) in totals.iter().enumerate() {
                 let chosen = if winners.contains(&i) { "yes" } else { "" };
                 out.push_str(&line(&[field(labels.get(i).unwrap_or(&"")), total.to_string(), field(chosen)]));
             }
         }
-        Tally::Meeting { yes, if_need_be, winners } => {
+        Tally::Meeting { yes, if_need_be, .. } => {
             out.push_str(&line(&[field("time"), field("yes"), field("if need be"), field("chosen")]));
             for (i, (y, m)) in yes.iter().zip(if_need_be).enumerate() {
                 let chosen = if winners.contains(&i) { "yes" } else { "" };
@@ -150,13 +151,13 @@ pub async fn meeting_ics(state: &AppState, ctx: &Ctx, id: &str) -> AppResult<Str
         return Err(AppError::refused("no_meeting_time", "A time is chosen only when a meeting poll has closed."));
     }
     let results = count(state, poll).await?;
-    let Some(option) = results.tally.winners().first().and_then(|i| found.options.get(*i)).cloned() else {
+    let Some(option) = results.chosen(poll.shape.kind).first().and_then(|i| found.options.get(*i)).cloned() else {
         return Err(AppError::refused("no_meeting_time", "Nobody could make any of the times."));
     };
     let Some(starts) = option.starts_at else {
         return Err(AppError::refused("no_meeting_time", "This poll has no times."));
     };
-    let ends = starts + chrono::Duration::minutes(i64::from(option.minutes));
+    let ends = starts.checked_add_signed(chrono::Duration::minutes(i64::from(option.minutes))).unwrap_or(starts);
     let stamp = |t: chrono::DateTime<chrono::Utc>| t.format("%Y%m%dT%H%M%SZ").to_string();
     let url = format!("{}/polls/{}", state.public_base(), poll.id);
     let text = |t: &str| t.replace('\\', "\\\\").replace(';', "\\;").replace(',', "\\,").replace('\n', "\\n");

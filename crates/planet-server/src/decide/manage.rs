@@ -6,24 +6,26 @@ use super::service::{count, poll_access};
 use crate::access::{parse_space_id, require_space};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::identity::service::Check;
-use crate::identity::session::Ctx;
+use crate::identity::session::{Ctx, actor_for};
 use crate::notify::service::tell_poll;
 use crate::state::AppState;
 use crate::talk::live::Announcement;
+use crate::talk::place::{place as talk_place, topic_place};
+use crate::talk::service::{needs_approval, refuse_floods};
 use crate::web::markdown;
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use planet_domain::clock::uk;
 use planet_domain::notification::NotificationKind;
-use planet_domain::policy::Action;
-use planet_domain::poll::count::{PassRule, Rules, Tally};
+use planet_domain::policy::{Action, PollFacts, Resource, authorize};
+use planet_domain::poll::count::{PassRule, Results, Rules, Tally};
 use planet_domain::poll::{
-    Audience, PollKind, RankedMethod, ResultsShown, STANCES, Settings, Shape, YES_NO, check_closing, check_option,
-    closing_after,
+    Audience, PollKind, RankedMethod, ResultsShown, STANCES, Settings, Shape, YES_NO, check_option, closing_in,
 };
 use planet_domain::space::Visibility;
 use planet_domain::text::{Description, MessageText, TopicTitle};
 use planet_domain::{MemberId, MessageId, PollId, TopicId};
 use planet_store::DatabaseTransaction;
+use planet_store::queries::accounts;
 use planet_store::queries::polls::{self, NewPoll, Poll, PollOption};
 use planet_store::queries::talk::{self, NewMessage};
 use serde::Deserialize;
@@ -133,8 +135,11 @@ fn word<T: Copy>(check: &mut Check, field: &'static str, parsed: Option<T>, defa
 
 /// A meeting time typed into a `datetime-local` field ("2026-12-03T19:00"), on a UK clock.
 fn meeting_time(text: &str) -> Option<DateTime<Utc>> {
-    NaiveDateTime::parse_from_str(text.trim(), "%Y-%m-%dT%H:%M").ok().map(uk::from_local)
+    NaiveDateTime::parse_from_str(text.trim(), "%Y-%m-%dT%H:%M").ok().and_then(uk::from_local)
 }
+
+/// How far ahead a meeting may be planned.
+const MEETING_HORIZON_DAYS: i64 = 2 * 365;
 
 /// The options a form gives for its kind, checked.
 fn options_of(check: &mut Check, kind: PollKind, form: &NewPollForm, now: DateTime<Utc>) -> Vec<PollOption> {
@@ -153,13 +158,16 @@ fn options_of(check: &mut Check, kind: PollKind, form: &NewPollForm, now: DateTi
             for text in form.times().iter().filter(|t| !t.trim().is_empty()) {
                 match meeting_time(text) {
                     Some(at) if at <= now => {
-                        check.fail("time1", "time_in_past", "Each time must be in the future.");
+                        check.fail("times", "time_in_past", "Each time must be in the future.");
+                    }
+                    Some(at) if at > now + Duration::days(MEETING_HORIZON_DAYS) => {
+                        check.fail("times", "time_too_far", "Each time must be within the next two years.");
                     }
                     Some(at) if times.contains(&at) => {
-                        check.fail("time1", "time_twice", "The same time is given twice.");
+                        check.fail("times", "time_twice", "The same time is given twice.");
                     }
                     Some(at) => times.push(at),
-                    None => check.fail("time1", "time_invalid", "Give each time as a date and a time of day."),
+                    None => check.fail("times", "time_invalid", "Give each time as a date and a time of day."),
                 }
             }
             times.sort();
@@ -206,7 +214,7 @@ pub async fn start(state: &AppState, ctx: &Ctx, space: &str, form: &NewPollForm)
         },
         seats: number(&mut check, "seats", &form.seats, 1, "the places to fill"),
     };
-    let options_field = if kind == PollKind::MeetingTime { "time1" } else { "options" };
+    let options_field = if kind == PollKind::MeetingTime { "times" } else { "options" };
     if let Err(err) = shape.check() {
         let field = match err.code {
             "poll_picks_invalid" => "min_picks",
@@ -240,12 +248,13 @@ pub async fn start(state: &AppState, ctx: &Ctx, space: &str, form: &NewPollForm)
         block_stops: ticked(&form.block_stops),
     };
     let days = number(&mut check, "days", &form.days, 7, "the number of days");
-    let closes_at = check.field("days", check_closing(closing_after(now, days), now));
-    let topic = in_topic(state, &access, &form.topic).await?;
+    let closes_at = check.field("days", closing_in(now, days, now));
+    let topic = in_topic(&mut check, &form.topic);
     check.finish()?;
     let (Some(title), Some(details), Some(closes_at)) = (title, details, closes_at) else {
         return Err(AppError::Internal("poll parse".to_owned()));
     };
+    let topic = may_post(state, ctx, &access, topic).await?;
     crate::conduct::service::require_accepted(state, ctx).await?;
     if polls::opened_since(state.db(), me.id, now - Duration::days(1)).await? >= POLLS_PER_DAY as u64 {
         return Err(AppError::refused(
@@ -274,7 +283,7 @@ pub async fn start(state: &AppState, ctx: &Ctx, space: &str, form: &NewPollForm)
         closes_at,
     };
     polls::open(&txn, new, roll_space).await?;
-    let link = format!("[{}](/polls/{id})", escape_link_text(title.as_str()));
+    let link = format!("[{}](/polls/{id})", plain(title.as_str()));
     let (topic, number) = match topic {
         Some(topic) => {
             let body = format!("I have opened a poll here: {link}. {}", closes_phrase(closes_at));
@@ -302,27 +311,74 @@ pub async fn start(state: &AppState, ctx: &Ctx, space: &str, form: &NewPollForm)
     Ok((id, topic))
 }
 
-/// Markdown link text with its brackets escaped, so a title cannot make another link.
-fn escape_link_text(text: &str) -> String {
-    text.replace('\\', "\\\\").replace('[', "\\[").replace(']', "\\]")
+/// Text put into Markdown as it stands: every ASCII punctuation mark escaped, so a title or an
+/// option can make no link, emphasis or HTML.
+fn plain(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_ascii_punctuation() {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
 }
 
 fn closes_phrase(closes_at: DateTime<Utc>) -> String {
     format!("It closes on {}.", uk::describe(closes_at))
 }
 
-/// The topic a poll is started from: in the same space, and not a private conversation.
-async fn in_topic(state: &AppState, access: &crate::access::SpaceAccess, text: &str) -> AppResult<Option<TopicId>> {
-    if text.trim().is_empty() {
-        return Ok(None);
+/// The topic a poll is started from, as sent (checked by `may_post`).
+fn in_topic(check: &mut Check, text: &str) -> Option<TopicId> {
+    let text = text.trim();
+    if text.is_empty() {
+        return None;
     }
-    let Ok(id) = text.trim().parse::<TopicId>() else {
-        return Err(AppError::invalid("topic", "topic_not_found", "That conversation is not in this group."));
+    match text.parse::<TopicId>() {
+        Ok(id) => Some(id),
+        Err(_) => {
+            check.fail("topic", "topic_not_found", "That conversation is not in this group.");
+            None
+        }
+    }
+}
+
+/// A poll is posted in a conversation, so whoever may not write there now may not open one:
+/// the topic it is started from must be in the same space, not private, and open to the actor
+/// (locked ones only to moderators); a new topic needs `StartTopic`. Muted members, and those
+/// whose messages still wait for a coordinator's approval, are refused; the flood limit counts.
+async fn may_post(
+    state: &AppState,
+    ctx: &Ctx,
+    access: &crate::access::SpaceAccess,
+    topic: Option<TopicId>,
+) -> AppResult<Option<TopicId>> {
+    let not_here = || AppError::invalid("topic", "topic_not_found", "That conversation is not in this group.");
+    let place = match topic {
+        Some(id) => {
+            let (topic, place) = topic_place(state, ctx, &id.to_string()).await.map_err(|_| not_here())?;
+            if topic.space != access.space().id || topic.private {
+                return Err(not_here());
+            }
+            place.require(ctx, Action::PostMessage, topic.locked, false)?;
+            place
+        }
+        None => {
+            let place = talk_place(state, ctx, access.space().id).await?;
+            place.require(ctx, Action::StartTopic, false, false)?;
+            place
+        }
     };
-    match talk::topic(state.db(), id).await? {
-        Some(topic) if topic.space == access.space().id && !topic.private => Ok(Some(id)),
-        _ => Err(AppError::invalid("topic", "topic_not_found", "That conversation is not in this group.")),
+    let me = ctx.member()?.id;
+    refuse_floods(state, me).await?;
+    if needs_approval(state, &place, ctx, me).await? {
+        return Err(AppError::refused(
+            "poll_needs_approval",
+            "A coordinator reads your first messages in this group before others see them, so you cannot open a \
+             poll here yet. Once one of your messages has been approved, you can.",
+        ));
     }
+    Ok(topic)
 }
 
 /// Writes a message into a poll's topic, in the poll's transaction. The poll's own words (that
@@ -364,20 +420,32 @@ pub async fn close(state: &AppState, ctx: &Ctx, id: &str) -> AppResult<()> {
         return Err(AppError::refused("poll_already_closed", "This poll has already closed."));
     }
     state.commit(txn).await?;
-    announce_closed(state).await?;
+    // The poll has closed; if its announcement fails now, the clock posts it within a minute.
+    if let Err(err) = announce_closed(state).await {
+        tracing::warn!("poll announcement after closing: {err:?}");
+    }
     Ok(())
 }
 
 /// Move the closing time of an open poll later, or open a closed one again, for `days` from
-/// its closing time (extend) or from now (reopen).
+/// its closing time (extend) or from now (reopen). A poll whose results were hidden until the
+/// end is not opened again: its results have been seen, and votes cast after them (or, in a
+/// secret ballot, the change in the totals as each name appears) would give people away.
 pub async fn extend(state: &AppState, ctx: &Ctx, id: &str, days: &str, reopen: bool) -> AppResult<()> {
     let found = poll_access(state, ctx, id, Action::ManagePoll).await?;
     let now = state.now();
+    let poll = &found.poll;
     if reopen && found.open {
         return Err(AppError::refused("poll_still_open", "This poll is still open."));
     }
     if !reopen && !found.open {
-        return Err(AppError::refused("poll_closed", "This poll has closed: open it again instead."));
+        return Err(AppError::refused("poll_closed", "This poll has closed."));
+    }
+    if reopen && (poll.settings.secret || poll.settings.results != ResultsShown::Live) {
+        return Err(AppError::refused(
+            "poll_cannot_reopen",
+            "Its results have been shown, so this poll cannot be opened again. Start a new poll instead.",
+        ));
     }
     let mut check = Check::new();
     let days = number(&mut check, "days", days, 0, "the number of days");
@@ -385,23 +453,34 @@ pub async fn extend(state: &AppState, ctx: &Ctx, id: &str, days: &str, reopen: b
     if days == 0 {
         return Err(AppError::invalid("days", "days_required", "Choose how many days."));
     }
-    let from = if reopen { now } else { found.poll.closes_at };
-    let closes_at = check_closing(closing_after(from, days), now)
-        .map_err(|e| AppError::Invalid(vec![FieldError::from_input("days", e)]))?;
+    let from = if reopen { now } else { poll.closes_at };
+    let closes_at =
+        closing_in(from, days, now).map_err(|e| AppError::Invalid(vec![FieldError::from_input("days", e)]))?;
     let txn = state.store().begin().await?;
-    polls::set_closing(&txn, found.poll.id, closes_at).await?;
-    if let Some(topic) = found.poll.topic {
+    let moved = if reopen {
+        polls::reopen(&txn, poll.id, closes_at, now).await?
+    } else {
+        polls::extend(&txn, poll.id, closes_at, now).await?
+    };
+    if !moved {
+        return Err(AppError::refused("poll_changed", "Someone changed this poll a moment ago. Please look again."));
+    }
+    let mut posted = None;
+    if let Some(topic) = poll.topic {
         let me = ctx.member()?.id;
         let verb = if reopen { "opened the poll again" } else { "extended the poll" };
         let body = format!("I have {verb}. {}", closes_phrase(closes_at));
-        let number = post_to_topic(&txn, topic, me, &body, now).await?;
-        state.commit(txn).await?;
+        posted = Some((topic, post_to_topic(&txn, topic, me, &body, now).await?));
+    }
+    state.commit(txn).await?;
+    if let Some((topic, number)) = posted {
         state.announce(Announcement::posted(topic, number)).await;
-    } else {
-        state.commit(txn).await?;
     }
     Ok(())
 }
+
+/// The longest outcome: a message, less the words around it.
+pub const MAX_OUTCOME_CHARS: usize = 9000;
 
 /// Write what was decided, once the poll has closed; it is posted in the poll's topic.
 pub async fn write_outcome(state: &AppState, ctx: &Ctx, id: &str, text: &str) -> AppResult<()> {
@@ -411,6 +490,13 @@ pub async fn write_outcome(state: &AppState, ctx: &Ctx, id: &str, text: &str) ->
     }
     let outcome =
         MessageText::parse(text).map_err(|e| AppError::Invalid(vec![FieldError::from_input("outcome", e)]))?;
+    if outcome.as_str().chars().count() > MAX_OUTCOME_CHARS {
+        return Err(AppError::invalid(
+            "outcome",
+            "outcome_too_long",
+            format!("Keep the outcome under {MAX_OUTCOME_CHARS} characters."),
+        ));
+    }
     let me = ctx.member()?.clone();
     let now = state.now();
     let html = markdown::render(outcome.as_str());
@@ -419,15 +505,10 @@ pub async fn write_outcome(state: &AppState, ctx: &Ctx, id: &str, text: &str) ->
     polls::set_outcome(&txn, poll.id, outcome.as_str(), &html, me.id, now).await?;
     let mut announced = None;
     if let Some(topic) = poll.topic {
-        let body = format!(
-            "**The outcome of [{}](/polls/{})**\n\n{}",
-            escape_link_text(&poll.title),
-            poll.id,
-            outcome.as_str()
-        );
+        let body = format!("**The outcome of [{}](/polls/{})**\n\n{}", plain(&poll.title), poll.id, outcome.as_str());
         announced = Some((topic, post_to_topic(&txn, topic, me.id, &body, now).await?));
     }
-    let roll = polls::roll(&txn, poll.id).await?;
+    let roll = readers(state, poll, &polls::roll(&txn, poll.id).await?).await?;
     let told = tell_poll(state, &txn, &roll, poll.id, &poll.title, NotificationKind::PollOutcome, Some(&me)).await?;
     state.commit(txn).await?;
     if let Some((topic, number)) = announced {
@@ -438,62 +519,95 @@ pub async fn write_outcome(state: &AppState, ctx: &Ctx, id: &str, text: &str) ->
     Ok(())
 }
 
-/// The words posted in a poll's topic when it closes: the verdict and who won.
-fn closing_words(poll: &Poll, options: &[PollOption], tally: &Tally, explanation: &str) -> String {
+/// The words posted in a poll's topic when it closes: the verdict and what was chosen.
+fn closing_words(poll: &Poll, options: &[PollOption], results: &Results) -> String {
+    let chosen = results.chosen(poll.shape.kind);
     let names: Vec<String> =
-        tally.winners().iter().filter_map(|i| options.get(*i)).map(|o| format!("“{}”", o.label)).collect();
-    let mut body = format!("**[{}](/polls/{}) has closed.** {explanation}", escape_link_text(&poll.title), poll.id);
-    let lead = match (poll.shape.kind, &tally) {
-        (PollKind::Proposal | PollKind::YesNo, _) => None,
-        (PollKind::Ranked, Tally::SingleTransferableVote(_)) => Some("Elected"),
-        (PollKind::MeetingTime, _) => Some("The time most people can make"),
-        _ => Some(if names.len() > 1 { "Tied" } else { "Chosen" }),
+        chosen.iter().filter_map(|i| options.get(*i)).map(|o| format!("“{}”", plain(&o.label))).collect();
+    let link = format!("[{}](/polls/{})", plain(&poll.title), poll.id);
+    let mut body = format!("**{link} has closed.** {}", results.verdict.explanation);
+    let lead = match (poll.shape.kind, &results.tally) {
+        (PollKind::Ranked, Tally::SingleTransferableVote(_)) => "Elected",
+        (PollKind::MeetingTime, _) => "The time most people can make",
+        _ if names.len() > 1 => "Tied",
+        _ => "Chosen",
     };
-    if let Some(lead) = lead
-        && !names.is_empty()
-    {
+    if !names.is_empty() {
         body.push_str(&format!(" {lead}: {}.", names.join(", ")));
     }
-    if poll.shape.kind == PollKind::MeetingTime
-        && let Some(best) = tally.winners().first().and_then(|i| options.get(*i))
-        && best.starts_at.is_some()
-    {
+    if poll.shape.kind == PollKind::MeetingTime && !names.is_empty() {
         body.push_str(&format!(" Add it to your calendar from [the poll's page](/polls/{}).", poll.id));
     }
-    body.push_str(&format!("\n\nSee the full results: [{}](/polls/{})", escape_link_text(&poll.title), poll.id));
+    body.push_str(&format!("\n\nSee the full results: {link}"));
     body
 }
 
 /// Announce each poll that has closed (by time or early) in its topic, once, and tell those
-/// who could vote. Returns how many were announced.
+/// who could vote (and may still see it). A poll that fails is logged and left for the next
+/// round; the rest go on. Returns how many were announced.
 pub async fn announce_closed(state: &AppState) -> AppResult<usize> {
     let now = state.now();
     let mut announced = 0;
     for id in polls::to_announce(state.db(), now).await? {
-        let txn = state.store().begin().await?;
-        if !polls::claim_announcement(&txn, id, now).await? {
-            continue;
+        match announce(state, id, now).await {
+            Ok(true) => announced += 1,
+            Ok(false) => {}
+            Err(err) => tracing::warn!("announcing poll {id}: {err:?}"),
         }
-        let Some((poll, options)) = polls::poll(&txn, id).await? else { continue };
-        let results = count(state, &poll).await?;
-        let mut posted = None;
-        if let Some(topic) = poll.topic {
-            let body = closing_words(&poll, &options, &results.tally, &results.verdict.explanation);
-            posted = Some((topic, post_to_topic(&txn, topic, poll.author, &body, now).await?));
-        }
-        let roll = polls::roll(&txn, id).await?;
-        let told = tell_poll(state, &txn, &roll, id, &poll.title, NotificationKind::PollClosed, None).await?;
-        state.commit(txn).await?;
-        if let Some((topic, number)) = posted {
-            state.announce(Announcement::posted(topic, number)).await;
-        }
-        state.ring(told).await;
-        announced += 1;
     }
     if announced > 0 {
         state.wake_mailer();
     }
     Ok(announced)
+}
+
+async fn announce(state: &AppState, id: PollId, now: DateTime<Utc>) -> AppResult<bool> {
+    let txn = state.store().begin().await?;
+    if !polls::claim_announcement(&txn, id, now).await? {
+        return Ok(false);
+    }
+    let Some((poll, options)) = polls::poll(&txn, id).await? else { return Ok(false) };
+    let results = count(state, &poll).await?;
+    let mut posted = None;
+    if let Some(topic) = poll.topic {
+        let body = closing_words(&poll, &options, &results);
+        posted = Some((topic, post_to_topic(&txn, topic, poll.author, &body, now).await?));
+    }
+    let roll = readers(state, &poll, &polls::roll(&txn, id).await?).await?;
+    let told = tell_poll(state, &txn, &roll, id, &poll.title, NotificationKind::PollClosed, None).await?;
+    state.commit(txn).await?;
+    if let Some((topic, number)) = posted {
+        state.announce(Announcement::posted(topic, number)).await;
+    }
+    state.ring(told).await;
+    Ok(true)
+}
+
+/// Of these members, those who may see the poll now: someone who has left a group hears no
+/// more of its polls.
+pub(crate) async fn readers(state: &AppState, poll: &Poll, members: &[MemberId]) -> AppResult<Vec<MemberId>> {
+    let index = state.directory().await?;
+    let Some(i) = index.position.get(&poll.space).copied() else { return Ok(Vec::new()) };
+    let people = accounts::members_by_ids(state.db(), members).await?;
+    Ok(people
+        .into_iter()
+        .filter(|member| {
+            let facts = index.facts(i, member.id);
+            let poll_facts = PollFacts {
+                space: &facts,
+                seen_by: poll.settings.seen_by,
+                voted_by: poll.settings.voted_by,
+                late_voters: poll.settings.late_voters,
+                results: poll.settings.results,
+                open: false,
+                actor_on_roll: true,
+                actor_voted: false,
+                actor_started: poll.author == member.id,
+            };
+            authorize(actor_for(member), Action::ReadPoll, Resource::Poll(poll_facts)).is_allowed()
+        })
+        .map(|member| member.id)
+        .collect())
 }
 
 /// Remind those on the roll who have not voted, a day before a poll closes, once.
@@ -506,7 +620,7 @@ pub async fn remind(state: &AppState) -> AppResult<usize> {
             continue;
         }
         let Some((poll, _)) = polls::poll(&txn, id).await? else { continue };
-        let waiting = polls::not_voted(&txn, id).await?;
+        let waiting = readers(state, &poll, &polls::not_voted(&txn, id).await?).await?;
         let told = tell_poll(state, &txn, &waiting, id, &poll.title, NotificationKind::PollClosing, None).await?;
         state.commit(txn).await?;
         state.ring(told).await;

@@ -152,6 +152,7 @@ struct NewPollPage {
     space_id: String,
     space_name: String,
     community_wide: bool,
+    secret_space: bool,
     kind: &'static str,
     kind_label: &'static str,
     kind_help: &'static str,
@@ -159,6 +160,7 @@ struct NewPollPage {
     form: NewPollForm,
     times: Vec<(usize, String)>,
     /// (value, label)
+    seen_choices: Vec<(&'static str, &'static str)>,
     audiences: Vec<(&'static str, &'static str)>,
     results_choices: Vec<(&'static str, &'static str)>,
     pass_rules: Vec<(&'static str, &'static str)>,
@@ -202,20 +204,29 @@ async fn new_poll_page(
         crate::access::parse_space_id(space)?,
     )
     .await?;
-    let community_wide = access.space().visibility == planet_domain::space::Visibility::Community
-        && access.chain.iter().all(|s| s.visibility != planet_domain::space::Visibility::Secret);
+    let secret_space = access.chain.iter().any(|s| s.visibility == planet_domain::space::Visibility::Secret);
+    let community_wide = access.space().visibility == planet_domain::space::Visibility::Community && !secret_space;
     let times = form.times().iter().enumerate().map(|(i, t)| (i + 1, (*t).to_owned())).collect();
     Ok(NewPollPage {
         layout: ctx.layout(format!("New poll: {}", kind.label())),
         space_id: access.space().id.to_string(),
         space_name: access.space().name.clone(),
         community_wide,
+        secret_space,
         kind: kind.as_str(),
         kind_label: kind.label(),
         kind_help: kind.help(),
         errors,
         form,
         times,
+        seen_choices: if secret_space {
+            vec![(Audience::Space.as_str(), "Members of the group")]
+        } else {
+            vec![
+                (Audience::Space.as_str(), "Whoever can see inside the group"),
+                (Audience::Community.as_str(), Audience::Community.label()),
+            ]
+        },
         audiences: words(Audience::ALL, Audience::as_str, Audience::label),
         results_choices: words(ResultsShown::ALL, ResultsShown::as_str, ResultsShown::label),
         pass_rules: words(PassRule::ALL, PassRule::as_str, PassRule::label),
@@ -345,12 +356,16 @@ struct PollPage {
     rounds: Option<RoundsTable>,
     schulze_order: Vec<String>,
     pairwise: Option<RoundsTable>,
+    /// STV: the quota, in words.
+    quota: String,
     named: Vec<NamedRow>,
     reasons: Vec<String>,
     may_manage: bool,
     outcome_html: String,
     outcome_by: String,
     outcome_at: String,
+    /// What the manager typed as the outcome, shown again with an error.
+    outcome_text: String,
     ics: bool,
     day_choices: Vec<(u32, String)>,
 }
@@ -379,9 +394,11 @@ fn plural(n: u64, one: &str, many: &str) -> String {
 /// The results as rows and bars, the rounds of a ranked count, and the verdict.
 fn results_view(page: &mut PollPage, poll: &Poll, options: &[PollOption], results: &Results) {
     let label = |i: usize| options.get(i).map(|o| o.label.clone()).unwrap_or_default();
-    let winners = results.tally.winners();
+    // Marked only when they stand: with votes, the quorum met, and not for proposals and
+    // yes/no polls (whose answer is the verdict).
+    let winners = results.chosen(poll.shape.kind);
     let ballots = results.ballots;
-    let mut rows: Vec<(String, u64, String, bool)> = Vec::new();
+    let mut rows: Vec<Counted> = Vec::new();
     match &results.tally {
         Tally::Totals { totals, .. } => {
             for (i, total) in totals.iter().enumerate() {
@@ -393,12 +410,12 @@ fn results_view(page: &mut PollPage, poll: &Poll, options: &[PollOption], result
                     }
                     _ => format!("{} ({}%)", plural(*total, "vote", "votes"), percent(*total, ballots)),
                 };
-                rows.push((label(i), *total, shown, winners.contains(&i)));
+                rows.push(Counted::new(label(i), *total, shown, winners.contains(&i)));
             }
         }
         Tally::Meeting { yes, if_need_be, .. } => {
             for (i, (y, m)) in yes.iter().zip(if_need_be).enumerate() {
-                rows.push((label(i), y + m, format!("{y} yes, {m} if need be"), winners.contains(&i)));
+                rows.push(Counted::new(label(i), y + m, format!("{y} yes, {m} if need be"), winners.contains(&i)));
             }
         }
         Tally::InstantRunoff(result) => {
@@ -411,9 +428,12 @@ fn results_view(page: &mut PollPage, poll: &Poll, options: &[PollOption], result
             if let Some(last) = result.rounds.last() {
                 last_round_rows(&mut rows, last, &label, &winners);
             }
-            let mut table = rounds_table(&result.rounds, options);
-            table.headings.insert(0, format!("Quota: {} votes. {}", result.quota.display(), result.method));
-            page.rounds = Some(table);
+            page.quota = format!(
+                "To be elected, an option needs {} votes (the quota). Counted by the Scottish rules for the single \
+                 transferable vote.",
+                result.quota.display()
+            );
+            page.rounds = Some(rounds_table(&result.rounds, options));
         }
         Tally::Schulze(result) => {
             page.schulze_order = result
@@ -440,12 +460,15 @@ fn results_view(page: &mut PollPage, poll: &Poll, options: &[PollOption], result
                 for i in tier {
                     let wins =
                         (0..options.len()).filter(|b| result.strongest[*i][*b] > result.strongest[*b][*i]).count();
-                    rows.push((
-                        label(*i),
-                        wins as u64,
-                        format!("place {}, preferred to {} of the others", place + 1, wins),
-                        winners.contains(i),
-                    ));
+                    rows.push(Counted {
+                        chart: format!("place {}", place + 1),
+                        ..Counted::new(
+                            label(*i),
+                            wins as u64,
+                            format!("place {}, preferred to {} of the others", place + 1, wins),
+                            winners.contains(i),
+                        )
+                    });
                 }
             }
         }
@@ -460,33 +483,39 @@ fn results_view(page: &mut PollPage, poll: &Poll, options: &[PollOption], result
     };
     let bars: Vec<Bar> = rows
         .iter()
-        .map(|(label, value, shown, winner)| Bar {
-            label: label.clone(),
-            value: *value,
-            shown: shown.clone(),
-            winner: *winner,
-        })
+        .map(|row| Bar { label: row.label.clone(), value: row.value, shown: row.chart.clone(), winner: row.winner })
         .collect();
     page.chart = bars_svg(&bars, scale, &format!("Results of {}", poll.title));
-    page.result_rows = rows.into_iter().map(|(label, _, shown, winner)| ResultRow { label, shown, winner }).collect();
+    page.result_rows =
+        rows.into_iter().map(|row| ResultRow { label: row.label, shown: row.table, winner: row.winner }).collect();
     page.verdict = results.verdict.explanation.clone();
     page.passed = results.verdict.passed;
 }
 
-fn last_round_rows(
-    rows: &mut Vec<(String, u64, String, bool)>,
-    last: &Round,
-    label: &impl Fn(usize) -> String,
-    winners: &[usize],
-) {
+/// One option's result: its bar's length, and its words in the table and, shorter, on the chart.
+struct Counted {
+    label: String,
+    value: u64,
+    table: String,
+    chart: String,
+    winner: bool,
+}
+
+impl Counted {
+    fn new(label: String, value: u64, words: String, winner: bool) -> Self {
+        Counted { label, value, chart: words.clone(), table: words, winner }
+    }
+}
+
+fn last_round_rows(rows: &mut Vec<Counted>, last: &Round, label: &impl Fn(usize) -> String, winners: &[usize]) {
     for (i, votes) in last.tallies.iter().enumerate() {
         let value = votes.map_or(0, |v| v.0 / 1000);
-        let shown = match votes {
-            Some(v) => format!("{} votes in the last round", v.display()),
-            None if winners.contains(&i) => "elected".to_owned(),
-            None => "out".to_owned(),
+        let (table, chart) = match votes {
+            Some(v) => (format!("{} votes in the last round", v.display()), format!("{} votes", v.display())),
+            None if winners.contains(&i) => ("elected".to_owned(), "elected".to_owned()),
+            None => ("out".to_owned(), "out".to_owned()),
         };
-        rows.push((label(i), value, shown, winners.contains(&i)));
+        rows.push(Counted { label: label(i), value, table, chart, winner: winners.contains(&i) });
     }
 }
 
@@ -586,7 +615,15 @@ async fn poll_page(
         ResultsShown::AfterClosing => {
             format!("The results will be shown when the poll closes, on {}.", uk::describe(poll.closes_at))
         }
-        ResultsShown::AfterVoting => "The results are shown to each person once they have voted.".to_owned(),
+        ResultsShown::AfterVoting if may_vote => {
+            "The results are shown to each person once they have voted.".to_owned()
+        }
+        ResultsShown::AfterVoting => {
+            format!(
+                "The results are shown to those who have voted, and to everyone when the poll closes on {}.",
+                uk::describe(poll.closes_at)
+            )
+        }
         ResultsShown::Live => String::new(),
     };
     let mut page = PollPage {
@@ -603,10 +640,12 @@ async fn poll_page(
         closes: uk::describe(poll.ends_at()),
         open: found.open,
         topic: topic.map(|t| (t.id.to_string(), t.title)),
-        who_sees: if poll.settings.seen_by == Audience::Community {
-            "Everyone in the community"
-        } else {
-            "Members of the group"
+        who_sees: match poll.settings.seen_by {
+            Audience::Community => "Everyone in the community",
+            Audience::Space if found.access.space().visibility == planet_domain::space::Visibility::Community => {
+                "Everyone in the community (the group is open to all)"
+            }
+            Audience::Space => "Members of the group",
         },
         who_votes: if poll.settings.voted_by == Audience::Community {
             "Everyone in the community"
@@ -641,18 +680,20 @@ async fn poll_page(
         rounds: None,
         schulze_order: Vec::new(),
         pairwise: None,
+        quota: String::new(),
         named: Vec::new(),
         reasons,
         may_manage,
         outcome_html: poll.outcome_html.clone().unwrap_or_default(),
         outcome_by,
         outcome_at: poll.outcome_at.map(when).unwrap_or_default(),
+        outcome_text: String::new(),
         ics: false,
         day_choices: DAY_CHOICES.iter().map(|d| (*d, days_words(*d))).collect(),
     };
     if let Some(results) = &results {
         results_view(&mut page, poll, &found.options, results);
-        page.ics = kind == PollKind::MeetingTime && !found.open && !results.tally.winners().is_empty();
+        page.ics = kind == PollKind::MeetingTime && !found.open && !results.chosen(kind).is_empty();
     }
     page.named = named
         .iter()
@@ -814,7 +855,8 @@ pub async fn outcome(
     match manage::write_outcome(&state, &ctx, &id, &form.outcome).await {
         Ok(()) => Ok(Redirect::to(&format!("/polls/{id}?done=outcome")).into_response()),
         Err(AppError::Invalid(fields)) => {
-            let page = poll_page(&state, &ctx, &id, None, fields.into()).await?;
+            let mut page = poll_page(&state, &ctx, &id, None, fields.into()).await?;
+            page.outcome_text = form.outcome;
             Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
         Err(other) => Err(other),

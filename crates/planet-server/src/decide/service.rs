@@ -126,9 +126,10 @@ pub async fn view(state: &AppState, ctx: &Ctx, id: &str) -> AppResult<PollView> 
     let name_of = |id: Option<MemberId>| {
         id.and_then(|id| names.iter().find(|m| m.id == id)).map(|m| m.name.clone()).unwrap_or_default()
     };
+    // A poll the whole community watches may sit in a conversation only the group reads.
     let topic = match poll.topic {
-        Some(topic) => talk::topic(state.db(), topic).await?,
-        None => None,
+        Some(topic) if found.access.allows(ctx, Action::ViewSpaceContent) => talk::topic(state.db(), topic).await?,
+        _ => None,
     };
     Ok(PollView {
         author_name: name_of(Some(poll.author)),
@@ -179,6 +180,10 @@ pub async fn vote(
     let me = ctx.member()?.id;
     let now = state.now();
     let txn = state.store().begin().await?;
+    // The first write: a close that committed first is seen here, and none comes between.
+    if !polls::lock_open(&txn, poll.id, now).await? {
+        return Err(AppError::refused("poll_closed", "This poll has closed, so it no longer takes votes."));
+    }
     let outcome = match found.on_roll {
         Some(true) => {
             if !polls::replace(&txn, poll.id, me, &ballot, reason.as_deref(), now).await? {
@@ -201,6 +206,9 @@ pub async fn vote(
     if outcome == Voted::Cast {
         let voter = if poll.settings.secret { None } else { Some((me, now)) };
         polls::cast(&txn, poll.id, voter, &ballot, reason.as_deref()).await?;
+        if poll.settings.secret {
+            polls::reshuffle_secret(&txn, poll.id, poll.shape.options).await?;
+        }
     }
     state.commit(txn).await?;
     Ok(outcome)

@@ -332,6 +332,7 @@ fn forget_unseen(items: &mut [Notification], sight: &Sight) {
     // A transfer is the member's own business, in no space.
     let unseen = |n: &Notification| {
         n.transfer.is_none()
+            && !(n.poll.is_some() && n.poll_watched)
             && ((n.topic.is_none() && n.listing.is_none() && n.poll.is_none())
                 || n.space.is_none_or(|s| !sight.spaces.contains(&s))
                 || (n.private && n.topic.is_none_or(|t| !sight.conversations.contains(&t))))

@@ -138,7 +138,12 @@ pub(crate) async fn refuse_floods(state: &AppState, author: MemberId) -> AppResu
     Ok(())
 }
 
-async fn needs_approval(state: &AppState, place: &TalkPlace, ctx: &Ctx, author: MemberId) -> AppResult<bool> {
+pub(crate) async fn needs_approval(
+    state: &AppState,
+    place: &TalkPlace,
+    ctx: &Ctx,
+    author: MemberId,
+) -> AppResult<bool> {
     // Nobody but those taking part reads a private conversation, so nobody approves there.
     if place.is_moderator(ctx) || place.is_private() {
         return Ok(false);

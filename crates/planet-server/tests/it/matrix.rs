@@ -218,10 +218,9 @@ fn expected(method: &str, path: &str) -> Option<[Outcome; 7]> {
         ("GET", "/admin/corrections") | ("POST", "/admin/corrections") => STEWARDS,
         ("GET", "/fund") | ("GET", "/accounts/chain") => MEMBERS,
         ("GET", "/api/v1/currencies") | ("GET", "/api/v1/accounts") | ("POST", "/api/v1/transfers") => MEMBERS,
-        // Commons. A poll the member opened in the secret group, its results hidden until it
-        // closes: its members vote (stewards see it but are not on its roll); the member (who
-        // opened it), the coordinator and stewards manage it; nobody sees its results early, by
-        // any route.
+        // Commons. A poll the coordinator opened in the secret group, its results hidden until
+        // it closes: its members vote (stewards see it but are not on its roll); the coordinator
+        // (who opened it) and stewards manage it; nobody sees its results early, by any route.
         ("GET", "/commons") => MEMBERS,
         ("GET", "/spaces/{id}/polls") | ("GET", "/api/v1/spaces/{id}/polls") => SPACE_VIEW,
         ("GET", "/spaces/{id}/polls/new") | ("POST", "/spaces/{id}/polls") | ("POST", "/api/v1/spaces/{id}/polls") => {
@@ -229,10 +228,10 @@ fn expected(method: &str, path: &str) -> Option<[Outcome; 7]> {
         }
         ("GET", "/polls/{id}") | ("GET", "/api/v1/polls/{id}") => SPACE_VIEW,
         ("POST", "/polls/{id}/vote") | ("POST", "/api/v1/polls/{id}/vote") => [L, A, F, N, P, P, F],
-        ("POST", "/polls/{id}/close") | ("POST", "/polls/{id}/extend") | ("POST", "/polls/{id}/reopen") => SPACE_VIEW,
-        ("POST", "/polls/{id}/outcome") => SPACE_VIEW,
-        ("POST", "/api/v1/polls/{id}/close") | ("POST", "/api/v1/polls/{id}/extend") => SPACE_VIEW,
-        ("POST", "/api/v1/polls/{id}/reopen") | ("POST", "/api/v1/polls/{id}/outcome") => SPACE_VIEW,
+        ("POST", "/polls/{id}/close") | ("POST", "/polls/{id}/extend") | ("POST", "/polls/{id}/reopen") => SPACE_COORD,
+        ("POST", "/polls/{id}/outcome") => SPACE_COORD,
+        ("POST", "/api/v1/polls/{id}/close") | ("POST", "/api/v1/polls/{id}/extend") => SPACE_COORD,
+        ("POST", "/api/v1/polls/{id}/reopen") | ("POST", "/api/v1/polls/{id}/outcome") => SPACE_COORD,
         ("GET", "/polls/{id}/results.csv") | ("GET", "/polls/{id}/votes.csv") | ("GET", "/polls/{id}/meeting.ics") => {
             [L, A, F, N, F, F, F]
         }
@@ -354,7 +353,7 @@ async fn fixture() -> Fixture {
     talk::post_message(app.db(), private).await.unwrap();
     let (listing, deal) = listing_fixture(&app, secret, member, coordinator, conversation).await;
     let (currency, account, transfer) = ledger_fixture(&app, member, coordinator).await;
-    let poll = poll_fixture(&app, secret, member).await;
+    let poll = poll_fixture(&app, secret, coordinator).await;
     // The suspended member's old session outlives the suspension (as a stolen cookie would).
     let suspended_browser = app.session_for(suspended).await;
     accounts::set_status(app.db(), suspended, AccountStatus::Suspended, now).await.unwrap();
@@ -393,8 +392,8 @@ async fn fixture() -> Fixture {
     }
 }
 
-/// A proposal the member opened in the secret group, its results hidden until it closes.
-async fn poll_fixture(app: &TestApp, secret: SpaceId, member: MemberId) -> PollId {
+/// A proposal the coordinator opened in the secret group, its results hidden until it closes.
+async fn poll_fixture(app: &TestApp, secret: SpaceId, author: MemberId) -> PollId {
     use planet_domain::poll::count::Rules;
     use planet_domain::poll::{Audience, PollKind, ResultsShown, Settings, Shape};
     use planet_store::queries::polls::{self, NewPoll, PollOption};
@@ -408,7 +407,7 @@ async fn poll_fixture(app: &TestApp, secret: SpaceId, member: MemberId) -> PollI
         id,
         space: secret,
         topic: None,
-        author: member,
+        author,
         title: "Buy a freezer",
         details: "",
         details_html: "",

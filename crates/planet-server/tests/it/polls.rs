@@ -185,12 +185,16 @@ async fn a_secret_ballot_names_nobody() {
         fields.into_iter().map(|(k, v)| if k == "results" { (k, "after_closing") } else { (k, v) }).collect();
     let poll = open_poll(&g, &g.ann.1, &fields).await;
     let path = format!("/polls/{poll}");
+    let mut ids_after = Vec::new();
     for (who, choice) in [(&g.bob.1, "0"), (&g.cat.1, "3")] {
         let reason = if choice == "3" { "We need two keys" } else { "" };
         let response = who.post(&format!("{path}/vote"), &[("choice", choice), ("reason", reason)]).await;
         assert_eq!(location(&response), format!("{path}?done=voted"));
+        ids_after.push(ballot_rows(&g, poll).await.into_iter().map(|b| b.id).collect::<Vec<_>>());
     }
-    let (status, page) = g.bob.1.post_text(&format!("{path}/vote"), &[("choice", "2")]).await;
+    // Each secret vote writes every ballot afresh: the first ballot's row is not there any more.
+    assert!(!ids_after[1].contains(&ids_after[0][0]), "{ids_after:?}");
+    let (status, page) = g.bob.1.post_text(&format!("{path}/vote"), &[("choice", "2"), ("change", "yes")]).await;
     assert_eq!(status, 409);
     assert!(page.contains("cannot be changed"), "{page}");
     // Nothing stored links a ballot to its voter or to when it was cast.
@@ -203,6 +207,10 @@ async fn a_secret_ballot_names_nobody() {
     assert!(page.contains("Reasons given (without names)") && page.contains("We need two keys"));
     assert!(!page.contains("How people voted"));
     assert_eq!(g.bob.1.get(&format!("{path}/votes.csv")).await.status().as_u16(), 409);
+    // Its results have been seen: it is not opened again (votes after them would give people away).
+    let (status, page) = g.ann.1.post_text(&format!("{path}/reopen"), &[("days", "3")]).await;
+    assert_eq!(status, 409);
+    assert!(page.contains("cannot be opened again"), "{page}");
 }
 
 async fn ballot_rows(g: &Group, poll: PollId) -> Vec<planet_store::entities::poll_ballot::Model> {
@@ -237,6 +245,16 @@ async fn two_votes_at_once_count_once() {
     let ballots = polls::ballots(g.app.db(), poll, 4).await.unwrap();
     assert_eq!(ballots.len(), 1, "exactly one counts");
     assert_eq!(polls::turnout(g.app.db(), poll).await.unwrap(), (4, 1));
+    // Its results were always shown: closed, it may be opened again, and takes votes again.
+    let ann = api_token(&g.app, g.ann.0).await;
+    let (status, _) = api(&g, &ann, "POST", &format!("/api/v1/polls/{poll}/close"), json!({})).await;
+    assert_eq!(status, 200);
+    let (status, body) = api(&g, &ann, "POST", &format!("/api/v1/polls/{poll}/reopen"), json!({ "days": 1 })).await;
+    assert_eq!((status, &body["open"]), (200, &json!(true)), "{body}");
+    let (status, _) = api(&g, &ann, "POST", &format!("/api/v1/polls/{poll}/reopen"), json!({ "days": 1 })).await;
+    assert_eq!(status, 409, "it is open already");
+    let (status, body) = api(&g, &ann, "POST", &path, json!({ "marks": [1, null, null, null] })).await;
+    assert_eq!(status, 200, "{body}");
 }
 
 #[tokio::test]
@@ -257,8 +275,42 @@ async fn bad_ballots_and_wrong_voters_are_refused_clearly() {
     assert_eq!((status, body["error"]["fields"][0]["code"].as_str()), (422, Some("option_twice")), "{body}");
     let (status, _) = create(json!({ "kind": "lottery", "title": "Who wins" })).await;
     assert_eq!(status, 422);
+    let (status, body) = create(json!({ "kind": "yes_no", "title": "Forever", "days": 100_000_000 })).await;
+    assert_eq!((status, body["error"]["fields"][0]["code"].as_str()), (422, Some("poll_closes_too_late")), "{body}");
+    let (status, body) =
+        create(json!({ "kind": "single_choice", "title": "Day", "options": ["Mon\nTue", "Wed"] })).await;
+    assert_eq!((status, body["error"]["fields"][0]["code"].as_str()), (422, Some("option_invalid")), "{body}");
+    let far =
+        json!({ "kind": "meeting_time", "title": "Far away", "times": ["+262142-12-31T23:30", "2099-01-01T10:00"] });
+    let (status, body) = create(far).await;
+    assert_eq!(status, 422, "{body}");
     let polls_before = polls::in_space(g.app.db(), g.food).await.unwrap().len();
     assert_eq!(polls_before, 0, "nothing half-written");
+    // A muted member opens no poll (it would post in the group's conversation).
+    let now = g.app.clock_now();
+    planet_store::queries::talk::restrict(
+        g.app.db(),
+        g.food,
+        g.bob.0,
+        planet_domain::talk::RestrictionKind::Mute,
+        None,
+        g.ann.0,
+        now,
+    )
+    .await
+    .unwrap();
+    let (status, body) = api(
+        &g,
+        &bob,
+        "POST",
+        &format!("/api/v1/spaces/{}/polls", g.food),
+        json!({ "kind": "yes_no", "title": "Mine" }),
+    )
+    .await;
+    assert_eq!(status, 403, "{body}");
+    planet_store::queries::talk::lift(g.app.db(), g.food, g.bob.0, planet_domain::talk::RestrictionKind::Mute)
+        .await
+        .unwrap();
 
     // A ranked poll and a dot vote.
     let (status, ranked) = create(json!({
@@ -285,6 +337,11 @@ async fn bad_ballots_and_wrong_voters_are_refused_clearly() {
     let vote = format!("/api/v1/polls/{}/vote", dots["id"].as_str().unwrap());
     let (status, body) = api(&g, &bob, "POST", &vote, json!({ "marks": [4, 2] })).await;
     assert_eq!((status, body["error"]["fields"][0]["code"].as_str()), (422, Some("ballot_over_budget")), "{body}");
+    let extend = format!("/api/v1/polls/{}/extend", dots["id"].as_str().unwrap());
+    let (status, body) = api(&g, &ann, "POST", &extend, json!({ "days": 4_000_000_000u32 })).await;
+    assert_eq!((status, body["error"]["fields"][0]["code"].as_str()), (422, Some("poll_closes_too_late")), "{body}");
+    let (status, _) = api(&g, &bob, "POST", &extend, json!({ "days": 3 })).await;
+    assert_eq!(status, 403, "only its proposer and the group's coordinators manage a poll");
 
     // Someone who joins after a poll opens may not vote, unless the poll lets them.
     let now = g.app.clock_now();
@@ -339,11 +396,9 @@ async fn the_clock_closes_announces_and_reminds() {
     let (_, page) = g.cat.1.get_text(&path).await;
     assert!(page.contains("<svg class=\"chart\""), "everyone sees them once it has closed");
 
-    // Opened again for a day, it takes votes again.
-    let response = g.ann.1.post(&format!("{path}/reopen"), &[("days", "1")]).await;
-    assert_eq!(location(&response), format!("{path}?done=reopened"));
-    let response = g.cat.1.post(&format!("{path}/vote"), &[("choice", "0")]).await;
-    assert_eq!(location(&response), format!("{path}?done=voted"));
+    // Its results were hidden from those who had not voted: it is not opened again.
+    let (status, _) = g.ann.1.post_text(&format!("{path}/reopen"), &[("days", "1")]).await;
+    assert_eq!(status, 409);
 }
 
 #[tokio::test]

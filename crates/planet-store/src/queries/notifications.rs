@@ -246,6 +246,8 @@ pub struct Notification {
     pub transfer: Option<TransferId>,
     /// The poll it is about (then `topic_title` is the poll's title, `space` its space).
     pub poll: Option<PollId>,
+    /// The poll is seen by the whole community, not only by those who see inside its space.
+    pub poll_watched: bool,
 }
 
 const EXCERPT_CHARS: usize = 200;
@@ -327,6 +329,14 @@ async fn complete(db: &impl ConnectionTrait, rows: Vec<notification::Model>) -> 
         .into_iter()
         .map(|(id, title, space)| (id, (title, space)))
         .collect();
+    let watched: Vec<Uuid> = poll::Entity::find()
+        .select_only()
+        .column(poll::Column::Id)
+        .filter(poll::Column::Id.is_in(rows.iter().filter_map(|r| r.poll_id)))
+        .filter(poll::Column::SeenBy.eq(planet_domain::poll::Audience::Community.as_str()))
+        .into_tuple()
+        .all(db)
+        .await?;
     rows.into_iter()
         .map(|row| {
             let message = row.message_id.and_then(|id| messages.get(&id));
@@ -359,6 +369,7 @@ async fn complete(db: &impl ConnectionTrait, rows: Vec<notification::Model>) -> 
                 listing: row.listing_id.and_then(|id| listings.get(&id)).and(row.listing_id).map(ListingId::from_uuid),
                 transfer: paid.and(row.transfer_id).map(TransferId::from_uuid),
                 poll: voted.and(row.poll_id).map(PollId::from_uuid),
+                poll_watched: row.poll_id.is_some_and(|id| watched.contains(&id)),
             })
         })
         .collect()

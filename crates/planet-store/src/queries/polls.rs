@@ -158,7 +158,8 @@ pub async fn open(db: &impl ConnectionTrait, new: NewPoll<'_>, roll_space: Space
         opened_at: Set(new.now),
         closes_at: Set(new.closes_at),
         closed_at: Set(None),
-        reminded_at: Set(None),
+        // A poll open for a day and a half or less needs no reminder: everyone was just told.
+        reminded_at: Set((new.closes_at - new.now <= chrono::Duration::hours(36)).then_some(new.now)),
         announced_at: Set(None),
         outcome: Set(None),
         outcome_html: Set(None),
@@ -277,7 +278,11 @@ pub async fn recent(
                 .add(poll::Column::SpaceId.is_in(spaces.iter().map(|s| s.uuid())))
                 .add(poll::Column::SeenBy.eq(Audience::Community.as_str())),
         )
-        .filter(poll::Column::ClosesAt.gte(since))
+        .filter(
+            Condition::any()
+                .add(Condition::all().add(poll::Column::ClosedAt.is_null()).add(poll::Column::ClosesAt.gte(since)))
+                .add(poll::Column::ClosedAt.gte(since)),
+        )
         .order_by_desc(poll::Column::OpenedAt)
         .limit(limit)
         .all(db)
@@ -436,7 +441,9 @@ async fn write_marks(db: &impl ConnectionTrait, ballot_id: Uuid, ballot: &Ballot
     Ok(())
 }
 
-/// Replaces a member's named ballot (changing their vote). False when they have none.
+/// Replaces a member's named ballot (changing their vote). False when they have none. Writes
+/// before it reads, so two changes at once wait for each other (SQLite would otherwise refuse
+/// the second transaction's write after its read).
 pub async fn replace(
     db: &impl ConnectionTrait,
     poll: PollId,
@@ -445,25 +452,69 @@ pub async fn replace(
     reason: Option<&str>,
     now: DateTime<Utc>,
 ) -> StoreResult<bool> {
-    let Some(row) = poll_ballot::Entity::find()
+    let changed = poll_ballot::Entity::update_many()
+        .col_expr(poll_ballot::Column::Reason, Expr::value(reason.map(str::to_owned)))
+        .col_expr(poll_ballot::Column::CastAt, Expr::value(Some(now)))
         .filter(poll_ballot::Column::PollId.eq(poll.uuid()))
         .filter(poll_ballot::Column::MemberId.eq(member.uuid()))
+        .exec(db)
+        .await?;
+    if changed.rows_affected != 1 {
+        return Ok(false);
+    }
+    let Some(id) = poll_ballot::Entity::find()
+        .select_only()
+        .column(poll_ballot::Column::Id)
+        .filter(poll_ballot::Column::PollId.eq(poll.uuid()))
+        .filter(poll_ballot::Column::MemberId.eq(member.uuid()))
+        .into_tuple::<Uuid>()
         .one(db)
         .await?
     else {
         return Ok(false);
     };
-    // The ballot's row first: a second change sent at once waits here until this one commits,
-    // then replaces whole marks, never half of them.
-    poll_ballot::Entity::update_many()
-        .col_expr(poll_ballot::Column::Reason, Expr::value(reason.map(str::to_owned)))
-        .col_expr(poll_ballot::Column::CastAt, Expr::value(Some(now)))
-        .filter(poll_ballot::Column::Id.eq(row.id))
+    poll_mark::Entity::delete_many().filter(poll_mark::Column::BallotId.eq(id)).exec(db).await?;
+    write_marks(db, id, ballot).await?;
+    Ok(true)
+}
+
+/// Rewrites every secret ballot of a poll, in the order of what they say and under new random
+/// ids, and touches every row of its roll, in the transaction of each secret vote. So neither
+/// the order rows are stored in (SQLite's rowids, PostgreSQL's heap) nor the transaction that
+/// last wrote them (PostgreSQL's `xmin`) tells which ballot came with which voter.
+pub async fn reshuffle_secret(db: &impl ConnectionTrait, poll: PollId, options: usize) -> StoreResult<()> {
+    let ballots = ballots(db, poll, options).await?;
+    let reasons = secret_reasons(db, poll).await?;
+    poll_ballot::Entity::delete_many()
+        .filter(poll_ballot::Column::PollId.eq(poll.uuid()))
+        .filter(poll_ballot::Column::MemberId.is_null())
         .exec(db)
         .await?;
-    poll_mark::Entity::delete_many().filter(poll_mark::Column::BallotId.eq(row.id)).exec(db).await?;
-    write_marks(db, row.id, ballot).await?;
-    Ok(true)
+    // A secret ballot's reason is shown only in the poll's list of reasons, never beside its
+    // choice, so the reasons go back in their sorted order, one to each ballot in turn.
+    let mut reasons = reasons.into_iter();
+    for ballot in &ballots {
+        cast(db, poll, None, ballot, reasons.next().as_deref()).await?;
+    }
+    poll_roll::Entity::update_many()
+        .col_expr(poll_roll::Column::Voted, Expr::col(poll_roll::Column::Voted))
+        .filter(poll_roll::Column::PollId.eq(poll.uuid()))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Takes the poll's row for a vote: true when it is open now. The first write of a vote's
+/// transaction, so a close that commits first is seen, and a vote is never counted after one.
+pub async fn lock_open(db: &impl ConnectionTrait, poll: PollId, now: DateTime<Utc>) -> StoreResult<bool> {
+    let result = poll::Entity::update_many()
+        .col_expr(poll::Column::Id, Expr::col(poll::Column::Id))
+        .filter(poll::Column::Id.eq(poll.uuid()))
+        .filter(poll::Column::ClosedAt.is_null())
+        .filter(poll::Column::ClosesAt.gt(now))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected == 1)
 }
 
 /// A named vote: who, what, why, when.
@@ -591,15 +642,39 @@ pub async fn close(db: &impl ConnectionTrait, poll: PollId, now: DateTime<Utc>) 
     Ok(result.rows_affected == 1)
 }
 
-/// Moves the closing time of an open poll (extend), or opens a closed one again until then
-/// (reopen). The reminder is due again; the outcome is kept.
-pub async fn set_closing(db: &impl ConnectionTrait, poll: PollId, closes_at: DateTime<Utc>) -> StoreResult<bool> {
+/// Moves the closing time of an open poll later. False when it has closed meanwhile.
+pub async fn extend(
+    db: &impl ConnectionTrait,
+    poll: PollId,
+    closes_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> StoreResult<bool> {
+    let result = poll::Entity::update_many()
+        .col_expr(poll::Column::ClosesAt, Expr::value(closes_at))
+        .col_expr(poll::Column::RemindedAt, Expr::value(Option::<DateTime<Utc>>::None))
+        .filter(poll::Column::Id.eq(poll.uuid()))
+        .filter(poll::Column::ClosedAt.is_null())
+        .filter(poll::Column::ClosesAt.gt(now))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+/// Opens a closed poll again until `closes_at`; it will be announced again when it closes.
+/// False when it is open (someone opened it again first).
+pub async fn reopen(
+    db: &impl ConnectionTrait,
+    poll: PollId,
+    closes_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> StoreResult<bool> {
     let result = poll::Entity::update_many()
         .col_expr(poll::Column::ClosesAt, Expr::value(closes_at))
         .col_expr(poll::Column::ClosedAt, Expr::value(Option::<DateTime<Utc>>::None))
         .col_expr(poll::Column::RemindedAt, Expr::value(Option::<DateTime<Utc>>::None))
         .col_expr(poll::Column::AnnouncedAt, Expr::value(Option::<DateTime<Utc>>::None))
         .filter(poll::Column::Id.eq(poll.uuid()))
+        .filter(Condition::any().add(poll::Column::ClosedAt.is_not_null()).add(poll::Column::ClosesAt.lte(now)))
         .exec(db)
         .await?;
     Ok(result.rows_affected == 1)
