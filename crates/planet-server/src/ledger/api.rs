@@ -327,3 +327,45 @@ pub async fn reverse(
     let applied = service::reverse(&state, &ctx, &id, &body.id, &body.why).await?;
     Ok(Json(dto(&state, &applied.transfer).await?))
 }
+
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(default)]
+pub struct LimitsBody {
+    /// The lowest balance allowed, in the currency's units ("-250", "0").
+    pub floor: String,
+    /// The highest balance allowed (empty: none).
+    pub ceiling: String,
+    /// True to go back to the usual limits for the account's kind.
+    pub usual: bool,
+}
+
+/// Give an account limits of its own, or return it to the usual ones (stewards).
+#[utoipa::path(post, path = "/api/v1/accounts/{id}/limits", tag = "accounts", params(("id" = String, Path, description = "account id")), request_body = LimitsBody,
+    responses((status = 200, body = AccountDto), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)), security(("token" = [])))]
+pub async fn limits(
+    State(state): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+    Json(body): Json<LimitsBody>,
+) -> ApiResult<AccountDto> {
+    let form = super::stewards::AccountLimitsForm {
+        floor: body.floor,
+        ceiling: body.ceiling,
+        usual: if body.usual { "yes".to_owned() } else { String::new() },
+    };
+    super::stewards::set_account_limits(&state, &ctx, &id, &form).await?;
+    let (account, _) = service::readable_account(&state, &ctx, &id).await?;
+    let currency =
+        service::currency_by_id(&state, account.currency).await?.ok_or_else(crate::error::AppError::not_found)?;
+    let d = currency.decimals;
+    let s = account.standing;
+    Ok(Json(AccountDto {
+        id: account.id,
+        currency_id: currency.id,
+        whose: String::new(),
+        balance: format_minor_plain(s.balance, d),
+        spendable: s.spendable(account.limits).map(|m| format_minor_plain(m, d)),
+        pending_out: format_minor_plain(s.pending_out, d),
+        pending_in: format_minor_plain(s.pending_in, d),
+    }))
+}

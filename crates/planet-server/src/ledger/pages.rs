@@ -193,6 +193,8 @@ struct TransferFormPage {
     currencies: Vec<(String, String, String)>,
     /// Entries the member runs: (id, name), to pay from.
     from: Vec<(String, String)>,
+    /// How the member is connected to whoever they pay or ask, by trust.
+    connections: crate::trust::service::ConnectionsView,
 }
 
 async fn transfer_form(
@@ -218,6 +220,12 @@ async fn transfer_form(
     let to_name = match to {
         Some(id) => people::profile(state.db(), id).await?.map(|p| p.name).unwrap_or_default(),
         None => String::new(),
+    };
+    // The trust path, so a member sees whom they are paying before they do (and notices a
+    // stranger with a familiar name).
+    let connections = match to {
+        Some(id) if !to_name.is_empty() => crate::trust::service::connections(state, ctx, id).await?,
+        _ => crate::trust::service::ConnectionsView::default(),
     };
     let mut choices = Vec::new();
     let searched = !name.trim().is_empty();
@@ -271,6 +279,7 @@ async fn transfer_form(
         currencies: currencies.into_iter().map(|c| (c.id.to_string(), c.name, c.symbol)).collect(),
         from,
         form,
+        connections,
     })
 }
 

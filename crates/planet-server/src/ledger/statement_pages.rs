@@ -3,14 +3,17 @@
 
 use super::pages::{money, money_in};
 use super::statements;
-use crate::error::AppResult;
+use super::stewards::{self, AccountLimitsForm};
+use crate::error::{AppError, AppResult};
 use crate::identity::session::Ctx;
 use crate::state::AppState;
+use crate::web::forms::FormErrors;
 use crate::web::layout::Layout;
 use askama::Template;
 use askama_web::WebTemplate;
+use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use planet_domain::ledger::{AccountKind, TransferKind, format_minor};
 use serde::Deserialize;
 
@@ -39,12 +42,20 @@ struct StatementPage {
     csv: String,
     chart: String,
     chart_words: String,
+    /// Stewards see the account's limits and may give it its own.
+    steward: bool,
+    account_id: String,
+    limits_words: String,
+    own_limits: bool,
+    limits_form: AccountLimitsForm,
+    errors: FormErrors,
 }
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct StatementQuery {
     before: Option<i64>,
+    done: String,
 }
 
 pub async fn statement(
@@ -53,7 +64,38 @@ pub async fn statement(
     Path(id): Path<String>,
     Query(q): Query<StatementQuery>,
 ) -> AppResult<Response> {
-    let s = statements::statement(&state, &ctx, &id, q.before).await?;
+    let flash = if q.done == "limits" { Some("The account's limits have been saved.") } else { None };
+    let mut page = statement_page(&state, &ctx, &id, q.before, None, FormErrors::none()).await?;
+    page.layout = page.layout.with_flash(flash);
+    Ok(page.into_response())
+}
+
+/// A steward gives the account limits of its own, or returns it to the usual ones.
+pub async fn account_limits(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(form): Form<AccountLimitsForm>,
+) -> AppResult<Response> {
+    match stewards::set_account_limits(&state, &ctx, &id, &form).await {
+        Ok(()) => Ok(Redirect::to(&format!("/accounts/{id}?done=limits")).into_response()),
+        Err(AppError::Invalid(fields)) => {
+            let page = statement_page(&state, &ctx, &id, None, Some(form), fields.into()).await?;
+            Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(other) => Err(other),
+    }
+}
+
+async fn statement_page(
+    state: &AppState,
+    ctx: &Ctx,
+    id: &str,
+    before: Option<i64>,
+    sent: Option<AccountLimitsForm>,
+    errors: FormErrors,
+) -> AppResult<StatementPage> {
+    let s = statements::statement(state, ctx, id, before).await?;
     let c = &s.currency;
     let lines = s
         .lines
@@ -99,7 +141,33 @@ pub async fn statement(
         }
         None => (String::new(), String::new()),
     };
+    let limits = s.account.limits;
+    let plain = |minor: i64| planet_domain::ledger::format_minor_plain(minor, c.decimals);
+    let limits_words = format!(
+        "{}{}{}",
+        limits
+            .floor
+            .map(|f| format!("Lowest balance allowed: {}. ", money(f, c)))
+            .unwrap_or_else(|| "No lowest balance. ".to_owned()),
+        limits.ceiling.map(|x| format!("Highest: {}. ", money(x, c))).unwrap_or_default(),
+        if s.account.own_limits {
+            "These are this account's own limits."
+        } else {
+            "These are the usual limits for its kind of account."
+        }
+    );
+    let limits_form = sent.unwrap_or_else(|| AccountLimitsForm {
+        floor: limits.floor.map(plain).unwrap_or_default(),
+        ceiling: limits.ceiling.map(plain).unwrap_or_default(),
+        usual: String::new(),
+    });
     let page = StatementPage {
+        steward: ctx.actor.is_steward() && s.account.kind != AccountKind::System,
+        account_id: s.account.id.to_string(),
+        limits_words,
+        own_limits: s.account.own_limits,
+        limits_form,
+        errors,
         csv: format!("/accounts/{}/statement.csv", s.account.id),
         chart,
         chart_words,
@@ -109,9 +177,9 @@ pub async fn statement(
         balance: money(s.account.standing.balance, c),
         lines,
         next: s.next.map(|n| format!("/accounts/{}?before={n}", s.account.id)).unwrap_or_default(),
-        first_page: q.before.is_none(),
+        first_page: before.is_none(),
     };
-    Ok(page.into_response())
+    Ok(page)
 }
 
 pub async fn statement_csv(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> AppResult<Response> {

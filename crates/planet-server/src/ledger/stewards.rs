@@ -344,3 +344,62 @@ pub async fn corrections(state: &AppState, ctx: &Ctx) -> AppResult<Corrections> 
     let entries = people::directory(state.db(), &query).await?.0.into_iter().map(|p| (p.id, p.name)).collect();
     Ok(Corrections { currencies: live_currencies(state).await?, waiting, names, people, entries })
 }
+
+/// The stewards' form for one account's own limits.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct AccountLimitsForm {
+    /// The lowest balance allowed ("-250", "0").
+    pub floor: String,
+    /// The highest balance allowed (empty: none).
+    pub ceiling: String,
+    /// "yes": go back to the usual limits for its kind of account.
+    pub usual: String,
+}
+
+/// Give one account limits of its own (a member who needs more room, a business trusted with
+/// less), or return it to its kind's. Stewards only; audited. A floor above the balance stops
+/// the account spending until it is back within it; nothing already paid is undone.
+pub async fn set_account_limits(state: &AppState, ctx: &Ctx, id: &str, form: &AccountLimitsForm) -> AppResult<()> {
+    ctx.require(Action::KeepAccounts)?;
+    let (account, _) = super::service::readable_account(state, ctx, id).await?;
+    if account.kind == AccountKind::System {
+        return Err(AppError::refused("system_account", "The system account has no limits to set."));
+    }
+    let currency = super::service::currency_by_id(state, account.currency).await?.ok_or_else(AppError::not_found)?;
+    let limits = if form.usual == "yes" {
+        None
+    } else {
+        let floor = parse_floor(&form.floor, currency.decimals, "floor").map_err(|e| AppError::Invalid(vec![e]))?;
+        let ceiling = match form.ceiling.trim() {
+            "" => None,
+            text => Some(
+                parse_minor(text, currency.decimals)
+                    .map_err(|e| AppError::Invalid(vec![FieldError::from_input("ceiling", e)]))?,
+            ),
+        };
+        Some(Limits::new(floor, ceiling).map_err(|e| AppError::Invalid(vec![FieldError::from_input("ceiling", e)]))?)
+    };
+    let now = state.now();
+    let txn = state.store().begin().await?;
+    ledger::set_account_limits(&txn, account.id, limits).await?;
+    let what = match limits {
+        Some(l) => format!(
+            "lowest {}, highest {}",
+            l.floor.map(|f| planet_domain::ledger::format_minor_plain(f, currency.decimals)).unwrap_or_default(),
+            l.ceiling.map(|c| planet_domain::ledger::format_minor_plain(c, currency.decimals)).unwrap_or_default()
+        ),
+        None => "the usual limits".to_owned(),
+    };
+    planet_store::queries::audit::record(
+        &txn,
+        Some(ctx.member()?.id),
+        "accounts.limits",
+        &account.id.to_string(),
+        &what,
+        now,
+    )
+    .await?;
+    state.commit(txn).await?;
+    Ok(())
+}

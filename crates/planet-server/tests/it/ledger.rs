@@ -483,3 +483,49 @@ async fn two_stewards_pay_from_the_fund_and_anyone_can_check_the_books() {
     // (The page checks the whole chain at most once a minute while its head stands still.)
     assert!(chain::verify(t.app.db()).await.unwrap().is_err(), "the rewritten state is found");
 }
+
+/// Stewards give one account limits of its own (and take them back); members cannot; bad
+/// limits are refused and change nothing. The pay form shows how the payer knows the payee.
+#[tokio::test]
+async fn stewards_set_an_accounts_own_limits_and_the_pay_form_shows_the_trust_path() {
+    let t = town().await;
+    let (ann, bob) = (t.ann.0, t.bob.0);
+    let (_, page) = t.ann.1.get_text(&format!("/pay?to={bob}")).await;
+    assert!(page.contains("How you know Bob Smith") && page.contains("We found no path of trust"), "{page}");
+    let vouched =
+        t.ann.1.post(&format!("/people/{bob}/statements"), &[("kind", "trust"), ("visibility", "members")]).await;
+    assert_eq!(vouched.status().as_u16(), 303);
+    let (_, page) = t.ann.1.get_text(&format!("/pay?to={bob}")).await;
+    assert!(page.contains("trust-path") && !page.contains("We found no path of trust"), "{page}");
+
+    assert_eq!(pay(&t, &t.ann.1, bob, "5", "eggs").await.0, 303);
+    let currency = t.hours.parse().unwrap();
+    let account = ledger::find_account(t.app.db(), currency, planet_domain::ledger::AccountKind::Person, ann.uuid())
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let path = format!("/accounts/{account}/limits");
+    assert_eq!(t.bob.1.post(&path, &[("floor", "-1000")]).await.status().as_u16(), 403, "members set no limits");
+    let (_, page) = t.ann.1.get_text(&format!("/accounts/{account}")).await;
+    assert!(!page.contains("Limits (for stewards)"));
+    let (status, page) = t.steward.post_text(&path, &[("floor", "lots")]).await;
+    assert_eq!(status, 422);
+    assert!(page.contains("Limits (for stewards)") && page.contains("field-error"), "{page}");
+    let (status, _) = t.steward.post_text(&path, &[("floor", "-10"), ("ceiling", "-20")]).await;
+    assert_eq!(status, 422, "a ceiling below the floor");
+    let response = t.steward.post(&path, &[("floor", "-10"), ("ceiling", "")]).await;
+    assert_eq!(location(&response), format!("/accounts/{account}?done=limits"));
+    let (_, page) = t.steward.get_text(&format!("/accounts/{account}?done=limits")).await;
+    assert!(page.contains("own limits") && page.contains("Go back to the usual limits"), "{page}");
+    let (status, _) = pay(&t, &t.ann.1, bob, "6", "more eggs").await;
+    assert_eq!(status, 422, "past her own floor of −10");
+    assert_eq!(pay(&t, &t.ann.1, bob, "5", "more eggs").await.0, 303);
+    assert_eq!(balance(&t, ann).await, -1000);
+    let response = t.steward.post(&path, &[("usual", "yes")]).await;
+    assert_eq!(location(&response), format!("/accounts/{account}?done=limits"));
+    assert_eq!(pay(&t, &t.ann.1, bob, "50", "a hen").await.0, 303, "back to the usual −100");
+    let audit = planet_store::queries::audit::recent(t.app.db(), 20, 0).await.unwrap();
+    assert!(audit.iter().any(|e| e.action == "accounts.limits"), "{audit:?}");
+    books_balance(&t.app).await;
+}
