@@ -19,6 +19,7 @@ mod m20261128_000012_synergy;
 mod m20261128_000013_synergy_alerts;
 mod m20261129_000014_ledger;
 mod m20261129_000015_polls;
+mod m20261129_000016_monthly_statements;
 
 pub struct Migrator;
 
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000013_synergy_alerts::Migration),
             Box::new(m20261129_000014_ledger::Migration),
             Box::new(m20261129_000015_polls::Migration),
+            Box::new(m20261129_000016_monthly_statements::Migration),
         ]
     }
 }

@@ -7,6 +7,7 @@ pub mod apply;
 pub mod cache;
 pub mod chart;
 pub(crate) mod holders;
+pub mod monthly;
 pub mod pages;
 
 pub mod service;

@@ -47,6 +47,7 @@ struct AccountCard {
     waiting_out: String,
     limit: String,
     confirm_incoming: bool,
+    monthly_statement: bool,
 }
 
 struct WaitingItem {
@@ -107,6 +108,7 @@ pub async fn overview(State(state): State<AppState>, ctx: Ctx, Query(q): Query<F
                 waiting_out: if a.standing.pending_out > 0 { money(a.standing.pending_out, c) } else { String::new() },
                 limit: a.limits.floor.map(|f| money(f, c)).unwrap_or_default(),
                 confirm_incoming: a.confirm_incoming,
+                monthly_statement: a.monthly_statement,
             }
         })
         .collect();
@@ -538,6 +540,7 @@ pub async fn reverse(
 #[serde(default)]
 pub struct SettingsForm {
     confirm_incoming: Option<String>,
+    monthly_statement: Option<String>,
 }
 
 pub async fn settings(
@@ -546,6 +549,7 @@ pub async fn settings(
     Path(id): Path<String>,
     Form(form): Form<SettingsForm>,
 ) -> AppResult<Response> {
-    service::set_confirm_incoming(&state, &ctx, &id, form.confirm_incoming.is_some()).await?;
+    let (confirm, monthly) = (form.confirm_incoming.is_some(), form.monthly_statement.is_some());
+    service::set_account_settings(&state, &ctx, &id, confirm, monthly).await?;
     Ok(Redirect::to("/accounts?done=saved").into_response())
 }

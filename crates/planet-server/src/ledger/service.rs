@@ -95,6 +95,7 @@ pub async fn overview(state: &AppState, ctx: &Ctx) -> AppResult<Overview> {
             limits: currency.kind_limits(AccountKind::Person),
             own_limits: false,
             confirm_incoming: false,
+            monthly_statement: false,
             postings: 0,
         });
         accounts.push(AccountView { account, currency: currency.clone(), name: "You".to_owned() });
@@ -500,20 +501,36 @@ pub(crate) async fn readable_account(state: &AppState, ctx: &Ctx, id: &str) -> A
 }
 
 /// Whether the holder accepts each incoming payment before it completes.
-pub async fn set_confirm_incoming(state: &AppState, ctx: &Ctx, id: &str, confirm: bool) -> AppResult<()> {
+/// An account's settings: accept each payment first; a statement by email each month.
+pub async fn set_account_settings(
+    state: &AppState,
+    ctx: &Ctx,
+    id: &str,
+    confirm: bool,
+    monthly: bool,
+) -> AppResult<()> {
     let (account, facts) = readable_account(state, ctx, id).await?;
     ctx.require_on(Action::HoldAccount, Resource::Account(facts))?;
-    ledger::set_confirm_incoming(state.db(), account.id, confirm).await?;
+    // Asked for this month, the first statement is this month's: last month's is not sent late.
+    let last_month = super::monthly::last_month_key(state.now());
+    let txn = state.store().begin().await?;
+    ledger::set_confirm_incoming(&txn, account.id, confirm).await?;
+    ledger::set_monthly_statement(&txn, account.id, monthly, &last_month).await?;
+    state.commit(txn).await?;
     Ok(())
 }
 
-/// Expire what waited too long (every minute; through the writer, so each once).
+/// Expire what waited too long (every minute; through the writer, so each once), and send the
+/// monthly statements that are due.
 pub async fn run_expiry(state: AppState) {
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
     loop {
         tick.tick().await;
         if let Err(err) = expire_due(&state).await {
             tracing::warn!(error = ?err, "expiring waiting transfers failed; will try again");
+        }
+        if let Err(err) = super::monthly::send_monthly_statements(&state).await {
+            tracing::warn!(error = ?err, "monthly statements failed; will try again");
         }
     }
 }

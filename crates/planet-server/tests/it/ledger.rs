@@ -529,3 +529,45 @@ async fn stewards_set_an_accounts_own_limits_and_the_pay_form_shows_the_trust_pa
     assert!(audit.iter().any(|e| e.action == "accounts.limits"), "{audit:?}");
     books_balance(&t.app).await;
 }
+
+/// A member who asks for a monthly statement is sent last month's, once, in plain words; others
+/// are sent none.
+#[tokio::test]
+async fn a_monthly_statement_is_emailed_to_those_who_ask() {
+    let t = town().await;
+    let (ann, bob) = (t.ann.0, t.bob.0);
+    assert_eq!(pay(&t, &t.ann.1, bob, "3", "eggs").await.0, 303);
+    assert_eq!(pay(&t, &t.bob.1, ann, "1", "jam").await.0, 303);
+    let currency = t.hours.parse().unwrap();
+    let account = ledger::find_account(t.app.db(), currency, planet_domain::ledger::AccountKind::Person, ann.uuid())
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let response = t.ann.1.post(&format!("/accounts/{account}/settings"), &[("monthly_statement", "yes")]).await;
+    assert_eq!(location(&response), "/accounts?done=saved");
+    let (_, page) = t.ann.1.get_text("/accounts").await;
+    assert!(page.contains("name=\"monthly_statement\" type=\"checkbox\" value=\"yes\" checked"), "{page}");
+    let send = || planet_server::ledger::monthly::send_monthly_statements(&t.app.state);
+    assert_eq!(send().await.unwrap(), 0, "November's statement waits for November to end");
+
+    t.app.clock.advance(Duration::days(3));
+    assert_eq!(send().await.unwrap(), 1);
+    assert_eq!(send().await.unwrap(), 0, "once");
+    let mail = t.app.last_email_to("ann@diss.example").await;
+    assert_eq!(mail.subject, "Your Diss Hours statement for November 2026");
+    for words in [
+        "Hello Ann Baker",
+        "Balance on 1 November 2026: 0 Diss Hours",
+        "Paid in: 1 Diss Hours",
+        "Paid out: 3 Diss Hours",
+        "Balance at the end of the month: \u{2212}2 Diss Hours",
+        "eggs (Bob Smith)",
+        "jam (Bob Smith)",
+    ] {
+        assert!(mail.body.contains(words), "{words}: {}", mail.body);
+    }
+    assert!(
+        !t.app.outbox().await.iter().any(|m| m.to_address == "bob@diss.example" && m.subject.contains("statement"))
+    );
+}

@@ -19,6 +19,8 @@ pub struct Model {
     pub confirm_incoming: bool,
     pub postings: i64,
     pub created_at: DateTimeUtc,
+    pub monthly_statement: bool,
+    pub statement_sent_for: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -131,7 +131,8 @@ async fn an_empty_database_gets_the_whole_schema() {
             "m20261128_000012_synergy",
             "m20261128_000013_synergy_alerts",
             "m20261129_000014_ledger",
-            "m20261129_000015_polls"
+            "m20261129_000015_polls",
+            "m20261129_000016_monthly_statements"
         ]
     );
     // Migrating again changes nothing.

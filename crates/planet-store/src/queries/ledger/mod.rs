@@ -14,7 +14,7 @@ use chrono::{DateTime, Utc};
 use planet_domain::ledger::{AccountKind, Decimals, Limits, Standing};
 use planet_domain::{AccountId, CurrencyId};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -178,6 +178,8 @@ pub struct Account {
     pub limits: Limits,
     pub own_limits: bool,
     pub confirm_incoming: bool,
+    /// Its holders are sent a statement by email each month.
+    pub monthly_statement: bool,
     /// How many statement lines it has.
     pub postings: i64,
 }
@@ -198,6 +200,7 @@ fn account_of(row: ledger_account::Model, kind_limits: &HashMap<(Uuid, String), 
         limits,
         own_limits: row.own_limits,
         confirm_incoming: row.confirm_incoming,
+        monthly_statement: row.monthly_statement,
         postings: row.postings,
     })
 }
@@ -262,6 +265,8 @@ pub async fn open_account(
         floor: Set(None),
         ceiling: Set(None),
         confirm_incoming: Set(false),
+        monthly_statement: Set(false),
+        statement_sent_for: Set(None),
         postings: Set(0),
         created_at: Set(now),
     })
@@ -333,6 +338,59 @@ pub async fn set_account_limits(db: &impl ConnectionTrait, id: AccountId, limits
         .col_expr(ledger_account::Column::Floor, Expr::value(limits.and_then(|l| l.floor)))
         .col_expr(ledger_account::Column::Ceiling, Expr::value(limits.and_then(|l| l.ceiling)))
         .filter(ledger_account::Column::Id.eq(id.uuid()))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+/// Whether the holders are sent a statement by email each month. Turning it on marks
+/// `last_month` as sent, so the first statement is the present month's.
+pub async fn set_monthly_statement(
+    db: &impl ConnectionTrait,
+    id: AccountId,
+    on: bool,
+    last_month: &str,
+) -> StoreResult<bool> {
+    let mut update = ledger_account::Entity::update_many()
+        .col_expr(ledger_account::Column::MonthlyStatement, Expr::value(on))
+        .filter(ledger_account::Column::Id.eq(id.uuid()));
+    if on {
+        update = update
+            .col_expr(ledger_account::Column::StatementSentFor, Expr::value(Some(last_month.to_owned())))
+            .filter(ledger_account::Column::MonthlyStatement.eq(false));
+    }
+    Ok(update.exec(db).await?.rows_affected == 1)
+}
+
+/// Accounts whose holders want a monthly statement and have not had `month`'s yet.
+pub async fn due_monthly(db: &impl ConnectionTrait, month: &str) -> StoreResult<Vec<AccountId>> {
+    let ids: Vec<Uuid> = ledger_account::Entity::find()
+        .select_only()
+        .column(ledger_account::Column::Id)
+        .filter(ledger_account::Column::MonthlyStatement.eq(true))
+        .filter(
+            Condition::any()
+                .add(ledger_account::Column::StatementSentFor.is_null())
+                .add(ledger_account::Column::StatementSentFor.lt(month)),
+        )
+        .limit(500)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(ids.into_iter().map(AccountId::from_uuid).collect())
+}
+
+/// Claims the sending of `month`'s statement: true for exactly one caller.
+pub async fn claim_monthly(db: &impl ConnectionTrait, id: AccountId, month: &str) -> StoreResult<bool> {
+    let result = ledger_account::Entity::update_many()
+        .col_expr(ledger_account::Column::StatementSentFor, Expr::value(Some(month.to_owned())))
+        .filter(ledger_account::Column::Id.eq(id.uuid()))
+        .filter(ledger_account::Column::MonthlyStatement.eq(true))
+        .filter(
+            Condition::any()
+                .add(ledger_account::Column::StatementSentFor.is_null())
+                .add(ledger_account::Column::StatementSentFor.lt(month)),
+        )
         .exec(db)
         .await?;
     Ok(result.rows_affected == 1)

@@ -146,6 +146,63 @@ pub async fn balances_since(
     Ok((start, points))
 }
 
+/// An account's lines in a period (a month's statement).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Period {
+    /// The balance before the period, and after it.
+    pub opening: i64,
+    pub closing: i64,
+    /// Money in and out in the period (out as a negative number), and how many lines.
+    pub paid_in: i64,
+    pub paid_out: i64,
+    pub count: u64,
+    /// The period's lines, oldest first, at most the number asked for (the latest of them).
+    pub lines: Vec<Line>,
+}
+
+/// The lines of an account from `from` (inclusive) to `to` (exclusive).
+pub async fn period(
+    db: &impl ConnectionTrait,
+    account: AccountId,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    most: u64,
+) -> StoreResult<Period> {
+    let last_before = |at: DateTime<Utc>| {
+        ledger_posting::Entity::find()
+            .select_only()
+            .columns([ledger_posting::Column::Seq, ledger_posting::Column::Balance])
+            .filter(ledger_posting::Column::AccountId.eq(account.uuid()))
+            .filter(ledger_posting::Column::At.lt(at))
+            .order_by_desc(ledger_posting::Column::Seq)
+            .limit(1)
+            .into_tuple::<(i64, i64)>()
+            .one(db)
+    };
+    let opening = last_before(from).await?.map_or(0, |(_, balance)| balance);
+    let end = last_before(to).await?;
+    let closing = end.map_or(opening, |(_, balance)| balance);
+    let amounts: Vec<i64> = ledger_posting::Entity::find()
+        .select_only()
+        .column(ledger_posting::Column::Amount)
+        .filter(ledger_posting::Column::AccountId.eq(account.uuid()))
+        .filter(ledger_posting::Column::At.gte(from))
+        .filter(ledger_posting::Column::At.lt(to))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let paid_in = amounts.iter().filter(|a| **a > 0).sum();
+    let paid_out = amounts.iter().filter(|a| **a < 0).sum();
+    let count = amounts.len() as u64;
+    let mut lines = match end {
+        Some((seq, _)) if count > 0 => lines(db, account, Some(seq + 1), count.min(most)).await?,
+        _ => Vec::new(),
+    };
+    lines.retain(|line| line.at >= from);
+    lines.reverse();
+    Ok(Period { opening, closing, paid_in, paid_out, count, lines })
+}
+
 /// Whose these accounts are, in words: the entry's or group's name, or the fund.
 pub async fn account_names(db: &impl ConnectionTrait, ids: &[AccountId]) -> StoreResult<HashMap<AccountId, String>> {
     let rows: Vec<(Uuid, String, Uuid)> = ledger_account::Entity::find()
