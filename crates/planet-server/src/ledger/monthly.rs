@@ -1,6 +1,7 @@
-//! The monthly statement by email: on the first days of each month, each account whose holders
-//! asked for one is sent last month's lines — the opening and closing balance, money in and out,
-//! and up to 50 lines — once (the month is claimed in the transaction that queues the email).
+//! The monthly statement by email: at the start of each month, the holder who asked for one is
+//! sent last month's statement of that account — the opening and closing balance, money in and
+//! out, and up to 50 lines — once (the month is claimed in the transaction that queues the
+//! email). Months are counted in UTC, like every time on the site.
 
 use super::holders::holders;
 use super::pages::money_in;
@@ -11,7 +12,7 @@ use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
 use planet_domain::AccountId;
 use planet_domain::space::AccountStatus;
 use planet_store::queries::accounts;
-use planet_store::queries::ledger::{self, statement};
+use planet_store::queries::ledger::{self, Account, statement};
 
 /// The most lines an email lists; the rest are on the statement page.
 const LINES_IN_EMAIL: u64 = 50;
@@ -53,6 +54,8 @@ pub async fn send_monthly_statements(state: &AppState) -> AppResult<usize> {
     Ok(sent)
 }
 
+/// One account's statement: built from the books first (last month's lines no longer change),
+/// then claimed and queued in a short transaction whose first statement is the claim.
 async fn send_one(
     state: &AppState,
     id: AccountId,
@@ -61,17 +64,50 @@ async fn send_one(
     to: DateTime<Utc>,
 ) -> AppResult<bool> {
     let now = state.now();
+    let db = state.db();
+    let email = match ledger::accounts(db, &[id]).await?.remove(&id) {
+        Some(account) => compose(state, &account, from, to).await?,
+        None => None,
+    };
     let txn = state.store().begin().await?;
     if !ledger::claim_monthly(&txn, id, month).await? {
         return Ok(false);
     }
-    let Some(account) = ledger::accounts(&txn, &[id]).await?.remove(&id) else { return Ok(false) };
-    let Some(currency) = super::service::currency_by_id(state, account.currency).await? else { return Ok(false) };
-    let period = statement::period(&txn, id, from, to, LINES_IN_EMAIL).await?;
-    let whose = statement::account_names(&txn, &[id]).await?.remove(&id).unwrap_or_default();
+    // Claimed even when there is nobody to send it to (the holder who asked has left, or the
+    // currency is gone), so it is not tried again every minute.
+    let Some((to_address, subject, body)) = email else {
+        txn.commit().await?;
+        return Ok(false);
+    };
+    mail::queue(&txn, &to_address, &subject, &body, now).await?;
+    txn.commit().await?;
+    Ok(true)
+}
+
+/// The email for the holder who asked for it, while they still hold the account and are a
+/// member in good standing: (address, subject, body).
+async fn compose(
+    state: &AppState,
+    account: &Account,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> AppResult<Option<(String, String, String)>> {
+    let db = state.db();
+    let Some(asked) = account.statement_to else { return Ok(None) };
+    if !holders(db, account).await?.contains(&asked) {
+        return Ok(None);
+    }
+    let Some(person) = accounts::members_by_ids(db, &[asked]).await?.pop() else { return Ok(None) };
+    if person.status != AccountStatus::Member {
+        return Ok(None);
+    }
+    let Some(currency) = super::service::currency_by_id(state, account.currency).await? else { return Ok(None) };
+    let id = account.id;
+    let period = statement::period(db, id, from, to, LINES_IN_EMAIL).await?;
+    let whose = statement::account_names(db, &[id]).await?.remove(&id).unwrap_or_default();
     let money = |minor: i64| money_in(minor, currency.decimals, &currency.name);
     let month_name = from.format("%B %Y").to_string();
-    let mut body = String::new();
+    let mut body = format!("Hello {},\n\n", person.name);
     body.push_str(&format!("{whose}: your {} statement for {month_name}\n\n", currency.name));
     body.push_str(&format!("Balance on 1 {month_name}: {}\n", money(period.opening)));
     if period.count == 0 {
@@ -100,18 +136,12 @@ async fn send_one(
         }
     }
     body.push_str(&format!(
-        "\nThe full statement, and a download for a spreadsheet:\n{}/accounts/{id}\n\n\
-         You get this because you asked for a monthly statement. To stop it, untick it on:\n{}/accounts\n",
-        state.public_base(),
-        state.public_base(),
+        "\nThe full statement, and a download for a spreadsheet:\n{base}/accounts/{id}\n\n\
+         You get this because you asked for a monthly statement. To stop it, untick it on:\n{base}/accounts\n",
+        base = state.public_base(),
     ));
     let subject = format!("Your {} statement for {month_name}", currency.name);
-    let people = accounts::members_by_ids(&txn, &holders(&txn, &account).await?).await?;
-    for person in people.iter().filter(|p| p.status == AccountStatus::Member) {
-        mail::queue(&txn, &person.email, &subject, &format!("Hello {},\n\n{body}", person.name), now).await?;
-    }
-    state.commit(txn).await?;
-    Ok(true)
+    Ok(Some((person.email, subject, body)))
 }
 
 #[cfg(test)]

@@ -46,6 +46,7 @@ struct AccountCard {
     waiting_in: String,
     waiting_out: String,
     limit: String,
+    ceiling: String,
     confirm_incoming: bool,
     monthly_statement: bool,
 }
@@ -107,8 +108,9 @@ pub async fn overview(State(state): State<AppState>, ctx: Ctx, Query(q): Query<F
                 waiting_in: if a.standing.pending_in > 0 { money(a.standing.pending_in, c) } else { String::new() },
                 waiting_out: if a.standing.pending_out > 0 { money(a.standing.pending_out, c) } else { String::new() },
                 limit: a.limits.floor.map(|f| money(f, c)).unwrap_or_default(),
+                ceiling: a.limits.ceiling.map(|x| money(x, c)).unwrap_or_default(),
                 confirm_incoming: a.confirm_incoming,
-                monthly_statement: a.monthly_statement,
+                monthly_statement: ctx.member.as_ref().is_some_and(|m| a.statement_to == Some(m.id)),
             }
         })
         .collect();
@@ -195,8 +197,8 @@ struct TransferFormPage {
     currencies: Vec<(String, String, String)>,
     /// Entries the member runs: (id, name), to pay from.
     from: Vec<(String, String)>,
-    /// How the member is connected to whoever they pay or ask, by trust.
-    connections: crate::trust::service::ConnectionsView,
+    /// How the member is connected to whoever they pay or ask, by trust (not for their own entries).
+    connections: Option<crate::trust::service::ConnectionsView>,
 }
 
 async fn transfer_form(
@@ -225,9 +227,12 @@ async fn transfer_form(
     };
     // The trust path, so a member sees whom they are paying before they do (and notices a
     // stranger with a familiar name).
+    let managed = people::managed_by(state.db(), me).await?;
+    // Paying an entry one runs needs no introduction.
+    let own = to.is_some_and(|id| managed.contains(&id) || id.uuid() == me.uuid());
     let connections = match to {
-        Some(id) if !to_name.is_empty() => crate::trust::service::connections(state, ctx, id).await?,
-        _ => crate::trust::service::ConnectionsView::default(),
+        Some(id) if !to_name.is_empty() && !own => Some(crate::trust::service::connections(state, ctx, id).await?),
+        _ => None,
     };
     let mut choices = Vec::new();
     let searched = !name.trim().is_empty();
@@ -257,7 +262,6 @@ async fn transfer_form(
             })
             .collect();
     }
-    let managed = people::managed_by(state.db(), me).await?;
     let from =
         people::names(state.db(), &managed).await?.into_iter().map(|(id, (name, _))| (id.to_string(), name)).collect();
     let request = kind == TransferKind::Request;

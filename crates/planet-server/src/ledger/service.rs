@@ -95,7 +95,7 @@ pub async fn overview(state: &AppState, ctx: &Ctx) -> AppResult<Overview> {
             limits: currency.kind_limits(AccountKind::Person),
             own_limits: false,
             confirm_incoming: false,
-            monthly_statement: false,
+            statement_to: None,
             postings: 0,
         });
         accounts.push(AccountView { account, currency: currency.clone(), name: "You".to_owned() });
@@ -515,7 +515,7 @@ pub async fn set_account_settings(
     let last_month = super::monthly::last_month_key(state.now());
     let txn = state.store().begin().await?;
     ledger::set_confirm_incoming(&txn, account.id, confirm).await?;
-    ledger::set_monthly_statement(&txn, account.id, monthly, &last_month).await?;
+    ledger::set_monthly_statement(&txn, account.id, ctx.member()?.id, monthly, &last_month).await?;
     state.commit(txn).await?;
     Ok(())
 }

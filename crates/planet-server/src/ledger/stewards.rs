@@ -362,9 +362,16 @@ pub struct AccountLimitsForm {
 /// the account spending until it is back within it; nothing already paid is undone.
 pub async fn set_account_limits(state: &AppState, ctx: &Ctx, id: &str, form: &AccountLimitsForm) -> AppResult<()> {
     ctx.require(Action::KeepAccounts)?;
-    let (account, _) = super::service::readable_account(state, ctx, id).await?;
+    let (account, facts) = super::service::readable_account(state, ctx, id).await?;
     if account.kind == AccountKind::System {
         return Err(AppError::refused("system_account", "The system account has no limits to set."));
+    }
+    // Like every steward's change to money, not one's own alone.
+    if facts.actor_holds {
+        return Err(AppError::refused(
+            "own_account_limits",
+            "Ask another steward to change the limits of an account you hold.",
+        ));
     }
     let currency = super::service::currency_by_id(state, account.currency).await?.ok_or_else(AppError::not_found)?;
     let limits = if form.usual == "yes" {
@@ -383,11 +390,12 @@ pub async fn set_account_limits(state: &AppState, ctx: &Ctx, id: &str, form: &Ac
     let now = state.now();
     let txn = state.store().begin().await?;
     ledger::set_account_limits(&txn, account.id, limits).await?;
+    let plain = |minor: i64| planet_domain::ledger::format_minor_plain(minor, currency.decimals);
     let what = match limits {
         Some(l) => format!(
-            "lowest {}, highest {}",
-            l.floor.map(|f| planet_domain::ledger::format_minor_plain(f, currency.decimals)).unwrap_or_default(),
-            l.ceiling.map(|c| planet_domain::ledger::format_minor_plain(c, currency.decimals)).unwrap_or_default()
+            "lowest {}, {}",
+            l.floor.map(plain).unwrap_or_else(|| "none".to_owned()),
+            l.ceiling.map(|c| format!("highest {}", plain(c))).unwrap_or_else(|| "no highest".to_owned())
         ),
         None => "the usual limits".to_owned(),
     };

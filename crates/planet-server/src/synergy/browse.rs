@@ -120,12 +120,19 @@ pub async fn browse(state: &AppState, ctx: &Ctx, form: &BrowseForm) -> AppResult
     }
     look_up_words(state, &mut query).await?;
     let facets = listing_facets(state).await?;
-    let cards = listings::browse(state.db(), &query, PAGE_SIZE, form.page * PAGE_SIZE).await?;
-    // Words and trust are counted on the few listings they leave; the rest from the facets.
-    let total = if query.ids.is_some() || query.profiles.is_some() || !query.words.is_empty() {
-        listings::count(state.db(), &query, COUNT_UP_TO).await?
+    // A word search found through the word index is paged and counted from one reading of the
+    // listings it found; words and trust otherwise are counted on the few listings they leave;
+    // the rest from the facets.
+    let (cards, total) = if query.ids.is_some() {
+        listings::browse_found(state.db(), &query, PAGE_SIZE, form.page * PAGE_SIZE, COUNT_UP_TO).await?
     } else {
-        facets.iter().filter(|f| counted(&query, f)).map(|f| f.count).sum()
+        let cards = listings::browse(state.db(), &query, PAGE_SIZE, form.page * PAGE_SIZE).await?;
+        let total = if query.profiles.is_some() || !query.words.is_empty() {
+            listings::count(state.db(), &query, COUNT_UP_TO).await?
+        } else {
+            facets.iter().filter(|f| counted(&query, f)).map(|f| f.count).sum()
+        };
+        (cards, total)
     };
     let ids: Vec<ListingId> = cards.iter().map(|c| c.id).collect();
     Ok(Browsed {

@@ -526,7 +526,25 @@ async fn stewards_set_an_accounts_own_limits_and_the_pay_form_shows_the_trust_pa
     assert_eq!(location(&response), format!("/accounts/{account}?done=limits"));
     assert_eq!(pay(&t, &t.ann.1, bob, "50", "a hen").await.0, 303, "back to the usual −100");
     let audit = planet_store::queries::audit::recent(t.app.db(), 20, 0).await.unwrap();
-    assert!(audit.iter().any(|e| e.action == "accounts.limits"), "{audit:?}");
+    assert!(
+        audit.iter().any(|e| e.action == "accounts.limits" && e.detail == "lowest -10.00, no highest"),
+        "{audit:?}"
+    );
+    // Not one's own account: like every steward's change to money, that takes another steward.
+    let margaret = planet_store::queries::accounts::member_by_email(t.app.db(), "margaret@diss.example")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    assert_eq!(pay(&t, &t.steward, bob, "1", "stamps").await.0, 303);
+    let own = ledger::find_account(t.app.db(), currency, planet_domain::ledger::AccountKind::Person, margaret.uuid())
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let (status, page) = t.steward.post_text(&format!("/accounts/{own}/limits"), &[("floor", "-100000")]).await;
+    assert_eq!(status, 409);
+    assert!(page.contains("Ask another steward"), "{page}");
     books_balance(&t.app).await;
 }
 
@@ -570,4 +588,8 @@ async fn a_monthly_statement_is_emailed_to_those_who_ask() {
     assert!(
         !t.app.outbox().await.iter().any(|m| m.to_address == "bob@diss.example" && m.subject.contains("statement"))
     );
+    // Unticked, no more.
+    t.ann.1.post(&format!("/accounts/{account}/settings"), &[]).await;
+    t.app.clock.advance(Duration::days(31));
+    assert_eq!(send().await.unwrap(), 0);
 }

@@ -19,7 +19,7 @@ pub struct Model {
     pub confirm_incoming: bool,
     pub postings: i64,
     pub created_at: DateTimeUtc,
-    pub monthly_statement: bool,
+    pub statement_to: Option<Uuid>,
     pub statement_sent_for: Option<String>,
 }
 

@@ -1,5 +1,6 @@
-//! The accounts' monthly statement by email: whether the holders want one, and the last month
-//! one was sent for (claimed before sending, so each month goes out once).
+//! The accounts' monthly statement by email: which of the account's holders asked for one (it
+//! goes to them alone), and the last month one was sent for (claimed before sending, so each
+//! month goes out once).
 
 use super::columns::*;
 use sea_orm_migration::prelude::*;
@@ -12,7 +13,7 @@ impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         manager
             .alter_table(
-                Table::alter().table(Alias::new("ledger_accounts")).add_column(boolean("monthly_statement")).to_owned(),
+                Table::alter().table(Alias::new("ledger_accounts")).add_column(id_null("statement_to")).to_owned(),
             )
             .await?;
         manager

@@ -12,7 +12,7 @@ use crate::queries::corrupt;
 use crate::{StoreError, StoreResult};
 use chrono::{DateTime, Utc};
 use planet_domain::ledger::{AccountKind, Decimals, Limits, Standing};
-use planet_domain::{AccountId, CurrencyId};
+use planet_domain::{AccountId, CurrencyId, MemberId};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use std::collections::HashMap;
@@ -178,8 +178,8 @@ pub struct Account {
     pub limits: Limits,
     pub own_limits: bool,
     pub confirm_incoming: bool,
-    /// Its holders are sent a statement by email each month.
-    pub monthly_statement: bool,
+    /// The holder who asked for a statement by email each month.
+    pub statement_to: Option<MemberId>,
     /// How many statement lines it has.
     pub postings: i64,
 }
@@ -200,7 +200,7 @@ fn account_of(row: ledger_account::Model, kind_limits: &HashMap<(Uuid, String), 
         limits,
         own_limits: row.own_limits,
         confirm_incoming: row.confirm_incoming,
-        monthly_statement: row.monthly_statement,
+        statement_to: row.statement_to.map(MemberId::from_uuid),
         postings: row.postings,
     })
 }
@@ -265,7 +265,7 @@ pub async fn open_account(
         floor: Set(None),
         ceiling: Set(None),
         confirm_incoming: Set(false),
-        monthly_statement: Set(false),
+        statement_to: Set(None),
         statement_sent_for: Set(None),
         postings: Set(0),
         created_at: Set(now),
@@ -343,22 +343,31 @@ pub async fn set_account_limits(db: &impl ConnectionTrait, id: AccountId, limits
     Ok(result.rows_affected == 1)
 }
 
-/// Whether the holders are sent a statement by email each month. Turning it on marks
+/// Send `member` a statement of the account by email each month, or stop (only their own
+/// wish: someone else who holds the account does not stop it for them). Starting marks
 /// `last_month` as sent, so the first statement is the present month's.
 pub async fn set_monthly_statement(
     db: &impl ConnectionTrait,
     id: AccountId,
+    member: MemberId,
     on: bool,
     last_month: &str,
 ) -> StoreResult<bool> {
-    let mut update = ledger_account::Entity::update_many()
-        .col_expr(ledger_account::Column::MonthlyStatement, Expr::value(on))
-        .filter(ledger_account::Column::Id.eq(id.uuid()));
-    if on {
-        update = update
+    let update = ledger_account::Entity::update_many().filter(ledger_account::Column::Id.eq(id.uuid()));
+    let update = if on {
+        update
+            .col_expr(ledger_account::Column::StatementTo, Expr::value(Some(member.uuid())))
             .col_expr(ledger_account::Column::StatementSentFor, Expr::value(Some(last_month.to_owned())))
-            .filter(ledger_account::Column::MonthlyStatement.eq(false));
-    }
+            .filter(
+                Condition::any()
+                    .add(ledger_account::Column::StatementTo.is_null())
+                    .add(ledger_account::Column::StatementTo.ne(member.uuid())),
+            )
+    } else {
+        update
+            .col_expr(ledger_account::Column::StatementTo, Expr::value(Option::<Uuid>::None))
+            .filter(ledger_account::Column::StatementTo.eq(member.uuid()))
+    };
     Ok(update.exec(db).await?.rows_affected == 1)
 }
 
@@ -367,12 +376,13 @@ pub async fn due_monthly(db: &impl ConnectionTrait, month: &str) -> StoreResult<
     let ids: Vec<Uuid> = ledger_account::Entity::find()
         .select_only()
         .column(ledger_account::Column::Id)
-        .filter(ledger_account::Column::MonthlyStatement.eq(true))
+        .filter(ledger_account::Column::StatementTo.is_not_null())
         .filter(
             Condition::any()
                 .add(ledger_account::Column::StatementSentFor.is_null())
                 .add(ledger_account::Column::StatementSentFor.lt(month)),
         )
+        .order_by_asc(ledger_account::Column::Id)
         .limit(500)
         .into_tuple()
         .all(db)
@@ -385,7 +395,7 @@ pub async fn claim_monthly(db: &impl ConnectionTrait, id: AccountId, month: &str
     let result = ledger_account::Entity::update_many()
         .col_expr(ledger_account::Column::StatementSentFor, Expr::value(Some(month.to_owned())))
         .filter(ledger_account::Column::Id.eq(id.uuid()))
-        .filter(ledger_account::Column::MonthlyStatement.eq(true))
+        .filter(ledger_account::Column::StatementTo.is_not_null())
         .filter(
             Condition::any()
                 .add(ledger_account::Column::StatementSentFor.is_null())

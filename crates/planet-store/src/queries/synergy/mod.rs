@@ -512,23 +512,84 @@ fn browse_condition(query: &Browse) -> Condition {
     condition
 }
 
+/// What sifting a word search's listings needs of each: the browse's columns, and when.
+#[derive(Debug, FromQueryResult)]
+struct BrowseSieve {
+    id: Uuid,
+    status: String,
+    live: bool,
+    space_id: Uuid,
+    hidden_at: Option<DateTime<Utc>>,
+    side: String,
+    kind: String,
+    category_id: Uuid,
+    area: String,
+    member_id: Uuid,
+    profile_id: Uuid,
+    created_at: DateTime<Utc>,
+}
+
 /// The listings among `query.ids` that answer the rest of the browse, newest first: looked up
-/// by id (the primary key) and sifted here, so that the database never walks every live
-/// listing to test each against the list.
-async fn sift(db: &impl ConnectionTrait, query: &Browse, ids: &[ListingId]) -> StoreResult<Vec<listing::Model>> {
+/// by id (the primary key), only the columns the browse tests, and sifted here, so that the
+/// database never walks every live listing to test each against the list.
+async fn sift(db: &impl ConnectionTrait, query: &Browse, ids: &[ListingId]) -> StoreResult<Vec<(Uuid, DateTime<Utc>)>> {
     let mut kept = Vec::new();
     for chunk in ids.chunks(500) {
-        let rows =
-            listing::Entity::find().filter(listing::Column::Id.is_in(chunk.iter().map(|id| id.uuid()))).all(db).await?;
-        kept.extend(rows.into_iter().filter(|row| answers(query, row)));
+        let rows: Vec<BrowseSieve> = listing::Entity::find()
+            .select_only()
+            .columns([
+                listing::Column::Id,
+                listing::Column::Status,
+                listing::Column::Live,
+                listing::Column::SpaceId,
+                listing::Column::HiddenAt,
+                listing::Column::Side,
+                listing::Column::Kind,
+                listing::Column::CategoryId,
+                listing::Column::Area,
+                listing::Column::MemberId,
+                listing::Column::ProfileId,
+                listing::Column::CreatedAt,
+            ])
+            .filter(listing::Column::Id.is_in(chunk.iter().map(|id| id.uuid())))
+            .into_model()
+            .all(db)
+            .await?;
+        kept.extend(rows.into_iter().filter(|row| answers(query, row)).map(|row| (row.id, row.created_at)));
     }
-    kept.sort_by(|a, b| b.created_at.cmp(&a.created_at).then_with(|| b.id.cmp(&a.id)));
+    kept.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| b.0.cmp(&a.0)));
     Ok(kept)
+}
+
+/// A word search's page and how many listings answer it (up to `most`), from one reading of
+/// the listings the word index found.
+pub async fn browse_found(
+    db: &impl ConnectionTrait,
+    query: &Browse,
+    limit: u64,
+    offset: u64,
+    most: u64,
+) -> StoreResult<(Vec<Card>, u64)> {
+    let ids = query.ids.as_deref().unwrap_or_default();
+    if query.spaces.is_empty() || query.profiles.as_ref().is_some_and(Vec::is_empty) || ids.is_empty() {
+        return Ok((Vec::new(), 0));
+    }
+    let kept = sift(db, query, ids).await?;
+    let total = (kept.len() as u64).min(most);
+    let page: Vec<Uuid> = kept
+        .into_iter()
+        .skip(usize::try_from(offset).unwrap_or(usize::MAX))
+        .take(usize::try_from(limit).unwrap_or(0))
+        .map(|(id, _)| id)
+        .collect();
+    let mut rows = listing::Entity::find().filter(listing::Column::Id.is_in(page.clone())).all(db).await?;
+    rows.sort_by_key(|row| page.iter().position(|id| *id == row.id));
+    Ok((cards(db, rows).await?, total))
 }
 
 /// The browse's conditions, but for the ids, tested on one row (as `browse_condition` asks the
 /// database).
-fn answers(query: &Browse, row: &listing::Model) -> bool {
+fn answers(query: &Browse, row: &BrowseSieve) -> bool {
     let status_ok =
         if query.statuses.is_empty() { row.live } else { query.statuses.iter().any(|s| s.as_str() == row.status) };
     status_ok
@@ -545,14 +606,8 @@ fn answers(query: &Browse, row: &listing::Model) -> bool {
 
 /// Listings that answer a browse, newest first. Returns up to `limit`.
 pub async fn browse(db: &impl ConnectionTrait, query: &Browse, limit: u64, offset: u64) -> StoreResult<Vec<Card>> {
-    if let Some(ids) = &query.ids {
-        let rows = sift(db, query, ids).await?;
-        let page = rows
-            .into_iter()
-            .skip(usize::try_from(offset).unwrap_or(usize::MAX))
-            .take(usize::try_from(limit).unwrap_or(0))
-            .collect();
-        return cards(db, page).await;
+    if query.ids.is_some() {
+        return Ok(browse_found(db, query, limit, offset, 0).await?.0);
     }
     if query.spaces.is_empty()
         || query.profiles.as_ref().is_some_and(Vec::is_empty)
