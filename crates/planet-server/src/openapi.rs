@@ -62,6 +62,7 @@ use utoipa::{Modify, OpenApi};
         crate::ledger::api::accounts,
         crate::ledger::api::statement,
         crate::ledger::api::limits,
+        crate::ledger::api::settings,
         crate::ledger::api::start,
         crate::ledger::api::get,
         crate::ledger::api::accept,

@@ -316,6 +316,7 @@ fn book() -> RouteBook {
         .get("/api/v1/accounts", ledger::api::accounts)
         .get("/api/v1/accounts/{id}/statement", ledger::api::statement)
         .post("/api/v1/accounts/{id}/limits", ledger::api::limits)
+        .post("/api/v1/accounts/{id}/settings", ledger::api::settings)
         .post("/api/v1/transfers", ledger::api::start)
         .get("/api/v1/transfers/{id}", ledger::api::get)
         .post("/api/v1/transfers/{id}/accept", ledger::api::accept)

@@ -12,8 +12,8 @@ use axum::extract::{Path, Query, State};
 use chrono::{DateTime, Utc};
 use planet_domain::ledger::{EntryPurpose, TransferEvent, TransferKind, TransferState, format_minor_plain};
 use planet_domain::{AccountId, CurrencyId, TransferId};
-use planet_store::queries::ledger::Currency;
 use planet_store::queries::ledger::transfers::Transfer;
+use planet_store::queries::ledger::{Account, Currency};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -120,6 +120,39 @@ pub struct AccountDto {
     pub spendable: Option<String>,
     pub pending_out: String,
     pub pending_in: String,
+    /// The lowest and highest balance allowed (none: no limit), and whether they are the
+    /// account's own (set by a steward) rather than the usual ones for its kind.
+    pub floor: Option<String>,
+    pub ceiling: Option<String>,
+    pub own_limits: bool,
+    /// Payments wait for a holder to accept them.
+    pub confirm_incoming: bool,
+    /// The caller is sent its statement by email each month.
+    pub monthly_statement: bool,
+}
+
+fn account_dto(
+    account: &Account,
+    currency: &Currency,
+    whose: String,
+    me: Option<planet_domain::MemberId>,
+) -> AccountDto {
+    let d = currency.decimals;
+    let s = account.standing;
+    AccountDto {
+        id: account.id,
+        currency_id: currency.id,
+        whose,
+        balance: format_minor_plain(s.balance, d),
+        spendable: s.spendable(account.limits).map(|m| format_minor_plain(m, d)),
+        pending_out: format_minor_plain(s.pending_out, d),
+        pending_in: format_minor_plain(s.pending_in, d),
+        floor: account.limits.floor.map(|f| format_minor_plain(f, d)),
+        ceiling: account.limits.ceiling.map(|c| format_minor_plain(c, d)),
+        own_limits: account.own_limits,
+        confirm_incoming: account.confirm_incoming,
+        monthly_statement: me.is_some_and(|me| account.statement_to == Some(me)),
+    }
 }
 
 #[derive(Serialize, ToSchema)]
@@ -134,23 +167,8 @@ pub struct AccountsDto {
     responses((status = 200, body = AccountsDto), (status = 401, body = ErrorBody)), security(("token" = [])))]
 pub async fn accounts(State(state): State<AppState>, ApiCtx(ctx): ApiCtx) -> ApiResult<AccountsDto> {
     let found = service::overview(&state, &ctx).await?;
-    let accounts = found
-        .accounts
-        .iter()
-        .map(|v| {
-            let d = v.currency.decimals;
-            let s = v.account.standing;
-            AccountDto {
-                id: v.account.id,
-                currency_id: v.currency.id,
-                whose: v.name.clone(),
-                balance: format_minor_plain(s.balance, d),
-                spendable: s.spendable(v.account.limits).map(|m| format_minor_plain(m, d)),
-                pending_out: format_minor_plain(s.pending_out, d),
-                pending_in: format_minor_plain(s.pending_in, d),
-            }
-        })
-        .collect();
+    let me = ctx.member.as_ref().map(|m| m.id);
+    let accounts = found.accounts.iter().map(|v| account_dto(&v.account, &v.currency, v.name.clone(), me)).collect();
     let mut waiting = Vec::new();
     for t in &found.waiting {
         waiting.push(dto(&state, t).await?);
@@ -354,18 +372,38 @@ pub async fn limits(
         usual: if body.usual { "yes".to_owned() } else { String::new() },
     };
     super::stewards::set_account_limits(&state, &ctx, &id, &form).await?;
-    let (account, _) = service::readable_account(&state, &ctx, &id).await?;
+    one_account(&state, &ctx, &id).await
+}
+
+async fn one_account(state: &AppState, ctx: &Ctx, id: &str) -> ApiResult<AccountDto> {
+    let (account, _) = service::readable_account(state, ctx, id).await?;
     let currency =
-        service::currency_by_id(&state, account.currency).await?.ok_or_else(crate::error::AppError::not_found)?;
-    let d = currency.decimals;
-    let s = account.standing;
-    Ok(Json(AccountDto {
-        id: account.id,
-        currency_id: currency.id,
-        whose: String::new(),
-        balance: format_minor_plain(s.balance, d),
-        spendable: s.spendable(account.limits).map(|m| format_minor_plain(m, d)),
-        pending_out: format_minor_plain(s.pending_out, d),
-        pending_in: format_minor_plain(s.pending_in, d),
-    }))
+        service::currency_by_id(state, account.currency).await?.ok_or_else(crate::error::AppError::not_found)?;
+    let whose = planet_store::queries::ledger::statement::account_names(state.db(), &[account.id])
+        .await?
+        .remove(&account.id)
+        .unwrap_or_default();
+    Ok(Json(account_dto(&account, &currency, whose, ctx.member.as_ref().map(|m| m.id))))
+}
+
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(default)]
+pub struct SettingsBody {
+    /// Payments wait for a holder to accept them.
+    pub confirm_incoming: bool,
+    /// Send me its statement by email each month.
+    pub monthly_statement: bool,
+}
+
+/// An account's settings, for one who holds it.
+#[utoipa::path(post, path = "/api/v1/accounts/{id}/settings", tag = "accounts", params(("id" = String, Path, description = "account id")), request_body = SettingsBody,
+    responses((status = 200, body = AccountDto), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)), security(("token" = [])))]
+pub async fn settings(
+    State(state): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+    Json(body): Json<SettingsBody>,
+) -> ApiResult<AccountDto> {
+    service::set_account_settings(&state, &ctx, &id, body.confirm_incoming, body.monthly_statement).await?;
+    one_account(&state, &ctx, &id).await
 }

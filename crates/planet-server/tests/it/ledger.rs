@@ -588,8 +588,21 @@ async fn a_monthly_statement_is_emailed_to_those_who_ask() {
     assert!(
         !t.app.outbox().await.iter().any(|m| m.to_address == "bob@diss.example" && m.subject.contains("statement"))
     );
-    // Unticked, no more.
-    t.ann.1.post(&format!("/accounts/{account}/settings"), &[]).await;
+    // Unticked, no more (through the API this time, as a program would).
+    let token = api_token(&t.app, ann).await;
+    let body: serde_json::Value = reqwest::Client::new()
+        .post(format!("{}/api/v1/accounts/{account}/settings", t.app.base))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({ "monthly_statement": false }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(body["monthly_statement"], false, "{body}");
+    assert_eq!(body["floor"], "-100.00", "{body}");
+    assert_eq!(body["own_limits"], false, "{body}");
     t.app.clock.advance(Duration::days(31));
     assert_eq!(send().await.unwrap(), 0);
 }

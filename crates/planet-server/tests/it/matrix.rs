@@ -202,7 +202,7 @@ fn expected(method: &str, path: &str) -> Option<[Outcome; 7]> {
         ("GET", "/accounts/request") | ("POST", "/accounts/request") | ("POST", "/accounts/request/confirm") => MEMBERS,
         ("GET", "/accounts/{id}") | ("GET", "/api/v1/accounts/{id}/statement") => [L, A, F, N, P, N, P],
         ("GET", "/accounts/{id}/statement.csv") => [L, A, F, N, P, N, P],
-        ("POST", "/accounts/{id}/settings") => [L, A, F, N, P, N, F],
+        ("POST", "/accounts/{id}/settings") | ("POST", "/api/v1/accounts/{id}/settings") => [L, A, F, N, P, N, F],
         // Stewards give an account its own limits; the form is sent empty, so they are told what
         // to fill in.
         ("POST", "/accounts/{id}/limits") | ("POST", "/api/v1/accounts/{id}/limits") => [L, A, F, F, F, F, P],
