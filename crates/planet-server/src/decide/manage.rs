@@ -2,7 +2,7 @@
 //! extending it, opening it again, writing its outcome; and the polls' clock: announcing closed
 //! polls in their topics and reminding those who have not voted, a day before closing.
 
-use super::service::{count, poll_access};
+use super::service::{count, poll_access, poll_facts};
 use crate::access::{parse_space_id, require_space};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::identity::service::Check;
@@ -16,7 +16,7 @@ use crate::web::markdown;
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use planet_domain::clock::uk;
 use planet_domain::notification::NotificationKind;
-use planet_domain::policy::{Action, PollFacts, Resource, authorize};
+use planet_domain::policy::{Action, Resource, authorize};
 use planet_domain::poll::count::{PassRule, Results, Rules, Tally};
 use planet_domain::poll::{
     Audience, PollKind, RankedMethod, ResultsShown, STANCES, Settings, Shape, YES_NO, check_option, closing_in,
@@ -593,18 +593,9 @@ pub(crate) async fn readers(state: &AppState, poll: &Poll, members: &[MemberId])
         .into_iter()
         .filter(|member| {
             let facts = index.facts(i, member.id);
-            let poll_facts = PollFacts {
-                space: &facts,
-                seen_by: poll.settings.seen_by,
-                voted_by: poll.settings.voted_by,
-                late_voters: poll.settings.late_voters,
-                results: poll.settings.results,
-                open: false,
-                actor_on_roll: true,
-                actor_voted: false,
-                actor_started: poll.author == member.id,
-            };
-            authorize(actor_for(member), Action::ReadPoll, Resource::Poll(poll_facts)).is_allowed()
+            // As if on the roll and not yet voted: only whether they may see it is asked.
+            let asked = poll_facts(poll, &facts, false, Some(false), poll.author == member.id);
+            authorize(actor_for(member), Action::ReadPoll, Resource::Poll(asked)).is_allowed()
         })
         .map(|member| member.id)
         .collect())

@@ -6,7 +6,7 @@ use crate::access::{SpaceAccess, require_space};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::identity::session::Ctx;
 use crate::state::AppState;
-use planet_domain::policy::{Action, PollFacts, Resource, authorize};
+use planet_domain::policy::{Action, PollFacts, Resource, SpaceFacts, authorize};
 use planet_domain::poll::count::{Results, tally};
 use planet_domain::poll::{BallotInput, check_reason, lot};
 use planet_domain::{MemberId, PollId};
@@ -28,17 +28,7 @@ pub struct PollAccess {
 
 impl PollAccess {
     fn facts(&self) -> PollFacts<'_> {
-        PollFacts {
-            space: &self.access.facts,
-            seen_by: self.poll.settings.seen_by,
-            voted_by: self.poll.settings.voted_by,
-            late_voters: self.poll.settings.late_voters,
-            results: self.poll.settings.results,
-            open: self.open,
-            actor_on_roll: self.on_roll.is_some(),
-            actor_voted: self.on_roll == Some(true),
-            actor_started: self.started,
-        }
+        poll_facts(&self.poll, &self.access.facts, self.open, self.on_roll, self.started)
     }
 
     pub fn allows(&self, ctx: &Ctx, action: Action) -> bool {
@@ -51,6 +41,28 @@ impl PollAccess {
 
     pub fn voted(&self) -> bool {
         self.on_roll == Some(true)
+    }
+}
+
+/// The facts `authorize` decides a poll on, for one actor: where they stand on its roll
+/// (None: not on it; else whether they have voted) and whether they opened it.
+pub(crate) fn poll_facts<'a>(
+    poll: &Poll,
+    space: &'a SpaceFacts,
+    open: bool,
+    on_roll: Option<bool>,
+    started: bool,
+) -> PollFacts<'a> {
+    PollFacts {
+        space,
+        seen_by: poll.settings.seen_by,
+        voted_by: poll.settings.voted_by,
+        late_voters: poll.settings.late_voters,
+        results: poll.settings.results,
+        open,
+        actor_on_roll: on_roll.is_some(),
+        actor_voted: on_roll == Some(true),
+        actor_started: started,
     }
 }
 
@@ -251,18 +263,8 @@ async fn visible(state: &AppState, ctx: &Ctx, found: Vec<Poll>) -> AppResult<Vec
         let facts = index.facts(i, me);
         let on_roll = rolls.get(&poll.id).copied();
         let open = poll.is_open(now);
-        let poll_facts = PollFacts {
-            space: &facts,
-            seen_by: poll.settings.seen_by,
-            voted_by: poll.settings.voted_by,
-            late_voters: poll.settings.late_voters,
-            results: poll.settings.results,
-            open,
-            actor_on_roll: on_roll.is_some(),
-            actor_voted: on_roll == Some(true),
-            actor_started: poll.author == me,
-        };
-        if authorize(ctx.actor, Action::ReadPoll, Resource::Poll(poll_facts)).is_allowed() {
+        let asked = poll_facts(&poll, &facts, open, on_roll, poll.author == me);
+        if authorize(ctx.actor, Action::ReadPoll, Resource::Poll(asked)).is_allowed() {
             let space_name = index.directory.spaces[i].name.clone();
             out.push(Listed { poll, space_name, open, on_roll });
         }

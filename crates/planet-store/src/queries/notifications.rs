@@ -317,32 +317,28 @@ async fn complete(db: &impl ConnectionTrait, rows: Vec<notification::Model>) -> 
         .await?
         .into_iter()
         .collect();
-    let polls: HashMap<Uuid, (String, Uuid)> = poll::Entity::find()
+    // Each poll's title and space, and whether the whole community watches it.
+    let community = planet_domain::poll::Audience::Community.as_str();
+    let polls: HashMap<Uuid, (String, Uuid, bool)> = poll::Entity::find()
         .select_only()
         .column(poll::Column::Id)
         .column(poll::Column::Title)
         .column(poll::Column::SpaceId)
+        .column(poll::Column::SeenBy)
         .filter(poll::Column::Id.is_in(rows.iter().filter_map(|r| r.poll_id)))
-        .into_tuple::<(Uuid, String, Uuid)>()
+        .into_tuple::<(Uuid, String, Uuid, String)>()
         .all(db)
         .await?
         .into_iter()
-        .map(|(id, title, space)| (id, (title, space)))
+        .map(|(id, title, space, seen_by)| (id, (title, space, seen_by == community)))
         .collect();
-    let watched: Vec<Uuid> = poll::Entity::find()
-        .select_only()
-        .column(poll::Column::Id)
-        .filter(poll::Column::Id.is_in(rows.iter().filter_map(|r| r.poll_id)))
-        .filter(poll::Column::SeenBy.eq(planet_domain::poll::Audience::Community.as_str()))
-        .into_tuple()
-        .all(db)
-        .await?;
     rows.into_iter()
         .map(|row| {
             let message = row.message_id.and_then(|id| messages.get(&id));
             let paid = row.transfer_id.and_then(|id| transfers.get(&id));
-            let voted = row.poll_id.and_then(|id| polls.get(&id));
-            let about = row.listing_id.and_then(|id| listings.get(&id)).or(voted);
+            let voted = row.poll_id.and_then(|id| polls.get(&id)).map(|(title, space, _)| (title, space));
+            let listed = row.listing_id.and_then(|id| listings.get(&id)).map(|(title, space)| (title, space));
+            let about = listed.or(voted);
             Ok(Notification {
                 id: NotificationId::from_uuid(row.id),
                 kind: NotificationKind::parse(&row.kind).ok_or_else(|| corrupt("notification kind", &row.kind))?,
@@ -369,7 +365,7 @@ async fn complete(db: &impl ConnectionTrait, rows: Vec<notification::Model>) -> 
                 listing: row.listing_id.and_then(|id| listings.get(&id)).and(row.listing_id).map(ListingId::from_uuid),
                 transfer: paid.and(row.transfer_id).map(TransferId::from_uuid),
                 poll: voted.and(row.poll_id).map(PollId::from_uuid),
-                poll_watched: row.poll_id.is_some_and(|id| watched.contains(&id)),
+                poll_watched: row.poll_id.and_then(|id| polls.get(&id)).is_some_and(|(_, _, watched)| *watched),
             })
         })
         .collect()

@@ -324,42 +324,31 @@ pub async fn turnout(db: &impl ConnectionTrait, poll: PollId) -> StoreResult<(u6
     Ok((eligible, voted))
 }
 
-/// Who has voted (never how), by name.
-pub async fn voters(db: &impl ConnectionTrait, poll: PollId) -> StoreResult<Vec<(MemberId, String)>> {
-    let ids: Vec<Uuid> = poll_roll::Entity::find()
+/// The members on a poll's roll: all, or those who have (or have not) voted.
+async fn roll_ids(db: &impl ConnectionTrait, poll: PollId, voted: Option<bool>) -> StoreResult<Vec<Uuid>> {
+    let mut query = poll_roll::Entity::find()
         .select_only()
         .column(poll_roll::Column::MemberId)
-        .filter(poll_roll::Column::PollId.eq(poll.uuid()))
-        .filter(poll_roll::Column::Voted.eq(true))
-        .into_tuple()
-        .all(db)
-        .await?;
-    names(db, ids).await
+        .filter(poll_roll::Column::PollId.eq(poll.uuid()));
+    if let Some(voted) = voted {
+        query = query.filter(poll_roll::Column::Voted.eq(voted));
+    }
+    Ok(query.into_tuple().all(db).await?)
+}
+
+/// Who has voted (never how), by name.
+pub async fn voters(db: &impl ConnectionTrait, poll: PollId) -> StoreResult<Vec<(MemberId, String)>> {
+    names(db, roll_ids(db, poll, Some(true)).await?).await
 }
 
 /// Those on the roll who have not voted yet (to remind them).
 pub async fn not_voted(db: &impl ConnectionTrait, poll: PollId) -> StoreResult<Vec<MemberId>> {
-    let ids: Vec<Uuid> = poll_roll::Entity::find()
-        .select_only()
-        .column(poll_roll::Column::MemberId)
-        .filter(poll_roll::Column::PollId.eq(poll.uuid()))
-        .filter(poll_roll::Column::Voted.eq(false))
-        .into_tuple()
-        .all(db)
-        .await?;
-    Ok(ids.into_iter().map(MemberId::from_uuid).collect())
+    Ok(roll_ids(db, poll, Some(false)).await?.into_iter().map(MemberId::from_uuid).collect())
 }
 
 /// Everyone on the roll.
 pub async fn roll(db: &impl ConnectionTrait, poll: PollId) -> StoreResult<Vec<MemberId>> {
-    let ids: Vec<Uuid> = poll_roll::Entity::find()
-        .select_only()
-        .column(poll_roll::Column::MemberId)
-        .filter(poll_roll::Column::PollId.eq(poll.uuid()))
-        .into_tuple()
-        .all(db)
-        .await?;
-    Ok(ids.into_iter().map(MemberId::from_uuid).collect())
+    Ok(roll_ids(db, poll, None).await?.into_iter().map(MemberId::from_uuid).collect())
 }
 
 async fn names(db: &impl ConnectionTrait, ids: Vec<Uuid>) -> StoreResult<Vec<(MemberId, String)>> {
